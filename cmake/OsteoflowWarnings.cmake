@@ -1,0 +1,7 @@
+# Warnings are errors for our own code; generated protobuf code is exempt.
+function(osteoflow_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+    -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+    -Wimplicit-fallthrough -Werror)
+endfunction()

@@ -1,0 +1,96 @@
+#include "common/server/call_log_interceptor.h"
+
+#include <grpcpp/support/status_code_enum.h>
+
+#include <cstdint>
+#include "absl/strings/string_view.h"
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/log/json_log.h"
+#include "common/server/request_id.h"
+
+namespace osteoflow {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+absl::string_view CodeName(grpc::StatusCode code) {
+  static constexpr absl::string_view kNames[] = {
+      "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",   "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",     "UNAVAILABLE",      "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  const int index = static_cast<int>(code);
+  if (index < 0 || index >= static_cast<int>(std::size(kNames))) return "UNKNOWN";
+  return kNames[index];
+}
+
+class CallLogInterceptor : public grpc::experimental::Interceptor {
+ public:
+  CallLogInterceptor(grpc::experimental::ServerRpcInfo* info, const std::string& service_label,
+                     bool access_log)
+      : info_(info), service_label_(service_label), access_log_(access_log),
+        started_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      TakeRequestId(methods->GetRecvInitialMetadata());
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->emplace(kRequestIdKey, request_id_);
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      WriteAccessLine(CodeName(methods->GetSendStatus().error_code()));
+    }
+    methods->Proceed();
+  }
+
+  // A call the client abandoned never sends a status; it is logged on the way out.
+  ~CallLogInterceptor() override { WriteAccessLine("CANCELLED"); }
+
+ private:
+  void TakeRequestId(std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
+    const auto range = metadata->equal_range(kRequestIdKey);
+    for (auto it = range.first; it != range.second; ++it) {
+      const absl::string_view value(it->second.data(), it->second.size());
+      if (IsAcceptableRequestId(value)) request_id_.assign(value.data(), value.size());
+    }
+    if (request_id_.empty()) {
+      request_id_ = NewRequestId();
+      // Handlers read the id from the call's metadata (RequestIdOf). The
+      // strings live in this interceptor, which lives as long as the call.
+      metadata->emplace(grpc::string_ref(kRequestIdKey), grpc::string_ref(request_id_));
+    }
+  }
+
+  void WriteAccessLine(absl::string_view code) {
+    if (!access_log_ || logged_) return;
+    logged_ = true;
+    const int64_t latency_us = absl::ToInt64Microseconds(absl::Now() - started_);
+    LogLine("rpc")
+        .Add("service", service_label_)
+        .Add("method", info_->method())
+        .Add("code", code)
+        .Add("latency_us", latency_us)
+        .Add("request_id", request_id_)
+        .Write();
+  }
+
+  grpc::experimental::ServerRpcInfo* const info_;
+  const std::string& service_label_;
+  const bool access_log_;
+  const absl::Time started_;
+  std::string request_id_;
+  bool logged_ = false;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* CallLogInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new CallLogInterceptor(info, service_label_, access_log_);
+}
+
+}  // namespace osteoflow

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+
+#include <grpcpp/support/server_interceptor.h>
+
+namespace osteoflow {
+
+// Gives every call a request id (the caller's x-request-id when acceptable,
+// else a generated one), echoes it in the response's initial metadata, and
+// when access logging is on writes one JSON line per call: method, status
+// code, latency in microseconds and request id. Never the request or response.
+class CallLogInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  CallLogInterceptorFactory(std::string service_label, bool access_log)
+      : service_label_(std::move(service_label)), access_log_(access_log) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  const std::string service_label_;
+  const bool access_log_;
+};
+
+}  // namespace osteoflow

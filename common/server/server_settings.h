@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace osteoflow {
+
+// Settings every service shares; see the flags in server_settings.cc.
+struct ServerSettings {
+  std::string listen_address;
+  bool reflection = true;
+  bool access_log = true;
+  absl::Duration drain_timeout = absl::Seconds(10);
+  absl::Duration keepalive_time = absl::Seconds(30);
+  absl::Duration keepalive_timeout = absl::Seconds(10);
+  // Clients pinging more often than this are told to back off.
+  absl::Duration keepalive_min_client_interval = absl::Seconds(10);
+  // 0 = connections live forever; a finite age makes clients re-resolve and
+  // spread over new replicas.
+  absl::Duration max_connection_age = absl::ZeroDuration();
+  int max_receive_bytes = 4 * 1024 * 1024;
+};
+
+// Reads the shared flags and checks them. `default_address` is used when
+// listen_address is empty. Errors start with the flag name.
+absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default_address);
+
+// Checks "host:port" (host may be an IPv4 address, a name, or [IPv6]); port
+// 0 asks the system for a free port.
+bool IsValidListenAddress(absl::string_view address);
+
+}  // namespace osteoflow

@@ -1,0 +1,116 @@
+#include "common/server/service_host.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log/json_log.h"
+#include "common/server/call_log_interceptor.h"
+#include "common/server/termination_signals.h"
+
+namespace osteoflow {
+namespace {
+
+int ToMillis(absl::Duration duration) {
+  return static_cast<int>(absl::ToInt64Milliseconds(duration));
+}
+
+}  // namespace
+
+ServiceHost::ServiceHost(std::string service_name, std::string label, ServerSettings settings)
+    : service_name_(std::move(service_name)),
+      label_(std::move(label)),
+      settings_(std::move(settings)) {}
+
+ServiceHost::~ServiceHost() {
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now());
+    server_->Wait();
+  }
+}
+
+void ServiceHost::AddService(grpc::Service* service) { services_.push_back(service); }
+
+absl::Status ServiceHost::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  // The reflection plugin registers itself with every builder made after this
+  // call, so it is only called when reflection is wanted.
+  if (settings_.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(settings_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  for (grpc::Service* service : services_) builder.RegisterService(service);
+  builder.SetMaxReceiveMessageSize(settings_.max_receive_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ToMillis(settings_.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             ToMillis(settings_.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             ToMillis(settings_.keepalive_min_client_interval));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  if (settings_.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               ToMillis(settings_.max_connection_age));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               ToMillis(settings_.drain_timeout));
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(std::make_unique<CallLogInterceptorFactory>(label_, settings_.access_log));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("listen_address: cannot listen on ", settings_.listen_address));
+  }
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  health->SetServingStatus(service_name_, true);
+  return absl::OkStatus();
+}
+
+void ServiceHost::SetReady(bool ready) {
+  absl::MutexLock lock(&mu_);
+  if (draining_ || server_ == nullptr) return;
+  server_->GetHealthCheckService()->SetServingStatus(service_name_, ready);
+}
+
+void ServiceHost::Drain() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (draining_ || server_ == nullptr) return;
+    draining_ = true;
+    server_->GetHealthCheckService()->SetServingStatus(service_name_, false);
+  }
+  const absl::Time deadline = absl::Now() + settings_.drain_timeout;
+  server_->Shutdown(absl::ToChronoTime(deadline));
+  server_->Wait();
+  LogLine("stopped")
+      .Add("service", label_)
+      .Add("drained_within_deadline", absl::Now() <= deadline)
+      .Write();
+  server_.reset();
+}
+
+int ServiceHost::Run() {
+  if (absl::Status started = Start(); !started.ok()) {
+    LogLine("start_failed").Add("service", label_).Add("error", started.message()).Write();
+    return 1;
+  }
+  const std::string host =
+      settings_.listen_address.substr(0, settings_.listen_address.rfind(':'));
+  LogLine("serving")
+      .Add("service", label_)
+      .Add("grpc_service", service_name_)
+      .Add("address", absl::StrCat(host, ":", port_))
+      .Add("port", port_)
+      .Add("reflection", settings_.reflection)
+      .Write();
+  const int signal_number = WaitForTerminationSignal();
+  LogLine("draining").Add("service", label_).Add("signal", signal_number).Write();
+  Drain();
+  return 0;
+}
+
+}  // namespace osteoflow

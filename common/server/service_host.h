@@ -1,0 +1,66 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "common/server/server_settings.h"
+
+namespace osteoflow {
+
+// The one way a service runs: builds the gRPC server with the shared settings,
+// health (liveness on "", readiness on the full service name), reflection,
+// keepalive, a bounded receive size and the call interceptor; then serves until
+// SIGTERM or SIGINT and drains.
+class ServiceHost {
+ public:
+  // `service_name` is the full gRPC service name used for readiness, for
+  // example "osteoflow.catalog.v1.CatalogService"; `label` is a short name for
+  // logs ("catalog").
+  ServiceHost(std::string service_name, std::string label, ServerSettings settings);
+  ~ServiceHost();
+
+  ServiceHost(const ServiceHost&) = delete;
+  ServiceHost& operator=(const ServiceHost&) = delete;
+
+  // Registers a service; it must outlive the host. Call before Start.
+  void AddService(grpc::Service* service);
+
+  // Binds and starts serving; liveness and readiness become SERVING.
+  // UNAVAILABLE when the address cannot be bound.
+  absl::Status Start();
+
+  // The bound port (useful with port 0). Valid after Start.
+  int port() const { return port_; }
+  const std::string& listen_address() const { return settings_.listen_address; }
+
+  // Readiness for a dependency the service cannot work without. Ignored
+  // once draining has begun.
+  void SetReady(bool ready);
+
+  // Readiness off, then Shutdown with the drain deadline: new calls are
+  // refused, in-flight calls get until the deadline, then are cancelled.
+  void Drain();
+
+  // Start, log "serving", wait for SIGTERM/SIGINT, drain. Returns the exit
+  // code (0 after a clean drain, 1 when the server could not start).
+  // BlockTerminationSignals must have been called first.
+  int Run();
+
+ private:
+  const std::string service_name_;
+  const std::string label_;
+  const ServerSettings settings_;
+  std::vector<grpc::Service*> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  absl::Mutex mu_;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace osteoflow

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include <google/protobuf/message.h>
+
+namespace osteoflow::catalog {
+
+// "sha256:<hex>" of a message's deterministic serialization: the same content
+// gives the same digest in every process and on every machine.
+std::string ContentDigest(const google::protobuf::Message& message);
+
+// Raw SHA-256 of bytes (32 bytes).
+std::string Sha256(absl::string_view bytes);
+
+}  // namespace osteoflow::catalog

@@ -1,0 +1,66 @@
+#include "services/catalog/domain/exercise_catalog.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/field_violations.h"
+#include "services/catalog/domain/catalog_validation.h"
+#include "services/catalog/domain/content_digest.h"
+
+namespace osteoflow::catalog {
+
+namespace v1 = osteoflow::catalog::v1;
+
+constexpr absl::string_view kExercisePrefix = "exercises/";
+
+std::string ExerciseName(absl::string_view id) { return absl::StrCat(kExercisePrefix, id); }
+
+absl::StatusOr<std::string> ParseExerciseName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return InvalidField(field, "required, as exercises/{id}");
+  if (!absl::StartsWith(name, kExercisePrefix) || name.size() == kExercisePrefix.size() ||
+      name.size() > kExercisePrefix.size() + 64) {
+    return InvalidField(field, "must be exercises/{id}");
+  }
+  return std::string(name.substr(kExercisePrefix.size()));
+}
+
+absl::StatusOr<std::shared_ptr<const ExerciseCatalog>> ExerciseCatalog::Create(
+    v1::CatalogDocument document) {
+  if (absl::Status valid = ValidateCatalog(document); !valid.ok()) return valid;
+  std::sort(document.mutable_exercises()->begin(), document.mutable_exercises()->end(),
+            [](const v1::Exercise& a, const v1::Exercise& b) { return a.id() < b.id(); });
+  for (v1::Exercise& exercise : *document.mutable_exercises()) {
+    exercise.set_name(ExerciseName(exercise.id()));
+  }
+  return std::shared_ptr<const ExerciseCatalog>(new ExerciseCatalog(std::move(document)));
+}
+
+ExerciseCatalog::ExerciseCatalog(v1::CatalogDocument document)
+    : document_(std::move(document)), digest_(ContentDigest(document_)) {
+  for (int i = 0; i < document_.exercises_size(); ++i) {
+    index_by_id_.emplace(document_.exercises(i).id(), i);
+  }
+}
+
+const v1::Exercise* ExerciseCatalog::Find(absl::string_view id) const {
+  const auto it = index_by_id_.find(id);
+  return it == index_by_id_.end() ? nullptr : &document_.exercises(it->second);
+}
+
+const v1::SafetyTagDefinition* ExerciseCatalog::TagDefinition(
+    osteoflow::common::v1::SafetyTag tag) const {
+  for (const auto& definition : document_.safety_tags()) {
+    if (definition.tag() == tag) return &definition;
+  }
+  return nullptr;
+}
+
+const v1::RuleDefinition* ExerciseCatalog::Rule(absl::string_view rule_id) const {
+  for (const auto& rule : document_.rules()) {
+    if (rule.rule_id() == rule_id) return &rule;
+  }
+  return nullptr;
+}
+
+}  // namespace osteoflow::catalog

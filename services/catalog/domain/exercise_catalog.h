@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "osteoflow/catalog/v1/catalog_document.pb.h"
+#include "osteoflow/catalog/v1/exercise.pb.h"
+
+namespace osteoflow::catalog {
+
+// The validated, immutable catalog a service answers from. Safe to share
+// between threads: nothing changes after construction.
+class ExerciseCatalog {
+ public:
+  // Validates the document (see ValidateCatalog), fills in resource names,
+  // orders entries by id and computes the content digest.
+  static absl::StatusOr<std::shared_ptr<const ExerciseCatalog>> Create(
+      osteoflow::catalog::v1::CatalogDocument document);
+
+  const std::string& version() const { return document_.version(); }
+  // "sha256:<hex>" of the validated content.
+  const std::string& content_digest() const { return digest_; }
+  int size() const { return document_.exercises_size(); }
+
+  // Entries ordered by id.
+  const google::protobuf::RepeatedPtrField<osteoflow::catalog::v1::Exercise>& exercises() const {
+    return document_.exercises();
+  }
+
+  // nullptr when no entry has the id.
+  const osteoflow::catalog::v1::Exercise* Find(absl::string_view id) const;
+
+  // The definition of a safety tag; nullptr if the catalog does not define it.
+  const osteoflow::catalog::v1::SafetyTagDefinition* TagDefinition(
+      osteoflow::common::v1::SafetyTag tag) const;
+
+  // A rule the catalog cites; nullptr if not defined.
+  const osteoflow::catalog::v1::RuleDefinition* Rule(absl::string_view rule_id) const;
+
+ private:
+  explicit ExerciseCatalog(osteoflow::catalog::v1::CatalogDocument document);
+
+  osteoflow::catalog::v1::CatalogDocument document_;
+  std::string digest_;
+  absl::flat_hash_map<std::string, int> index_by_id_;
+};
+
+// "exercises/{id}" for an id, and back. ParseExerciseName returns
+// INVALID_ARGUMENT naming `field` when the name is malformed.
+std::string ExerciseName(absl::string_view id);
+absl::StatusOr<std::string> ParseExerciseName(absl::string_view name, absl::string_view field);
+
+}  // namespace osteoflow::catalog

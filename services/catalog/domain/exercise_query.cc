@@ -1,0 +1,141 @@
+#include "services/catalog/domain/exercise_query.h"
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status/field_violations.h"
+#include "services/catalog/domain/content_digest.h"
+
+namespace osteoflow::catalog {
+namespace {
+
+namespace v1 = osteoflow::catalog::v1;
+namespace common = osteoflow::common::v1;
+
+template <typename Values>
+bool Contains(const Values& values, int value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// The filters in a canonical form (sorted, without duplicates or paging
+// fields), so that the same filters always give the same fingerprint.
+v1::ListExercisesRequest CanonicalFilters(const v1::ListExercisesRequest& request) {
+  v1::ListExercisesRequest filters = request;
+  filters.clear_page_size();
+  filters.clear_page_token();
+  auto normalise = [](auto* values) {
+    std::sort(values->begin(), values->end());
+    values->erase(std::unique(values->begin(), values->end()), values->end());
+  };
+  normalise(filters.mutable_categories());
+  normalise(filters.mutable_movement_patterns());
+  normalise(filters.mutable_exclude_safety_tags());
+  if (filters.has_equipment()) normalise(filters.mutable_equipment()->mutable_available());
+  return filters;
+}
+
+std::string FilterFingerprint(const ExerciseCatalog& catalog,
+                              const v1::ListExercisesRequest& request) {
+  const std::string digest =
+      Sha256(absl::StrCat(ContentDigest(CanonicalFilters(request)), "|", catalog.content_digest()));
+  return absl::BytesToHexString(absl::string_view(digest).substr(0, 12));
+}
+
+std::string EncodePageToken(int offset, const std::string& fingerprint) {
+  return absl::WebSafeBase64Escape(absl::StrCat("v1.", offset, ".", fingerprint));
+}
+
+absl::StatusOr<int> DecodePageToken(const std::string& token, const std::string& fingerprint,
+                                    int total) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+    return InvalidField("page_token", "not a token this service issued");
+  }
+  const std::vector<absl::string_view> parts = absl::StrSplit(raw, '.');
+  int offset = 0;
+  if (parts.size() != 3 || parts[0] != "v1" || !absl::SimpleAtoi(parts[1], &offset)) {
+    return InvalidField("page_token", "not a token this service issued");
+  }
+  if (parts[2] != fingerprint) {
+    return InvalidField("page_token",
+                        "was issued for different filters or an earlier catalog; "
+                        "repeat the same filters or start again without a token");
+  }
+  if (offset <= 0 || offset >= total) return InvalidField("page_token", "is out of range");
+  return offset;
+}
+
+}  // namespace
+
+bool MatchesFilters(const v1::Exercise& exercise, const v1::ListExercisesRequest& request) {
+  if (!request.categories().empty() && !Contains(request.categories(), exercise.category())) {
+    return false;
+  }
+  if (!request.movement_patterns().empty() &&
+      !Contains(request.movement_patterns(), exercise.movement_pattern())) {
+    return false;
+  }
+  if (request.max_impact_level() != common::IMPACT_LEVEL_UNSPECIFIED &&
+      exercise.impact_level() > request.max_impact_level()) {
+    return false;
+  }
+  if (request.has_equipment()) {
+    for (const int needed : exercise.equipment()) {
+      if (!Contains(request.equipment().available(), needed)) return false;
+    }
+  }
+  for (const int tag : exercise.safety_tags()) {
+    if (Contains(request.exclude_safety_tags(), tag)) return false;
+  }
+  return !request.weight_bearing_only() || exercise.weight_bearing();
+}
+
+absl::StatusOr<ExercisePage> ListExercises(const ExerciseCatalog& catalog,
+                                           const v1::ListExercisesRequest& request) {
+  FieldViolations problems;
+  if (request.page_size() < 0) problems.Add("page_size", "must not be negative");
+  auto check_enums = [&](const auto& values, absl::string_view field, auto is_valid) {
+    for (const int value : values) {
+      if (value == 0 || !is_valid(value)) {
+        problems.Add(field, absl::StrCat("unknown or unspecified value ", value));
+      }
+    }
+  };
+  check_enums(request.categories(), "categories", v1::Category_IsValid);
+  check_enums(request.movement_patterns(), "movement_patterns", v1::MovementPattern_IsValid);
+  check_enums(request.exclude_safety_tags(), "exclude_safety_tags", common::SafetyTag_IsValid);
+  if (request.has_equipment()) {
+    check_enums(request.equipment().available(), "equipment.available", common::Equipment_IsValid);
+  }
+  if (!common::ImpactLevel_IsValid(request.max_impact_level())) {
+    problems.Add("max_impact_level", "unknown value");
+  }
+  if (!problems.empty()) return problems.ToStatus();
+
+  const int page_size = request.page_size() == 0 ? kDefaultPageSize
+                                                 : std::min(request.page_size(), kMaxPageSize);
+  std::vector<const v1::Exercise*> matches;
+  for (const v1::Exercise& exercise : catalog.exercises()) {
+    if (MatchesFilters(exercise, request)) matches.push_back(&exercise);
+  }
+  const int total = static_cast<int>(matches.size());
+  const std::string fingerprint = FilterFingerprint(catalog, request);
+
+  int offset = 0;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<int> decoded = DecodePageToken(request.page_token(), fingerprint, total);
+    if (!decoded.ok()) return decoded.status();
+    offset = *decoded;
+  }
+  ExercisePage page;
+  page.total_size = total;
+  const int end = std::min(total, offset + page_size);
+  page.exercises.assign(matches.begin() + offset, matches.begin() + end);
+  if (end < total) page.next_page_token = EncodePageToken(end, fingerprint);
+  return page;
+}
+
+}  // namespace osteoflow::catalog
