@@ -30,9 +30,15 @@ absl::string_view CodeName(grpc::StatusCode code) {
 class CallLogInterceptor : public grpc::experimental::Interceptor {
  public:
   CallLogInterceptor(grpc::experimental::ServerRpcInfo* info, const std::string& service_label,
-                     bool access_log)
-      : info_(info), service_label_(service_label), access_log_(access_log),
-        started_(absl::Now()) {}
+                     bool access_log, InFlightCalls* in_flight)
+      : info_(info),
+        service_label_(service_label),
+        access_log_(access_log),
+        in_flight_(in_flight),
+        open_ended_(InFlightCalls::IsOpenEnded(info->method())),
+        started_(absl::Now()) {
+    if (!open_ended_) in_flight_->Begin();
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -48,7 +54,10 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
   }
 
   // A call the client abandoned never sends a status; it is logged on the way out.
-  ~CallLogInterceptor() override { WriteAccessLine("CANCELLED"); }
+  ~CallLogInterceptor() override {
+    WriteAccessLine("CANCELLED");
+    if (!open_ended_) in_flight_->End();
+  }
 
  private:
   void TakeRequestId(std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
@@ -81,6 +90,8 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
   grpc::experimental::ServerRpcInfo* const info_;
   const std::string& service_label_;
   const bool access_log_;
+  InFlightCalls* const in_flight_;
+  const bool open_ended_;
   const absl::Time started_;
   std::string request_id_;
   bool logged_ = false;
@@ -90,7 +101,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
 
 grpc::experimental::Interceptor* CallLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallLogInterceptor(info, service_label_, access_log_);
+  return new CallLogInterceptor(info, service_label_, access_log_, in_flight_);
 }
 
 }  // namespace osteoflow

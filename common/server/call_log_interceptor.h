@@ -4,17 +4,20 @@
 
 #include <grpcpp/support/server_interceptor.h>
 
+#include "common/server/in_flight_calls.h"
+
 namespace osteoflow {
 
 // Gives every call a request id (the caller's x-request-id when acceptable,
 // else a generated one), echoes it in the response's initial metadata, and
 // when access logging is on writes one JSON line per call: method, status
 // code, latency in microseconds and request id. Never the request or response.
+// It also keeps `in_flight` up to date for draining.
 class CallLogInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  CallLogInterceptorFactory(std::string service_label, bool access_log)
-      : service_label_(std::move(service_label)), access_log_(access_log) {}
+  CallLogInterceptorFactory(std::string service_label, bool access_log, InFlightCalls* in_flight)
+      : service_label_(std::move(service_label)), access_log_(access_log), in_flight_(in_flight) {}
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
@@ -22,6 +25,7 @@ class CallLogInterceptorFactory
  private:
   const std::string service_label_;
   const bool access_log_;
+  InFlightCalls* const in_flight_;
 };
 
 }  // namespace osteoflow

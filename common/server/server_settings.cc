@@ -19,6 +19,8 @@ ABSL_FLAG(absl::Duration, keepalive_min_client_interval, absl::Seconds(10),
           "shortest interval allowed between client keepalive pings");
 ABSL_FLAG(absl::Duration, max_connection_age, absl::ZeroDuration(),
           "close connections after this age so clients rebalance; 0 disables");
+ABSL_FLAG(absl::Duration, test_response_delay, absl::ZeroDuration(),
+          "tests only: hold every response back this long; never set in production");
 ABSL_FLAG(int, max_receive_bytes, 4 * 1024 * 1024, "largest request message accepted, in bytes");
 
 namespace osteoflow {
@@ -57,6 +59,11 @@ absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default
   settings.keepalive_min_client_interval = absl::GetFlag(FLAGS_keepalive_min_client_interval);
   settings.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   settings.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_bytes);
+  settings.test_response_delay = absl::GetFlag(FLAGS_test_response_delay);
+  if (settings.test_response_delay < absl::ZeroDuration() ||
+      settings.test_response_delay > absl::Minutes(1)) {
+    return absl::InvalidArgumentError("test_response_delay: must be between 0 and 1m");
+  }
 
   for (const auto& [name, value] :
        {std::pair<absl::string_view, absl::Duration>{"drain_timeout", settings.drain_timeout},

@@ -22,6 +22,8 @@ struct ServerSettings {
   // spread over new replicas.
   absl::Duration max_connection_age = absl::ZeroDuration();
   int max_receive_bytes = 4 * 1024 * 1024;
+  // Tests only: hold every response back this long.
+  absl::Duration test_response_delay = absl::ZeroDuration();
 };
 
 // Reads the shared flags and checks them. `default_address` is used when

@@ -1,13 +1,20 @@
 #include "common/server/service_host.h"
 
+#include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
+
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
 #include "common/server/call_log_interceptor.h"
 #include "common/server/termination_signals.h"
+#include "common/server/unary_finish.h"
 
 namespace osteoflow {
 namespace {
@@ -15,6 +22,18 @@ namespace {
 int ToMillis(absl::Duration duration) {
   return static_cast<int>(absl::ToInt64Milliseconds(duration));
 }
+
+// Linking gRPC's reflection library registers its plugin with every server
+// builder; this option takes it off again when reflection is switched off.
+class WithoutReflection : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const auto& plugin) {
+      return plugin->name() == "proto_server_reflection";
+    });
+  }
+};
 
 }  // namespace
 
@@ -33,12 +52,12 @@ ServiceHost::~ServiceHost() {
 void ServiceHost::AddService(grpc::Service* service) { services_.push_back(service); }
 
 absl::Status ServiceHost::Start() {
+  SetResponseDelay(settings_.test_response_delay);
   grpc::EnableDefaultHealthCheckService(true);
-  // The reflection plugin registers itself with every builder made after this
-  // call, so it is only called when reflection is wanted.
-  if (settings_.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
+  if (!settings_.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   builder.AddListeningPort(settings_.listen_address, grpc::InsecureServerCredentials(), &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
   builder.SetMaxReceiveMessageSize(settings_.max_receive_bytes);
@@ -55,7 +74,8 @@ absl::Status ServiceHost::Start() {
                                ToMillis(settings_.drain_timeout));
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(std::make_unique<CallLogInterceptorFactory>(label_, settings_.access_log));
+  creators.push_back(
+      std::make_unique<CallLogInterceptorFactory>(label_, settings_.access_log, &in_flight_));
   builder.experimental().SetInterceptorCreators(std::move(creators));
 
   server_ = builder.BuildAndStart();
@@ -84,12 +104,16 @@ void ServiceHost::Drain() {
     server_->GetHealthCheckService()->SetServingStatus(service_name_, false);
   }
   const absl::Time deadline = absl::Now() + settings_.drain_timeout;
-  server_->Shutdown(absl::ToChronoTime(deadline));
+  // Shutdown refuses new calls at once and returns when every call is done or
+  // the deadline has cancelled it. Health watches and reflection sessions
+  // never finish by themselves, so once the real work is done what is left
+  // is cancelled rather than waited for.
+  std::thread shutdown([this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  const bool drained = in_flight_.WaitUntilIdle(deadline);
+  if (drained) grpc_server_cancel_all_calls(server_->c_server());
+  shutdown.join();
   server_->Wait();
-  LogLine("stopped")
-      .Add("service", label_)
-      .Add("drained_within_deadline", absl::Now() <= deadline)
-      .Write();
+  LogLine("stopped").Add("service", label_).Add("drained_within_deadline", drained).Write();
   server_.reset();
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "common/server/in_flight_calls.h"
 #include "common/server/server_settings.h"
 
 namespace osteoflow {
@@ -42,8 +43,9 @@ class ServiceHost {
   // once draining has begun.
   void SetReady(bool ready);
 
-  // Readiness off, then Shutdown with the drain deadline: new calls are
-  // refused, in-flight calls get until the deadline, then are cancelled.
+  // Readiness off; new calls refused; in-flight calls get until the drain
+  // deadline (then are cancelled); open health watches and reflection
+  // sessions end as soon as the real work is done.
   void Drain();
 
   // Start, log "serving", wait for SIGTERM/SIGINT, drain. Returns the exit
@@ -58,6 +60,7 @@ class ServiceHost {
   std::vector<grpc::Service*> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  InFlightCalls in_flight_;
 
   absl::Mutex mu_;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

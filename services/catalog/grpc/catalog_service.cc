@@ -2,18 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
-#include "common/status/grpc_status.h"
+#include "common/server/unary_finish.h"
 #include "services/catalog/domain/exercise_query.h"
 #include "services/catalog/domain/restriction_match.h"
 
 namespace osteoflow::catalog {
 namespace {
-
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
 
 absl::StatusOr<const v1::Exercise*> FindByName(const ExerciseCatalog& catalog,
                                                const std::string& name, absl::string_view field) {
@@ -31,7 +25,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetExercise(grpc::CallbackServerCo
                                                           v1::Exercise* response) {
   absl::StatusOr<const v1::Exercise*> exercise = FindByName(*catalog_, request->name(), "name");
   if (exercise.ok()) *response = **exercise;
-  return Finish(context, exercise.status());
+  return FinishUnary(context, exercise.status());
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(
@@ -44,7 +38,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(
     response->set_next_page_token(std::move(page->next_page_token));
     response->set_total_size(page->total_size);
   }
-  return Finish(context, page.status());
+  return FinishUnary(context, page.status());
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogInfo(grpc::CallbackServerContext* context,
@@ -53,25 +47,25 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogInfo(grpc::CallbackServe
   response->set_version(catalog_->version());
   response->set_exercise_count(catalog_->size());
   response->set_content_digest(catalog_->content_digest());
-  return Finish(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::EvaluateActivity(
     grpc::CallbackServerContext* context, const v1::EvaluateActivityRequest* request,
     v1::EvaluateActivityResponse* response) {
   if (!request->has_restrictions()) {
-    return Finish(context, InvalidField("restrictions", "required, in the shape screening returns"));
+    return FinishUnary(context, InvalidField("restrictions", "required, in the shape screening returns"));
   }
   if (absl::Status valid = ValidateRestrictions(request->restrictions(), "restrictions");
       !valid.ok()) {
-    return Finish(context, valid);
+    return FinishUnary(context, valid);
   }
   absl::StatusOr<const v1::Exercise*> exercise =
       FindByName(*catalog_, request->exercise(), "exercise");
   if (exercise.ok()) {
     *response = osteoflow::catalog::EvaluateActivity(**exercise, request->restrictions(), *catalog_);
   }
-  return Finish(context, exercise.status());
+  return FinishUnary(context, exercise.status());
 }
 
 }  // namespace osteoflow::catalog
