@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, builds, starts the suite on
+# loopback, takes a sample patient's restrictions through it, and stops it.
+# With --keep the suite keeps running (stop it with scripts/local-suite.sh stop).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+keep=false
+[[ ${1:-} == --keep ]] && keep=true
+
+scripts/setup.sh
+scripts/build.sh
+build_dir=${OSTEOFLOW_BUILD_DIR:-build}
+call=$build_dir/tools/osteoflow-call
+
+scripts/local-suite.sh start
+$keep || trap 'scripts/local-suite.sh stop' EXIT
+
+catalog=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051}
+say() { printf '\n== %s\n' "$*"; }
+
+say "The catalog"
+"$call" --target="$catalog" --method=osteoflow.catalog.v1.CatalogService/GetCatalogInfo --request_json='{}'
+
+# The sample patient: osteoporosis without a vertebral fracture, so screening
+# (a later service) would give a moderate impact ceiling (IMP-LOWBONE) and
+# exclude every AVOID-* movement.
+restrictions=$(cat samples/restrictions/osteoporosis-no-vertebral-fracture.json)
+
+for exercise in sit-up jumping-rope swimming brisk-walking; do
+  say "Is $exercise suitable for the sample patient?"
+  "$call" --target="$catalog" --method=osteoflow.catalog.v1.CatalogService/EvaluateActivity \
+    --request_json="{\"restrictions\": $restrictions, \"exercise\": \"exercises/$exercise\"}"
+done
+
+say "Balance exercises the sample patient can do at home with no equipment (first 5)"
+"$call" --target="$catalog" --method=osteoflow.catalog.v1.CatalogService/ListExercises \
+  --request_json='{"categories": ["CATEGORY_BALANCE"], "equipment": {"available": []},
+                   "excludeSafetyTags": ["SAFETY_TAG_AVOID_FALLRISK"], "pageSize": 5}'
+
+if $keep; then
+  say "The suite keeps running; stop it with scripts/local-suite.sh stop"
+fi

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything osteoflow needs to build, run and test on Debian 12.
+# Idempotent: installs only what is missing. Run as root (it uses apt-get).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+packages=(
+  g++ cmake ninja-build pkg-config git ca-certificates
+  protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libabsl-dev
+  libssl-dev libhiredis-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# buf (contract lint) comes from npm; any Node.js with npm will do.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing Debian packages: ${missing[*]}" >&2
+    echo "setup: run this script as root to install them" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Build-time tools pinned by package-lock.json.
+if [[ ! -x node_modules/.bin/buf ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: installing buf from npm"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "setup: ready"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, then runs every test and
+# check (unit, integration, contract lint and breaking-change check) with ctest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+scripts/build.sh
+ctest --test-dir "${OSTEOFLOW_BUILD_DIR:-build}" --output-on-failure -j"$(nproc)" --timeout 300
