@@ -1,18 +1,16 @@
 #include "common/log/json_log.h"
 
-#include <unistd.h>
-
 #include <string>
 
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/time/clock.h"
-#include "absl/time/time.h"
+#include "common/log/log_writer.h"
 
 namespace osteoflow {
 
 LogLine::LogLine(absl::string_view event) {
-  Add("ts", absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()));
+  Add("ts", LogTimestamp(absl::Now()));
   Add("event", event);
 }
 
@@ -35,9 +33,7 @@ void LogLine::Write() {
   std::string line;
   if (!google::protobuf::util::MessageToJsonString(fields_, &line).ok()) return;
   line.push_back('\n');
-  // A log line that cannot be written is dropped: logging must never fail a call.
-  const ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
-  (void)written;
+  LogWriter::Instance().WriteNow(line);
 }
 
 }  // namespace osteoflow

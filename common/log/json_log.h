@@ -22,7 +22,7 @@ class LogLine {
   LogLine& Add(absl::string_view key, int value) { return Add(key, int64_t{value}); }
   LogLine& Add(absl::string_view key, bool value);
 
-  // Writes the line with one write so that concurrent lines do not interleave.
+  // Writes the line at once (see LogWriter), whole, after queued access lines.
   void Write();
 
  private:

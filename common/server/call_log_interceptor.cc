@@ -2,12 +2,13 @@
 
 #include <grpcpp/support/status_code_enum.h>
 
+#include <algorithm>
 #include <cstdint>
 #include "absl/strings/string_view.h"
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/log/json_log.h"
+#include "common/log/log_writer.h"
 #include "common/server/request_id.h"
 
 namespace osteoflow {
@@ -77,14 +78,15 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
   void WriteAccessLine(absl::string_view code) {
     if (!access_log_ || logged_) return;
     logged_ = true;
-    const int64_t latency_us = absl::ToInt64Microseconds(absl::Now() - started_);
-    LogLine("rpc")
-        .Add("service", service_label_)
-        .Add("method", info_->method())
-        .Add("code", code)
-        .Add("latency_us", latency_us)
-        .Add("request_id", request_id_)
-        .Write();
+    const absl::Time now = absl::Now();
+    LogWriter::Instance().Enqueue(LogWriter::AccessEntry{
+        .at = now,
+        .service = service_label_,
+        .method = info_->method(),
+        .code = code,
+        .latency_us = static_cast<int32_t>(
+            std::min<int64_t>(absl::ToInt64Microseconds(now - started_), INT32_MAX)),
+        .request_id = request_id_});
   }
 
   grpc::experimental::ServerRpcInfo* const info_;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
+#include "common/log/log_writer.h"
 #include "common/server/call_log_interceptor.h"
 #include "common/server/termination_signals.h"
 #include "common/server/unary_finish.h"
@@ -114,6 +115,7 @@ void ServiceHost::Drain() {
   shutdown.join();
   server_->Wait();
   LogLine("stopped").Add("service", label_).Add("drained_within_deadline", drained).Write();
+  LogWriter::Instance().Flush();
   server_.reset();
 }
 

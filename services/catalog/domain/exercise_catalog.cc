@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
+#include "osteoflow/catalog/v1/catalog_service.pb.h"
 #include "services/catalog/domain/catalog_validation.h"
 #include "services/catalog/domain/content_digest.h"
 
@@ -39,8 +40,16 @@ absl::StatusOr<std::shared_ptr<const ExerciseCatalog>> ExerciseCatalog::Create(
 ExerciseCatalog::ExerciseCatalog(v1::CatalogDocument document)
     : document_(std::move(document)), digest_(ContentDigest(document_)) {
   for (int i = 0; i < document_.exercises_size(); ++i) {
-    index_by_id_.emplace(document_.exercises(i).id(), i);
+    const v1::Exercise& exercise = document_.exercises(i);
+    index_by_id_.emplace(exercise.id(), i);
+    v1::ListExercisesResponse item;
+    *item.add_exercises() = exercise;
+    wire_.emplace(&exercise, WireForms{exercise.SerializeAsString(), item.SerializeAsString()});
   }
+}
+
+const ExerciseCatalog::WireForms& ExerciseCatalog::Wire(const v1::Exercise& exercise) const {
+  return wire_.at(&exercise);
 }
 
 const v1::Exercise* ExerciseCatalog::Find(absl::string_view id) const {

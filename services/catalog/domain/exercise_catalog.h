@@ -41,12 +41,23 @@ class ExerciseCatalog {
   // A rule the catalog cites; nullptr if not defined.
   const osteoflow::catalog::v1::RuleDefinition* Rule(absl::string_view rule_id) const;
 
+  // An entry's wire form, made once at load so that answers need not copy or
+  // serialise it again: `exercise` is the Exercise message, `list_item` is a
+  // ListExercisesResponse holding only this entry (concatenated list items
+  // are the wire form of a page). `exercise` must belong to this catalog.
+  struct WireForms {
+    std::string exercise;
+    std::string list_item;
+  };
+  const WireForms& Wire(const osteoflow::catalog::v1::Exercise& exercise) const;
+
  private:
   explicit ExerciseCatalog(osteoflow::catalog::v1::CatalogDocument document);
 
   osteoflow::catalog::v1::CatalogDocument document_;
   std::string digest_;
   absl::flat_hash_map<std::string, int> index_by_id_;
+  absl::flat_hash_map<const osteoflow::catalog::v1::Exercise*, WireForms> wire_;
 };
 
 // "exercises/{id}" for an id, and back. ParseExerciseName returns

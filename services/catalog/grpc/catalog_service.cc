@@ -18,25 +18,57 @@ absl::StatusOr<const v1::Exercise*> FindByName(const ExerciseCatalog& catalog,
   return exercise;
 }
 
+// Raw methods receive bytes; a request that does not parse is the caller's error.
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message* request) {
+  grpc::ByteBuffer copy(bytes);  // shares the slices; Deserialize consumes its buffer
+  if (!grpc::GenericDeserialize<grpc::ProtoBufferReader, google::protobuf::Message>(&copy, request)
+           .ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request: not a valid ", request->GetDescriptor()->full_name()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetExercise(grpc::CallbackServerContext* context,
-                                                          const v1::GetExerciseRequest* request,
-                                                          v1::Exercise* response) {
-  absl::StatusOr<const v1::Exercise*> exercise = FindByName(*catalog_, request->name(), "name");
-  if (exercise.ok()) *response = **exercise;
+                                                          const grpc::ByteBuffer* request,
+                                                          grpc::ByteBuffer* response) {
+  v1::GetExerciseRequest parsed;
+  if (absl::Status read = ParseRequest(*request, &parsed); !read.ok()) {
+    return FinishUnary(context, read);
+  }
+  absl::StatusOr<const v1::Exercise*> exercise = FindByName(*catalog_, parsed.name(), "name");
+  if (exercise.ok()) {
+    const std::string& wire = catalog_->Wire(**exercise).exercise;
+    grpc::Slice slice(wire.data(), wire.size(), grpc::Slice::STATIC_SLICE);
+    *response = grpc::ByteBuffer(&slice, 1);
+  }
   return FinishUnary(context, exercise.status());
 }
 
-grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(
-    grpc::CallbackServerContext* context, const v1::ListExercisesRequest* request,
-    v1::ListExercisesResponse* response) {
-  absl::StatusOr<ExercisePage> page = osteoflow::catalog::ListExercises(*catalog_, *request);
+grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(grpc::CallbackServerContext* context,
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
+  v1::ListExercisesRequest parsed;
+  if (absl::Status read = ParseRequest(*request, &parsed); !read.ok()) {
+    return FinishUnary(context, read);
+  }
+  absl::StatusOr<ExercisePage> page = osteoflow::catalog::ListExercises(*catalog_, parsed);
   if (page.ok()) {
-    response->mutable_exercises()->Reserve(static_cast<int>(page->exercises.size()));
-    for (const v1::Exercise* exercise : page->exercises) *response->add_exercises() = *exercise;
-    response->set_next_page_token(std::move(page->next_page_token));
-    response->set_total_size(page->total_size);
+    // A page's wire form is its entries' list items followed by the page's
+    // own fields: concatenated messages of one type merge, repeated fields append.
+    std::vector<grpc::Slice> slices;
+    slices.reserve(page->exercises.size() + 1);
+    for (const v1::Exercise* exercise : page->exercises) {
+      const std::string& item = catalog_->Wire(*exercise).list_item;
+      slices.emplace_back(item.data(), item.size(), grpc::Slice::STATIC_SLICE);
+    }
+    v1::ListExercisesResponse tail;
+    tail.set_next_page_token(std::move(page->next_page_token));
+    tail.set_total_size(page->total_size);
+    slices.emplace_back(tail.SerializeAsString());
+    *response = grpc::ByteBuffer(slices.data(), slices.size());
   }
   return FinishUnary(context, page.status());
 }

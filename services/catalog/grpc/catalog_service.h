@@ -7,19 +7,25 @@
 
 namespace osteoflow::catalog {
 
+// GetExercise and ListExercises answer with the entries' wire forms made at
+// load (raw methods: no copy, no serialisation per call); the other methods
+// are ordinary typed callbacks.
+using CatalogServiceBase = v1::CatalogService::WithRawCallbackMethod_GetExercise<
+    v1::CatalogService::WithRawCallbackMethod_ListExercises<v1::CatalogService::CallbackService>>;
+
 // Thin callback-API adapter: checks the request, asks the domain, maps the
 // status. Every answer comes from memory, so handlers finish inline.
-class CatalogServiceImpl final : public osteoflow::catalog::v1::CatalogService::CallbackService {
+class CatalogServiceImpl final : public CatalogServiceBase {
  public:
   explicit CatalogServiceImpl(std::shared_ptr<const ExerciseCatalog> catalog)
       : catalog_(std::move(catalog)) {}
 
   grpc::ServerUnaryReactor* GetExercise(grpc::CallbackServerContext* context,
-                                        const v1::GetExerciseRequest* request,
-                                        v1::Exercise* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListExercises(grpc::CallbackServerContext* context,
-                                          const v1::ListExercisesRequest* request,
-                                          v1::ListExercisesResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetCatalogInfo(grpc::CallbackServerContext* context,
                                            const v1::GetCatalogInfoRequest* request,
                                            v1::CatalogInfo* response) override;
@@ -28,6 +34,10 @@ class CatalogServiceImpl final : public osteoflow::catalog::v1::CatalogService::
                                              v1::EvaluateActivityResponse* response) override;
 
  private:
+  // The typed overloads stay unused; named here so they are not hidden.
+  using CatalogServiceBase::GetExercise;
+  using CatalogServiceBase::ListExercises;
+
   const std::shared_ptr<const ExerciseCatalog> catalog_;
 };
 

@@ -1,0 +1,78 @@
+#include "bench/load/load_settings.h"
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/config/settings.h"
+#include "tools/rpc/request_source.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "address of the server under test");
+ABSL_FLAG(std::string, method, "",
+          "full method name, e.g. osteoflow.catalog.v1.CatalogService/GetExercise");
+ABSL_FLAG(std::string, request_json, "", "the request as JSON; default {}");
+ABSL_FLAG(std::string, request_file, "", "a file holding the request JSON; - for stdin");
+ABSL_FLAG(std::vector<std::string>, concurrency, std::vector<std::string>({"1", "8"}),
+          "calls in flight, one scenario per value (comma list)");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(3), "length of each round");
+ABSL_FLAG(int, rounds, 3, "rounds per server and scenario, interleaved (at least 3)");
+ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1),
+          "untimed load on each server before a scenario's rounds");
+ABSL_FLAG(std::string, baseline_target, "",
+          "address of an osteoflow-echo server; empty skips the baseline and the ratio");
+ABSL_FLAG(int, channels, 1, "channels (connections) per server; calls spread over them");
+ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5), "deadline of each call");
+ABSL_FLAG(std::string, label, "", "scenario name in reports; default the method's name");
+ABSL_FLAG(std::string, json_out, "", "also write the results to this JSON file");
+
+namespace osteoflow::bench {
+namespace {
+
+constexpr int kMaxConcurrency = 4096;
+constexpr int kMaxChannels = 64;
+
+void RequirePositive(absl::string_view name, absl::Duration value) {
+  if (value <= absl::ZeroDuration()) ExitInvalidSetting(name, "must be positive");
+}
+
+}  // namespace
+
+LoadSettings LoadSettingsFromFlags() {
+  LoadSettings settings;
+  settings.target = absl::GetFlag(FLAGS_target);
+  if (settings.target.empty()) ExitInvalidSetting("target", "required");
+  settings.method = absl::GetFlag(FLAGS_method);
+  if (settings.method.empty()) ExitInvalidSetting("method", "required");
+  settings.request_json = ValueOrExit(
+      tools::ReadRequestJson(absl::GetFlag(FLAGS_request_json), absl::GetFlag(FLAGS_request_file)));
+  settings.request_setting =
+      absl::GetFlag(FLAGS_request_file).empty() ? "request_json" : "request_file";
+
+  for (const std::string& item : absl::GetFlag(FLAGS_concurrency)) {
+    int value = 0;
+    if (!absl::SimpleAtoi(item, &value) || value < 1 || value > kMaxConcurrency) {
+      ExitInvalidSetting("concurrency",
+                         absl::StrCat("'", item, "' is not a whole number 1..", kMaxConcurrency));
+    }
+    settings.concurrency.push_back(value);
+  }
+  if (settings.concurrency.empty()) ExitInvalidSetting("concurrency", "required");
+
+  settings.duration = absl::GetFlag(FLAGS_duration);
+  RequirePositive("duration", settings.duration);
+  settings.rounds = absl::GetFlag(FLAGS_rounds);
+  if (settings.rounds < 3) ExitInvalidSetting("rounds", "must be at least 3");
+  settings.warmup = absl::GetFlag(FLAGS_warmup);
+  if (settings.warmup < absl::ZeroDuration()) ExitInvalidSetting("warmup", "must not be negative");
+  settings.baseline_target = absl::GetFlag(FLAGS_baseline_target);
+  settings.channels = absl::GetFlag(FLAGS_channels);
+  if (settings.channels < 1 || settings.channels > kMaxChannels) {
+    ExitInvalidSetting("channels", absl::StrCat("must be 1..", kMaxChannels));
+  }
+  settings.deadline = absl::GetFlag(FLAGS_deadline);
+  RequirePositive("deadline", settings.deadline);
+  settings.label = absl::GetFlag(FLAGS_label);
+  settings.json_out = absl::GetFlag(FLAGS_json_out);
+  return settings;
+}
+
+}  // namespace osteoflow::bench

@@ -1,0 +1,160 @@
+// osteoflow-load: closed-loop load on one unary method, measured against the
+// echo baseline in the same run.
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "bench/load/closed_loop.h"
+#include "bench/load/echo_request.h"
+#include "bench/load/load_settings.h"
+#include "bench/load/report.h"
+#include "bench/load/results_json.h"
+#include "bench/load/round_stats.h"
+#include "common/config/settings.h"
+#include "tools/rpc/byte_buffer.h"
+#include "tools/rpc/channel.h"
+#include "tools/rpc/json_message.h"
+#include "tools/rpc/method_lookup.h"
+#include "tools/rpc/unary_call.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "osteoflow-load: closed-loop load on one unary method, interleaved with an\n"
+    "osteoflow-echo baseline whose response is the same size.\n"
+    "  osteoflow-load --target=127.0.0.1:PORT --baseline_target=127.0.0.1:ECHO_PORT \\\n"
+    "    --method=osteoflow.catalog.v1.CatalogService/GetExercise \\\n"
+    "    --request_json='{\"name\":\"exercises/ID\"}' --concurrency=1,8\n"
+    "Exit codes: 0 done, 1 a server failed a call, 2 bad settings.";
+
+constexpr char kEchoPath[] = "/osteoflow.bench.v1.EchoService/Echo";
+
+using osteoflow::bench::Figures;
+using osteoflow::bench::LoadTarget;
+
+LoadTarget MakeTarget(const std::string& name, const std::string& address, const std::string& path,
+                      const std::string& request, int channels) {
+  LoadTarget target;
+  target.name = name;
+  target.path = path;
+  target.request = osteoflow::tools::ToByteBuffer(request);
+  for (int i = 0; i < channels; ++i) {
+    // Channels are made once; each its own connection so that more channels
+    // really mean more connections.
+    target.stubs.push_back(std::make_unique<grpc::GenericStub>(
+        osteoflow::tools::MakeChannel(address, {.own_connection = true})));
+  }
+  return target;
+}
+
+// One call that must succeed: it connects the channel and tells the size of
+// the response. Exits 1 with the server's error otherwise.
+size_t ProbeResponseSize(LoadTarget& target, const std::string& request, absl::Duration deadline) {
+  osteoflow::tools::CallOptions options;
+  options.deadline = deadline;
+  options.wait_for_ready = true;
+  const auto result =
+      osteoflow::tools::CallUnary(*target.stubs.front(), target.path, request, options);
+  if (!result.status.ok()) {
+    std::fprintf(stderr, "error: %s %s: %s: %s\n", target.name.c_str(), target.path.c_str(),
+                 osteoflow::tools::CodeName(result.status.error_code()).c_str(),
+                 result.status.error_message().c_str());
+    std::exit(1);
+  }
+  // Every channel connects before timing starts.
+  for (auto& stub : target.stubs) osteoflow::tools::CallUnary(*stub, target.path, request, options);
+  return result.response.size();
+}
+
+osteoflow::bench::RoundSample Run(LoadTarget& target, int concurrency, absl::Duration duration,
+                                  const osteoflow::bench::LoadSettings& settings) {
+  return osteoflow::bench::RunClosedLoop(target, concurrency, duration, settings.deadline);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  osteoflow::LoadSettings(argc, argv, kUsage);
+  const osteoflow::bench::LoadSettings settings = osteoflow::bench::LoadSettingsFromFlags();
+  const auto method = osteoflow::tools::FindUnaryMethod(settings.method);
+  if (!method.ok()) osteoflow::ExitInvalidSetting("method", method.status().message());
+  const auto request =
+      osteoflow::tools::JsonToWire(*method->descriptor->input_type(), settings.request_json);
+  if (!request.ok()) {
+    osteoflow::ExitInvalidSetting(settings.request_setting, request.status().message());
+  }
+  const std::string label =
+      settings.label.empty() ? std::string(method->descriptor->name()) : settings.label;
+
+  LoadTarget target =
+      MakeTarget("target", settings.target, method->path, *request, settings.channels);
+  const size_t target_bytes = ProbeResponseSize(target, *request, settings.deadline);
+
+  const bool with_baseline = !settings.baseline_target.empty();
+  const std::string echo_request = osteoflow::bench::EchoRequestOfSize(target_bytes);
+  LoadTarget echo;
+  size_t echo_bytes = 0;
+  if (with_baseline) {
+    echo = MakeTarget("echo", settings.baseline_target, kEchoPath, echo_request, settings.channels);
+    echo_bytes = ProbeResponseSize(echo, echo_request, settings.deadline);
+  }
+
+  std::printf(
+      "%s: %s on %s, request %zu bytes, response %zu bytes; baseline %s\n", label.c_str(),
+      method->path.c_str(), settings.target.c_str(), request->size(), target_bytes,
+      with_baseline ? absl::StrCat(kEchoPath, " on ", settings.baseline_target).c_str() : "none");
+
+  std::vector<osteoflow::bench::ScenarioResult> results;
+  bool any_errors = false;
+  for (const int concurrency : settings.concurrency) {
+    std::printf("\n-- %s, concurrency %d\n", label.c_str(), concurrency);
+    if (settings.warmup > absl::ZeroDuration()) {
+      Run(target, concurrency, settings.warmup, settings);
+      if (with_baseline) Run(echo, concurrency, settings.warmup, settings);
+    }
+    osteoflow::bench::ScenarioResult result;
+    result.label = label;
+    result.method = method->path;
+    result.concurrency = concurrency;
+    result.round_duration = settings.duration;
+    result.target_response_bytes = target_bytes;
+    result.echo_response_bytes = echo_bytes;
+    std::vector<double> ratios;
+    // A, B, A, B ...: both servers see the same drift of a noisy machine.
+    for (int round = 1; round <= settings.rounds; ++round) {
+      const auto sample = Run(target, concurrency, settings.duration, settings);
+      const Figures figures = osteoflow::bench::FiguresOf(sample);
+      if (result.target_first_error.empty()) result.target_first_error = sample.first_error;
+      result.target_rounds.push_back(figures);
+      osteoflow::bench::PrintRound("target", round, figures);
+      if (!with_baseline) continue;
+      const auto echo_sample = Run(echo, concurrency, settings.duration, settings);
+      const Figures echo_figures = osteoflow::bench::FiguresOf(echo_sample);
+      if (result.echo_first_error.empty()) result.echo_first_error = echo_sample.first_error;
+      result.echo_rounds.push_back(echo_figures);
+      osteoflow::bench::PrintRound("echo", round, echo_figures);
+      ratios.push_back(echo_figures.qps > 0 ? figures.qps / echo_figures.qps : 0);
+    }
+    result.target = osteoflow::bench::MedianOf(result.target_rounds);
+    if (with_baseline) {
+      result.echo = osteoflow::bench::MedianOf(result.echo_rounds);
+      result.qps_ratio = osteoflow::bench::Median(ratios);
+    }
+    any_errors = any_errors || result.target.errors > 0 || result.echo.errors > 0;
+    osteoflow::bench::PrintScenario(result);
+    results.push_back(std::move(result));
+  }
+
+  osteoflow::bench::PrintMarkdownTable(results);
+  if (!settings.json_out.empty()) {
+    if (absl::Status written = osteoflow::bench::WriteResultsJson(settings.json_out, results);
+        !written.ok()) {
+      std::fprintf(stderr, "error: %s\n", std::string(written.message()).c_str());
+      return 1;
+    }
+  }
+  return any_errors ? 1 : 0;
+}

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "bench/load/round_stats.h"
+
+namespace osteoflow::bench {
+
+// One method at one concurrency, against its echo baseline.
+struct ScenarioResult {
+  std::string label;
+  std::string method;
+  int concurrency = 0;
+  absl::Duration round_duration;
+  size_t target_response_bytes = 0;
+  size_t echo_response_bytes = 0;
+  std::vector<Figures> target_rounds;
+  std::vector<Figures> echo_rounds;  // empty without a baseline
+  Figures target;                    // medians over rounds
+  Figures echo;
+  double qps_ratio = 0;  // median over rounds of QPS(target) / QPS(echo)
+  std::string target_first_error;
+  std::string echo_first_error;
+
+  bool has_baseline() const { return !echo_rounds.empty(); }
+};
+
+// One line per finished round, as the run goes.
+void PrintRound(const std::string& server, int round, const Figures& figures);
+
+// The block of median figures for one scenario.
+void PrintScenario(const ScenarioResult& result);
+
+// A Markdown table, one row per scenario, to paste into the README.
+void PrintMarkdownTable(const std::vector<ScenarioResult>& results);
+
+}  // namespace osteoflow::bench

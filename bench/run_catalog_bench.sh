@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Benchmarks the catalog service against the echo baseline, both started here
+# on 127.0.0.1, and prints the results with a Markdown table for the README.
+# Builds nothing.
+#
+# Usage: bench/run_catalog_bench.sh [BUILD_DIR]      (default: <repo>/build)
+# Environment (optional):
+#   CONCURRENCY=1,8  DURATION=3s  ROUNDS=3  WARMUP=1s   passed to osteoflow-load
+#   CATALOG_FILE=...   default <repo>/services/catalog/data/catalog.json
+#   LIST_FILTER='"maxImpactLevel":"IMPACT_LEVEL_LOW"'   ListExercises filter
+#                      (JSON fields); default: the first candidate below that
+#                      matches at least 50 entries
+#   KEEP_RUN_DIR=1     keep the temporary run directory (server logs, JSON
+#                      results); it is always kept when something failed
+set -euo pipefail
+
+die() { echo "run_catalog_bench: $*" >&2; exit 1; }
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${1:-$repo_root/build}"
+[[ -d "$build_dir" ]] || die "no build directory $build_dir"
+build_dir="$(cd "$build_dir" && pwd)"
+catalog_file="${CATALOG_FILE:-$repo_root/services/catalog/data/catalog.json}"
+load_settings=(
+  "--concurrency=${CONCURRENCY:-1,8}" "--duration=${DURATION:-3s}"
+  "--rounds=${ROUNDS:-3}" "--warmup=${WARMUP:-1s}")
+
+catalog_bin="$build_dir/services/catalog/osteoflow-catalog"
+echo_bin="$build_dir/bench/osteoflow-echo"
+load_bin="$build_dir/bench/osteoflow-load"
+call_bin="$build_dir/tools/osteoflow-call"
+health_bin="$build_dir/tools/osteoflow-health"
+catalog_service="osteoflow.catalog.v1.CatalogService"
+page_size=50
+
+for bin in "$catalog_bin" "$echo_bin" "$load_bin" "$call_bin" "$health_bin"; do
+  [[ -x "$bin" ]] || die "missing $bin (build first: cmake --build $build_dir)"
+done
+[[ -f "$catalog_file" ]] || die "missing catalog file $catalog_file"
+
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-bench.XXXXXX")"
+server_pids=()
+
+stop_servers() {
+  local pid status=0
+  for pid in "${server_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${server_pids[@]}"; do wait "$pid" || status=1; done
+  server_pids=()
+  return "$status"
+}
+# The access log of a run is tens of MB: the run directory goes unless asked
+# for or needed to see what failed.
+# shellcheck disable=SC2317  # run by the EXIT trap
+finish() {
+  local exit_code="$1"
+  stop_servers || exit_code=1
+  if [[ "$exit_code" == 0 && "${KEEP_RUN_DIR:-0}" != 1 ]]; then
+    rm -rf "$run_dir"
+  else
+    echo "run directory kept: $run_dir" >&2
+  fi
+}
+trap 'finish $?' EXIT
+
+# Prints the port from a server's "serving" JSON log line once it appears.
+read_port() {
+  local log="$1" pid="$2" name="$3" port
+  for _ in $(seq 1 100); do
+    port="$(grep -o '"port":[0-9]*' "$log" 2>/dev/null | head -n 1 | cut -d: -f2 || true)"
+    if [[ -n "$port" ]]; then echo "$port"; return 0; fi
+    kill -0 "$pid" 2>/dev/null || die "$name exited at start; see $log"
+    sleep 0.1
+  done
+  die "$name did not report its port within 10 s; see $log"
+}
+
+# The access log stays on, as in production; it goes to a file, not the terminal.
+"$catalog_bin" --catalog_file="$catalog_file" --listen_address=127.0.0.1:0 --access_log=true \
+  >"$run_dir/catalog.out" 2>"$run_dir/catalog.log" &
+server_pids+=("$!")
+catalog_pid="$!"
+"$echo_bin" --listen_address=127.0.0.1:0 >"$run_dir/echo.out" 2>"$run_dir/echo.log" &
+server_pids+=("$!")
+echo_pid="$!"
+
+catalog_address="127.0.0.1:$(read_port "$run_dir/catalog.log" "$catalog_pid" osteoflow-catalog)"
+echo_address="127.0.0.1:$(read_port "$run_dir/echo.log" "$echo_pid" osteoflow-echo)"
+"$health_bin" --target="$catalog_address" --service="$catalog_service" --wait=10s >/dev/null \
+  || die "catalog at $catalog_address is not ready"
+
+call_catalog() {
+  "$call_bin" --target="$catalog_address" --method="$catalog_service/$1" --request_json="$2"
+}
+# The first value of a field in pretty JSON; empty when absent.
+json_field() { { grep -o "\"$1\": *[^,}]*" || true; } | sed -n '1{s/^[^:]*: *//; s/"//g; p}'; }
+
+# An exercise that exists: the first one listed.
+exercise_name="$(call_catalog ListExercises '{"pageSize":1}' | json_field name)"
+[[ -n "$exercise_name" ]] || die "the catalog lists no exercises"
+
+# A filter that leaves at least a full page; a given filter is checked the
+# same way, so that a typo fails here rather than after the first benchmark.
+if [[ -n "${LIST_FILTER:-}" ]]; then
+  candidates=("$LIST_FILTER")
+else
+  candidates=(
+    '"maxImpactLevel":"IMPACT_LEVEL_LOW"'
+    '"weightBearingOnly":true'
+    '"maxImpactLevel":"IMPACT_LEVEL_MODERATE"'
+    '"excludeSafetyTags":["SAFETY_TAG_AVOID_NECK"]'
+    '"maxImpactLevel":"IMPACT_LEVEL_HIGH"')
+fi
+list_filter=""
+best_total=-1
+for candidate in "${candidates[@]}"; do
+  total="$(call_catalog ListExercises "{\"pageSize\":1,$candidate}" | json_field totalSize)"
+  total="${total:-0}"
+  if (( total > best_total )); then best_total="$total"; list_filter="$candidate"; fi
+  if (( total >= page_size )); then break; fi
+done
+if (( best_total < page_size )); then
+  echo "note: {$list_filter} matches only $best_total entries, less than a page of $page_size"
+fi
+list_request="{\"pageSize\":$page_size,$list_filter}"
+
+commit="$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git -C "$repo_root" status --porcelain 2>/dev/null | head -n 1)" ]]; then
+  commit="$commit (with uncommitted changes)"
+fi
+echo "osteoflow catalog benchmark at commit $commit"
+echo "catalog $catalog_address ($catalog_file), echo $echo_address"
+echo "GetExercise request: {\"name\":\"$exercise_name\"}"
+echo "ListExercises request: $list_request"
+
+status=0
+run_load() {
+  local label="$1" method="$2" request="$3" out="$4"
+  echo
+  "$load_bin" --target="$catalog_address" --baseline_target="$echo_address" \
+    --method="$catalog_service/$method" --request_json="$request" --label="$label" \
+    "${load_settings[@]}" --json_out="$run_dir/$out.json" | tee "$run_dir/$out.txt" \
+    || status=1
+}
+run_load "GetExercise" GetExercise "{\"name\":\"$exercise_name\"}" get_exercise
+run_load "ListExercises (page of $page_size)" ListExercises "$list_request" list_exercises
+
+stop_servers || { echo "a server did not stop cleanly; see $run_dir" >&2; status=1; }
+echo
+echo "catalog access log lines: $(grep -c '"event":"rpc"' "$run_dir/catalog.log" || true)"
+echo
+echo "Results at commit $commit (median of ${ROUNDS:-3} interleaved rounds of ${DURATION:-3s}):"
+echo
+grep -h -m 2 '^|' "$run_dir/get_exercise.txt" || true
+cat "$run_dir/get_exercise.txt" "$run_dir/list_exercises.txt" \
+  | grep '^|' | grep -v -e '^| scenario |' -e '^|---' || true
+exit "$status"

@@ -1,0 +1,93 @@
+#include "common/log/log_writer.h"
+
+#include <unistd.h>
+
+#include <thread>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "access_record.pb.h"
+
+#include "absl/time/clock.h"
+
+namespace osteoflow {
+namespace {
+
+constexpr absl::Duration kFlushInterval = absl::Milliseconds(100);
+
+void WriteAll(absl::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(STDERR_FILENO, bytes.data(), bytes.size());
+    // A log that cannot be written is dropped: logging must never fail a call.
+    if (written <= 0) return;
+    bytes.remove_prefix(static_cast<size_t>(written));
+  }
+}
+
+}  // namespace
+
+std::string LogTimestamp(absl::Time at) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", at, absl::UTCTimeZone());
+}
+
+LogWriter& LogWriter::Instance() {
+  static LogWriter* const writer = new LogWriter();  // never destroyed: threads may log at exit
+  return *writer;
+}
+
+LogWriter::LogWriter() {
+  std::thread([this] { FlushLoop(); }).detach();
+}
+
+// A timer, not a wait on mu_: a waiter on mu_ would push every Enqueue onto
+// the mutex's slow path.
+void LogWriter::FlushLoop() {
+  while (true) {
+    absl::SleepFor(kFlushInterval);
+    Flush();
+  }
+}
+
+void LogWriter::Enqueue(AccessEntry entry) {
+  absl::MutexLock lock(&mu_);
+  queued_.push_back(std::move(entry));
+}
+
+void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  osteoflow::log::AccessRecord record;
+  record.set_event("rpc");
+  std::string batch;
+  std::string line;
+  for (const AccessEntry& entry : entries) {
+    record.set_ts(LogTimestamp(entry.at));
+    record.set_service(entry.service);
+    record.set_method(entry.method);
+    record.set_code(entry.code.data(), entry.code.size());
+    record.set_latency_us(entry.latency_us);
+    record.set_request_id(entry.request_id);
+    line.clear();
+    if (!google::protobuf::util::MessageToJsonString(record, &line, options).ok()) continue;
+    batch.append(line).push_back('\n');
+  }
+  WriteAll(batch);
+}
+
+void LogWriter::Flush() {
+  absl::MutexLock order(&write_mu_);
+  std::vector<AccessEntry> entries;
+  {
+    absl::MutexLock lock(&mu_);
+    entries.swap(queued_);
+  }
+  if (!entries.empty()) WriteEntries(entries);
+}
+
+void LogWriter::WriteNow(absl::string_view line) {
+  Flush();
+  absl::MutexLock order(&write_mu_);
+  WriteAll(line);
+}
+
+}  // namespace osteoflow

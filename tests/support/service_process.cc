@@ -1,0 +1,162 @@
+#include "tests/support/service_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+
+namespace osteoflow::testing {
+namespace {
+
+std::string NewLogPath() {
+  std::string pattern = absl::StrCat(::testing::TempDir(), "/osteoflow-proc-XXXXXX");
+  const int fd = ::mkstemp(pattern.data());
+  if (fd >= 0) ::close(fd);
+  return pattern;
+}
+
+// Forks and execs `binary` with stdout and stderr into `log_path`.
+absl::StatusOr<pid_t> Spawn(const std::string& binary, const std::vector<std::string>& args,
+                            const std::vector<std::pair<std::string, std::string>>& env,
+                            const std::string& log_path) {
+  std::vector<std::string> argv_storage = {binary};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_storage) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  const pid_t pid = ::fork();
+  if (pid < 0) return absl::InternalError("fork failed");
+  if (pid == 0) {
+    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+      ::close(fd);
+    }
+    // The child must not inherit the test's blocked signals.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// The port of the first {"event":"serving",...,"port":N} line, or 0.
+int ServingPort(const std::string& log) {
+  for (const absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (line.find("\"serving\"") == absl::string_view::npos) continue;
+    google::protobuf::Struct fields;
+    if (!google::protobuf::util::JsonStringToMessage(std::string(line), &fields).ok()) continue;
+    const auto& map = fields.fields();
+    if (map.contains("event") && map.at("event").string_value() == "serving" &&
+        map.contains("port")) {
+      return static_cast<int>(map.at("port").number_value());
+    }
+  }
+  return 0;
+}
+
+absl::StatusOr<int> Reap(pid_t pid, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      return absl::InternalError(absl::StrCat("killed by signal ", WTERMSIG(status)));
+    }
+    if (absl::Now() > deadline) return absl::DeadlineExceededError("did not exit in time");
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+}
+
+}  // namespace
+
+std::string BinaryPath(const std::string& relative) {
+  return absl::StrCat(OSTEOFLOW_BINARY_DIR, "/", relative);
+}
+
+absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(const std::string& binary,
+                                                                       Options options) {
+  const std::string log_path = NewLogPath();
+  absl::StatusOr<pid_t> pid = Spawn(binary, options.args, options.env, log_path);
+  if (!pid.ok()) return pid.status();
+  std::unique_ptr<ServiceProcess> process(new ServiceProcess(*pid, log_path));
+  const absl::Time deadline = absl::Now() + options.ready_timeout;
+  while (absl::Now() < deadline) {
+    process->port_ = ServingPort(process->Log());
+    if (process->port_ > 0) return process;
+    int status = 0;
+    if (::waitpid(*pid, &status, WNOHANG) == *pid) {
+      process->exited_ = true;
+      return absl::FailedPreconditionError(
+          absl::StrCat(binary, " exited before serving:\n", process->Log()));
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(binary, " did not serve in time:\n", process->Log()));
+}
+
+ServiceProcess::~ServiceProcess() {
+  if (!exited_) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  ::unlink(log_path_.c_str());
+}
+
+void ServiceProcess::Signal(int signal_number) { ::kill(pid_, signal_number); }
+
+absl::StatusOr<int> ServiceProcess::WaitForExit(absl::Duration timeout) {
+  absl::StatusOr<int> code = Reap(pid_, timeout);
+  if (code.ok() || code.status().code() == absl::StatusCode::kInternal) exited_ = true;
+  return code;
+}
+
+std::string ServiceProcess::Log() const { return ReadFile(log_path_); }
+
+absl::StatusOr<ProcessResult> RunToExit(const std::string& binary, const std::vector<std::string>& args,
+                                        const std::vector<std::pair<std::string, std::string>>& env,
+                                        absl::Duration timeout) {
+  const std::string log_path = NewLogPath();
+  absl::StatusOr<pid_t> pid = Spawn(binary, args, env, log_path);
+  if (!pid.ok()) return pid.status();
+  absl::StatusOr<int> code = Reap(*pid, timeout);
+  if (!code.ok() && code.status().code() == absl::StatusCode::kDeadlineExceeded) {
+    ::kill(*pid, SIGKILL);
+    int status = 0;
+    ::waitpid(*pid, &status, 0);
+  }
+  ProcessResult result;
+  result.output = ReadFile(log_path);
+  ::unlink(log_path.c_str());
+  if (!code.ok()) return code.status();
+  result.exit_code = *code;
+  return result;
+}
+
+}  // namespace osteoflow::testing

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace osteoflow::testing {
+
+// A real service binary started for a test. Its stderr (the JSON log) goes
+// to a file; Start waits for the "serving" line and reads the bound port from
+// it. The destructor kills the process if it is still running.
+class ServiceProcess {
+ public:
+  struct Options {
+    std::vector<std::string> args;
+    // Extra environment variables, on top of the test's own environment.
+    std::vector<std::pair<std::string, std::string>> env;
+    absl::Duration ready_timeout = absl::Seconds(20);
+  };
+
+  static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(const std::string& binary,
+                                                                Options options);
+  ~ServiceProcess();
+
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  pid_t pid() const { return pid_; }
+
+  void Signal(int signal_number);
+  // The exit code, or an error if it did not exit in time (or was killed by a signal).
+  absl::StatusOr<int> WaitForExit(absl::Duration timeout);
+  // Everything the process wrote to stderr so far.
+  std::string Log() const;
+
+ private:
+  ServiceProcess(pid_t pid, std::string log_path) : pid_(pid), log_path_(std::move(log_path)) {}
+
+  pid_t pid_;
+  std::string log_path_;
+  int port_ = 0;
+  bool exited_ = false;
+};
+
+// Runs a binary to completion (it must exit by itself within `timeout`) and
+// returns its exit code and combined output.
+struct ProcessResult {
+  int exit_code = -1;
+  std::string output;
+};
+absl::StatusOr<ProcessResult> RunToExit(const std::string& binary, const std::vector<std::string>& args,
+                                        const std::vector<std::pair<std::string, std::string>>& env,
+                                        absl::Duration timeout);
+
+// Path of a built binary, from the build tree.
+std::string BinaryPath(const std::string& relative);
+
+}  // namespace osteoflow::testing

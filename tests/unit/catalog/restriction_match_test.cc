@@ -1,0 +1,200 @@
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "services/catalog/domain/catalog_file.h"
+#include "services/catalog/domain/restriction_match.h"
+#include "tests/support/restrictions.h"
+#include "tests/support/test_catalog.h"
+
+namespace osteoflow::catalog {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+namespace common = osteoflow::common::v1;
+
+std::vector<std::string> RuleIds(const v1::EvaluateActivityResponse& response) {
+  std::vector<std::string> ids;
+  for (const auto& finding : response.findings()) ids.push_back(finding.rule().rule_id());
+  return ids;
+}
+
+// Clinical rule cases against the catalog the service ships.
+class ShippedCatalogRules : public ::testing::Test {
+ protected:
+  // Loaded once per suite; a load failure fails every test (a failure in
+  // SetUpTestSuite would only skip them).
+  static void SetUpTestSuite() {
+    auto loaded = LoadCatalogFile(testing::ShippedCatalogPath());
+    if (loaded.ok()) catalog_ = new std::shared_ptr<const ExerciseCatalog>(*loaded);
+  }
+  static void TearDownTestSuite() {
+    delete catalog_;
+    catalog_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(catalog_, nullptr) << "the shipped catalog did not load"; }
+
+  v1::EvaluateActivityResponse Evaluate(const std::string& id, const common::Restrictions& r) {
+    const v1::Exercise* exercise = (*catalog_)->Find(id);
+    EXPECT_NE(exercise, nullptr) << "the catalog has no " << id;
+    if (exercise == nullptr) return {};
+    EXPECT_TRUE(ValidateRestrictions(r, "restrictions").ok());
+    return EvaluateActivity(*exercise, r, **catalog_);
+  }
+
+  static std::shared_ptr<const ExerciseCatalog>* catalog_;
+};
+std::shared_ptr<const ExerciseCatalog>* ShippedCatalogRules::catalog_ = nullptr;
+
+TEST_F(ShippedCatalogRules, SitUpWithOsteoporosisIsNotRecommendedWithHipHingeInstead) {
+  const auto response =
+      Evaluate("sit-up", testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE"));
+  EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_THAT(RuleIds(response), Contains("AVOID-FLEXION"));
+  ASSERT_TRUE(response.has_safer_alternative());
+  EXPECT_EQ(response.safer_alternative().movement_pattern(), v1::MOVEMENT_PATTERN_HINGE);
+  EXPECT_TRUE(response.safer_alternative().safety_tags().empty());
+}
+
+TEST_F(ShippedCatalogRules, HeadstandIsNotRecommendedUnderAvoidNeck) {
+  const auto response =
+      Evaluate("headstand", testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE"));
+  EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_THAT(RuleIds(response), Contains("AVOID-NECK"));
+  ASSERT_TRUE(response.has_safer_alternative());
+}
+
+TEST_F(ShippedCatalogRules, JumpingRopeAboveLowImpactCeilingIsNotRecommended) {
+  const auto response =
+      Evaluate("jumping-rope", testing::LowBoneRestrictions(common::IMPACT_LEVEL_LOW, "IMP-VF"));
+  EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_THAT(RuleIds(response), Contains("IMP-VF"));
+  if (response.has_safer_alternative()) {
+    EXPECT_LE(response.safer_alternative().impact_level(), common::IMPACT_LEVEL_LOW);
+  }
+}
+
+TEST_F(ShippedCatalogRules, JumpingRopeIsAllowedForNormalBone) {
+  const auto response =
+      Evaluate("jumping-rope", testing::MakeRestrictions(common::IMPACT_LEVEL_HIGH, "IMP-NORMAL"));
+  EXPECT_NE(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_FALSE(response.has_safer_alternative());
+}
+
+TEST_F(ShippedCatalogRules, SwimmingIsAllowedButNeverWeightBearing) {
+  const auto response =
+      Evaluate("swimming", testing::LowBoneRestrictions(common::IMPACT_LEVEL_LOW, "IMP-VF"));
+  EXPECT_EQ(response.verdict(), v1::VERDICT_ALLOWED);
+  EXPECT_FALSE(response.counts_as_weight_bearing());
+  EXPECT_THAT(RuleIds(response), Contains("NWB"));
+  EXPECT_TRUE(response.has_dose());
+}
+
+TEST_F(ShippedCatalogRules, NoAlternativeOfferedIsEverExcluded) {
+  // Whatever the restrictions, a safer alternative the service offers is
+  // itself allowed by them.
+  for (const auto ceiling : {common::IMPACT_LEVEL_NONE, common::IMPACT_LEVEL_LOW,
+                             common::IMPACT_LEVEL_MODERATE, common::IMPACT_LEVEL_HIGH}) {
+    const common::Restrictions restrictions = testing::LowBoneRestrictions(ceiling, "IMP-TEST");
+    for (const v1::Exercise& exercise : (*catalog_)->exercises()) {
+      const auto response = EvaluateActivity(exercise, restrictions, **catalog_);
+      if (response.has_safer_alternative()) {
+        EXPECT_TRUE(IsAllowed(response.safer_alternative(), restrictions))
+            << exercise.id() << " -> " << response.safer_alternative().id();
+      }
+      if (response.verdict() == v1::VERDICT_NOT_RECOMMENDED) {
+        EXPECT_FALSE(response.findings().empty()) << exercise.id();
+      }
+    }
+  }
+}
+
+// Mechanics against the small test catalog.
+class RestrictionMatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto created = ExerciseCatalog::Create(testing::SmallCatalogDocument());
+    ASSERT_TRUE(created.ok());
+    catalog_ = *created;
+  }
+  std::shared_ptr<const ExerciseCatalog> catalog_;
+};
+
+TEST_F(RestrictionMatchTest, IntensityAboveCapIsAllowedWithModification) {
+  common::Restrictions restrictions =
+      testing::MakeRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  restrictions.mutable_aerobic_intensity_cap()->set_max_intensity(common::INTENSITY_MODERATE);
+  restrictions.mutable_aerobic_intensity_cap()->add_rules()->set_rule_id("IMP-VF");
+  const auto response = EvaluateActivity(*catalog_->Find("jog"), restrictions, *catalog_);
+  EXPECT_EQ(response.verdict(), v1::VERDICT_ALLOWED_WITH_MODIFICATION);
+  EXPECT_THAT(RuleIds(response), Contains("IMP-VF"));
+  ASSERT_EQ(response.modifications_size(), 1);
+  EXPECT_THAT(response.modifications(0), HasSubstr("moderate"));
+}
+
+TEST_F(RestrictionMatchTest, LoadAboveCapIsAllowedWithModification) {
+  common::Restrictions restrictions =
+      testing::MakeRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  restrictions.mutable_load_cap()->set_max_percent_one_rep_max(70);
+  restrictions.mutable_load_cap()->add_rules()->set_rule_id("SUP-HIGHLOAD");
+  const auto response = EvaluateActivity(*catalog_->Find("heavy-deadlift"), restrictions, *catalog_);
+  EXPECT_EQ(response.verdict(), v1::VERDICT_ALLOWED_WITH_MODIFICATION);
+  EXPECT_THAT(RuleIds(response), Contains("SUP-HIGHLOAD"));
+  EXPECT_THAT(response.modifications(0), HasSubstr("70%"));
+}
+
+TEST_F(RestrictionMatchTest, ExcludedTagWithoutCitationFallsBackToTheTagsRule) {
+  common::Restrictions restrictions =
+      testing::MakeRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  restrictions.add_excluded_tags()->set_tag(common::SAFETY_TAG_AVOID_FLEXION);
+  const auto response = EvaluateActivity(*catalog_->Find("sit-up"), restrictions, *catalog_);
+  EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_THAT(RuleIds(response), Contains("AVOID-FLEXION"));
+  EXPECT_EQ(response.safer_alternative().id(), "hip-hinge");
+}
+
+TEST_F(RestrictionMatchTest, ImpactAboveCeilingFindsAnEasierVariant) {
+  const auto response = EvaluateActivity(
+      *catalog_->Find("jog"), testing::MakeRestrictions(common::IMPACT_LEVEL_LOW, "IMP-VF"), *catalog_);
+  EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_THAT(RuleIds(response), Contains("IMP-VF"));
+  EXPECT_EQ(response.safer_alternative().id(), "walk");
+  EXPECT_FALSE(response.has_dose());
+}
+
+TEST_F(RestrictionMatchTest, NotRecommendedWhenNothingSaferIsAllowed) {
+  const auto response = EvaluateActivity(
+      *catalog_->Find("jog"), testing::MakeRestrictions(common::IMPACT_LEVEL_NONE, "IMP-FALLS"),
+      *catalog_);
+  EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_FALSE(response.has_safer_alternative());
+}
+
+TEST(ValidateRestrictions, NamesEveryBadField) {
+  common::Restrictions restrictions;
+  restrictions.add_excluded_tags()->set_tag(static_cast<common::SafetyTag>(77));
+  restrictions.mutable_load_cap()->set_max_percent_one_rep_max(150);
+  restrictions.mutable_aerobic_intensity_cap()->set_max_intensity(common::INTENSITY_MODERATE);
+  const absl::Status status = ValidateRestrictions(restrictions, "restrictions");
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(status.message());
+  EXPECT_THAT(message, HasSubstr("restrictions.impact_ceiling.level"));
+  EXPECT_THAT(message, HasSubstr("restrictions.excluded_tags[0].tag"));
+  EXPECT_THAT(message, HasSubstr("restrictions.load_cap.max_percent_one_rep_max"));
+  EXPECT_THAT(message, HasSubstr("restrictions.aerobic_intensity_cap.rules"));
+}
+
+TEST(ValidateRestrictions, CeilingMustCiteItsRule) {
+  common::Restrictions restrictions;
+  restrictions.mutable_impact_ceiling()->set_level(common::IMPACT_LEVEL_LOW);
+  EXPECT_THAT(std::string(ValidateRestrictions(restrictions, "restrictions").message()),
+              HasSubstr("restrictions.impact_ceiling.rules"));
+  restrictions.mutable_impact_ceiling()->add_rules()->set_rule_id("IMP-VF");
+  EXPECT_TRUE(ValidateRestrictions(restrictions, "restrictions").ok());
+}
+
+}  // namespace
+}  // namespace osteoflow::catalog

@@ -1,0 +1,105 @@
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "common/config/settings.h"
+#include "common/server/request_id.h"
+#include "common/server/server_settings.h"
+#include "common/status/field_violations.h"
+#include "common/status/grpc_status.h"
+
+ABSL_DECLARE_FLAG(std::string, listen_address);
+ABSL_DECLARE_FLAG(int, max_receive_bytes);
+ABSL_DECLARE_FLAG(absl::Duration, drain_timeout);
+
+namespace osteoflow {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(FieldViolations, ListsEveryFieldInOneInvalidArgument) {
+  FieldViolations violations;
+  EXPECT_TRUE(violations.ToStatus().ok());
+  violations.Add("age", "must be 18..120");
+  violations.Add("dxa.lumbar_spine.t_score", "must be -7..4");
+  const absl::Status status = violations.ToStatus();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "age: must be 18..120; dxa.lumbar_spine.t_score: must be -7..4");
+}
+
+TEST(GrpcStatus, MapsEveryCanonicalCodeAndMessage) {
+  for (int code = 0; code <= 16; ++code) {
+    const absl::Status domain(static_cast<absl::StatusCode>(code), code == 0 ? "" : "why");
+    const grpc::Status mapped = ToGrpcStatus(domain);
+    EXPECT_EQ(static_cast<int>(mapped.error_code()), code);
+    if (code != 0) {
+      EXPECT_EQ(mapped.error_message(), "why");
+    }
+    EXPECT_EQ(FromGrpcStatus(mapped).code(), domain.code());
+  }
+  EXPECT_EQ(ToGrpcStatus(InvalidField("name", "required")).error_message(), "name: required");
+}
+
+TEST(RequestId, GeneratedIdsAreAcceptableAndDistinct) {
+  const std::string a = NewRequestId();
+  const std::string b = NewRequestId();
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(IsAcceptableRequestId(a));
+}
+
+TEST(RequestId, RejectsIdsUnsafeToLog) {
+  EXPECT_TRUE(IsAcceptableRequestId("order-7f3a_2.b:1"));
+  EXPECT_FALSE(IsAcceptableRequestId(""));
+  EXPECT_FALSE(IsAcceptableRequestId(std::string(129, 'a')));
+  EXPECT_FALSE(IsAcceptableRequestId("a\"b"));
+  EXPECT_FALSE(IsAcceptableRequestId("line\nbreak"));
+}
+
+TEST(ListenAddress, AcceptsHostPortForms) {
+  EXPECT_TRUE(IsValidListenAddress("127.0.0.1:50051"));
+  EXPECT_TRUE(IsValidListenAddress("0.0.0.0:0"));
+  EXPECT_TRUE(IsValidListenAddress("[::1]:8080"));
+  EXPECT_TRUE(IsValidListenAddress("localhost:1"));
+  EXPECT_FALSE(IsValidListenAddress("50051"));
+  EXPECT_FALSE(IsValidListenAddress(":50051"));
+  EXPECT_FALSE(IsValidListenAddress("host:port"));
+  EXPECT_FALSE(IsValidListenAddress("host:70000"));
+}
+
+class ServerSettingsTest : public ::testing::Test {
+ protected:
+  absl::FlagSaver saver_;  // restores every flag after each test
+};
+
+TEST_F(ServerSettingsTest, DefaultsUseTheServicesAddress) {
+  auto settings = ServerSettingsFromFlags("127.0.0.1:50051");
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(settings->listen_address, "127.0.0.1:50051");
+  EXPECT_TRUE(settings->reflection);
+}
+
+TEST_F(ServerSettingsTest, ErrorsNameTheSetting) {
+  absl::SetFlag(&FLAGS_listen_address, "nowhere");
+  EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
+              HasSubstr("listen_address:"));
+  absl::SetFlag(&FLAGS_listen_address, "");
+  absl::SetFlag(&FLAGS_max_receive_bytes, 10);
+  EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
+              HasSubstr("max_receive_bytes:"));
+  absl::SetFlag(&FLAGS_max_receive_bytes, 4096);
+  absl::SetFlag(&FLAGS_drain_timeout, absl::ZeroDuration());
+  EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
+              HasSubstr("drain_timeout:"));
+}
+
+TEST(Settings, EnvironmentNames) {
+  EXPECT_EQ(EnvironmentName("listen_address"), "OSTEOFLOW_LISTEN_ADDRESS");
+}
+
+}  // namespace
+}  // namespace osteoflow

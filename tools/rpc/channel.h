@@ -1,0 +1,22 @@
+#pragma once
+
+#include <grpcpp/channel.h>
+
+#include <memory>
+#include <string>
+
+namespace osteoflow::tools {
+
+struct ChannelOptions {
+  // A connection of its own rather than one shared with other channels to the
+  // same target, so that several channels really spread the load.
+  bool own_connection = false;
+  // Retry connecting quickly: for tools that wait for a server to come up.
+  bool fast_reconnect = false;
+};
+
+// An insecure channel (tools talk to local or in-cluster servers) that accepts
+// responses up to 64 MiB.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, ChannelOptions options);
+
+}  // namespace osteoflow::tools
