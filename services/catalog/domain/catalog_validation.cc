@@ -1,5 +1,6 @@
 #include "services/catalog/domain/catalog_validation.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -220,24 +221,25 @@ absl::Status ValidateCatalog(const v1::CatalogDocument& document) {
       }
       return it->second;
     };
-    for (const std::string& id : e.easier_variant_ids()) {
-      if (const v1::Exercise* other = check_ref(id, "easier_variant_ids")) {
-        if (std::find(other->harder_variant_ids().begin(), other->harder_variant_ids().end(),
-                      e.id()) == other->harder_variant_ids().end()) {
-          problems.Add(field("easier_variant_ids"),
-                       absl::StrCat("'", id, "' does not list this entry as harder"));
+    // Variant links run both ways: an easier variant lists this entry as harder.
+    auto check_variants = [&](const auto& ids, absl::string_view name, auto back_links,
+                              absl::string_view back_word) {
+      for (const std::string& id : ids) {
+        const v1::Exercise* other = check_ref(id, name);
+        if (other == nullptr) continue;
+        const auto& back = back_links(*other);
+        if (std::find(back.begin(), back.end(), e.id()) == back.end()) {
+          problems.Add(field(name),
+                       absl::StrCat("'", id, "' does not list this entry as ", back_word));
         }
       }
-    }
-    for (const std::string& id : e.harder_variant_ids()) {
-      if (const v1::Exercise* other = check_ref(id, "harder_variant_ids")) {
-        if (std::find(other->easier_variant_ids().begin(), other->easier_variant_ids().end(),
-                      e.id()) == other->easier_variant_ids().end()) {
-          problems.Add(field("harder_variant_ids"),
-                       absl::StrCat("'", id, "' does not list this entry as easier"));
-        }
-      }
-    }
+    };
+    check_variants(e.easier_variant_ids(), "easier_variant_ids",
+                   [](const v1::Exercise& x) -> const auto& { return x.harder_variant_ids(); },
+                   "harder");
+    check_variants(e.harder_variant_ids(), "harder_variant_ids",
+                   [](const v1::Exercise& x) -> const auto& { return x.easier_variant_ids(); },
+                   "easier");
     if (not_recommended && e.safer_alternative_id().empty()) {
       problems.Add(field("safer_alternative_id"),
                    "required: the entry carries an AVOID-* tag and so is not recommended");
