@@ -1,5 +1,6 @@
 #include "common/log/log_writer.h"
 
+#include <errno.h>
 #include <unistd.h>
 
 #include <thread>
@@ -7,6 +8,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "access_record.pb.h"
+#include "common/log/json_log.h"
 
 #include "absl/time/clock.h"
 
@@ -14,10 +16,14 @@ namespace osteoflow {
 namespace {
 
 constexpr absl::Duration kFlushInterval = absl::Milliseconds(100);
+// About 20 MB of pending lines; past it lines are counted and dropped rather
+// than letting a stalled stderr grow the process without bound.
+constexpr size_t kMaxQueued = 100000;
 
 void WriteAll(absl::string_view bytes) {
   while (!bytes.empty()) {
     const ssize_t written = ::write(STDERR_FILENO, bytes.data(), bytes.size());
+    if (written < 0 && errno == EINTR) continue;
     // A log that cannot be written is dropped: logging must never fail a call.
     if (written <= 0) return;
     bytes.remove_prefix(static_cast<size_t>(written));
@@ -50,6 +56,10 @@ void LogWriter::FlushLoop() {
 
 void LogWriter::Enqueue(AccessEntry entry) {
   absl::MutexLock lock(&mu_);
+  if (queued_.size() >= kMaxQueued) {
+    ++dropped_;
+    return;
+  }
   queued_.push_back(std::move(entry));
 }
 
@@ -75,13 +85,21 @@ void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries) {
 }
 
 void LogWriter::Flush() {
+  const int64_t dropped = WriteQueued();
+  if (dropped > 0) LogLine("access_log_dropped").Add("lines", dropped).Write();
+}
+
+int64_t LogWriter::WriteQueued() {
   absl::MutexLock order(&write_mu_);
   std::vector<AccessEntry> entries;
+  int64_t dropped = 0;
   {
     absl::MutexLock lock(&mu_);
     entries.swap(queued_);
+    std::swap(dropped, dropped_);
   }
   if (!entries.empty()) WriteEntries(entries);
+  return dropped;
 }
 
 void LogWriter::WriteNow(absl::string_view line) {

@@ -42,6 +42,8 @@ class LogWriter {
  private:
   LogWriter();
   void FlushLoop();
+  // Writes what is queued; returns how many lines were dropped since last time.
+  int64_t WriteQueued();
   // Formats and writes `entries`; called without mu_ held.
   static void WriteEntries(const std::vector<AccessEntry>& entries);
 
@@ -50,6 +52,7 @@ class LogWriter {
   // queuing stays on the mutex's fast path.
   absl::Mutex mu_;
   std::vector<AccessEntry> queued_ ABSL_GUARDED_BY(mu_);
+  int64_t dropped_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // "2026-11-22T01:53:53.486107Z"

@@ -2,6 +2,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -26,8 +28,11 @@ ABSL_FLAG(int, max_receive_bytes, 4 * 1024 * 1024, "largest request message acce
 namespace osteoflow {
 namespace {
 
-absl::Status RequirePositive(absl::string_view name, absl::Duration value) {
-  if (value <= absl::ZeroDuration()) return absl::InvalidArgumentError(absl::StrCat(name, ": must be positive"));
+// Durations travel to gRPC as int milliseconds: keep them where that is exact.
+absl::Status RequireWithinADay(absl::string_view name, absl::Duration value) {
+  if (value < absl::Milliseconds(1) || value > absl::Hours(24)) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": must be between 1ms and 24h"));
+  }
   return absl::OkStatus();
 }
 
@@ -37,10 +42,18 @@ bool IsValidListenAddress(absl::string_view address) {
   const size_t colon = address.rfind(':');
   if (colon == absl::string_view::npos || colon == 0) return false;
   const absl::string_view host = address.substr(0, colon);
-  if (host.front() == '[' && host.back() != ']') return false;
+  const absl::string_view port_text = address.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return false;
+  } else if (absl::StrContains(host, ':') || absl::StrContains(host, ' ')) {
+    return false;  // an IPv6 address must be bracketed
+  }
+  if (port_text.empty() || port_text.size() > 5) return false;
+  for (const char c : port_text) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
   int port = 0;
-  if (!absl::SimpleAtoi(address.substr(colon + 1), &port)) return false;
-  return port >= 0 && port <= 65535;
+  return absl::SimpleAtoi(port_text, &port) && port <= 65535;
 }
 
 absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default_address) {
@@ -70,10 +83,13 @@ absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default
         {"keepalive_time", settings.keepalive_time},
         {"keepalive_timeout", settings.keepalive_timeout},
         {"keepalive_min_client_interval", settings.keepalive_min_client_interval}}) {
-    if (absl::Status status = RequirePositive(name, value); !status.ok()) return status;
+    if (absl::Status status = RequireWithinADay(name, value); !status.ok()) return status;
   }
-  if (settings.max_connection_age < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("max_connection_age: must not be negative");
+  if (settings.max_connection_age != absl::ZeroDuration()) {
+    if (absl::Status status = RequireWithinADay("max_connection_age", settings.max_connection_age);
+        !status.ok()) {
+      return absl::InvalidArgumentError("max_connection_age: must be 0 (off) or between 1ms and 24h");
+    }
   }
   if (settings.max_receive_bytes < 1024 || settings.max_receive_bytes > 64 * 1024 * 1024) {
     return absl::InvalidArgumentError(

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
 #include "common/log/log_writer.h"
@@ -20,6 +21,7 @@
 namespace osteoflow {
 namespace {
 
+// Settings are checked to lie within 1 ms .. 24 h, so this cannot overflow.
 int ToMillis(absl::Duration duration) {
   return static_cast<int>(absl::ToInt64Milliseconds(duration));
 }
@@ -109,7 +111,15 @@ void ServiceHost::Drain() {
   // the deadline has cancelled it. Health watches and reflection sessions
   // never finish by themselves, so once the real work is done what is left
   // is cancelled rather than waited for.
-  std::thread shutdown([this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  absl::Notification shutting_down;
+  std::thread shutdown([this, deadline, &shutting_down] {
+    shutting_down.Notify();
+    server_->Shutdown(absl::ToChronoTime(deadline));
+  });
+  // Cancelling is only safe once Shutdown has begun refusing new calls; it
+  // does so first thing, well within this pause.
+  shutting_down.WaitForNotification();
+  absl::SleepFor(absl::Milliseconds(20));
   const bool drained = in_flight_.WaitUntilIdle(deadline);
   if (drained) grpc_server_cancel_all_calls(server_->c_server());
   shutdown.join();
@@ -123,6 +133,13 @@ int ServiceHost::Run() {
   if (absl::Status started = Start(); !started.ok()) {
     LogLine("start_failed").Add("service", label_).Add("error", started.message()).Write();
     return 1;
+  }
+  if (settings_.test_response_delay > absl::ZeroDuration()) {
+    LogLine("warning")
+        .Add("service", label_)
+        .Add("setting", "test_response_delay")
+        .Add("message", "every response is held back; for tests only")
+        .Write();
   }
   const std::string host =
       settings_.listen_address.substr(0, settings_.listen_address.rfind(':'));

@@ -19,6 +19,8 @@ sigset_t TerminationSet() {
 void BlockTerminationSignals() {
   const sigset_t set = TerminationSet();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // A log reader that goes away must not kill the service: writes fail instead.
+  signal(SIGPIPE, SIG_IGN);
 }
 
 int WaitForTerminationSignal() {

@@ -5,13 +5,21 @@
 
 namespace osteoflow {
 
+// Enough to fix a request by; a hostile one cannot grow the message further.
+constexpr size_t kMaxListed = 20;
+
 void FieldViolations::Add(absl::string_view field, absl::string_view why) {
-  violations_.push_back(absl::StrCat(field, ": ", why));
+  ++count_;
+  if (violations_.size() < kMaxListed) violations_.push_back(absl::StrCat(field, ": ", why));
 }
 
 absl::Status FieldViolations::ToStatus() const {
-  if (violations_.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrJoin(violations_, "; "));
+  if (count_ == 0) return absl::OkStatus();
+  std::string message = absl::StrJoin(violations_, "; ");
+  if (count_ > violations_.size()) {
+    absl::StrAppend(&message, "; and ", count_ - violations_.size(), " more");
+  }
+  return absl::InvalidArgumentError(message);
 }
 
 absl::Status InvalidField(absl::string_view field, absl::string_view why) {

@@ -10,17 +10,19 @@ namespace osteoflow {
 
 // Collects every problem with a request so that one INVALID_ARGUMENT can name
 // them all, each with the field path it concerns ("restrictions.impact_ceiling").
+// Past 20 problems the message lists the first 20 and counts the rest.
 class FieldViolations {
  public:
   void Add(absl::string_view field, absl::string_view why);
-  bool empty() const { return violations_.empty(); }
-  size_t size() const { return violations_.size(); }
+  bool empty() const { return count_ == 0; }
+  size_t size() const { return count_; }
 
   // OK when empty, otherwise INVALID_ARGUMENT "field: why; field: why".
   absl::Status ToStatus() const;
 
  private:
-  std::vector<std::string> violations_;
+  std::vector<std::string> violations_;  // the first few, in order
+  size_t count_ = 0;
 };
 
 // INVALID_ARGUMENT for a single field.

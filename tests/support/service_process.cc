@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -13,9 +14,12 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+
+extern char** environ;
 
 namespace osteoflow::testing {
 namespace {
@@ -37,6 +41,21 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary, const std::vector<std::st
   for (std::string& arg : argv_storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
+  // The environment is built before fork: after fork in a process with
+  // threads only async-signal-safe calls are allowed, and setenv is not one.
+  std::vector<std::string> env_storage;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const absl::string_view assignment(*entry);
+    const bool overridden = std::any_of(env.begin(), env.end(), [&](const auto& variable) {
+      return absl::StartsWith(assignment, variable.first + "=");
+    });
+    if (!overridden) env_storage.emplace_back(assignment);
+  }
+  for (const auto& [name, value] : env) env_storage.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (std::string& variable : env_storage) envp.push_back(variable.data());
+  envp.push_back(nullptr);
+
   const pid_t pid = ::fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
@@ -50,8 +69,7 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary, const std::vector<std::st
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    ::execv(binary.c_str(), argv.data());
+    ::execve(binary.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
   return pid;

@@ -15,6 +15,8 @@ namespace {
 namespace v1 = osteoflow::catalog::v1;
 namespace common = osteoflow::common::v1;
 
+constexpr int kMaxFilterValues = 32;
+
 template <typename Values>
 bool Contains(const Values& values, int value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -98,6 +100,11 @@ absl::StatusOr<ExercisePage> ListExercises(const ExerciseCatalog& catalog,
   FieldViolations problems;
   if (request.page_size() < 0) problems.Add("page_size", "must not be negative");
   auto check_enums = [&](const auto& values, absl::string_view field, auto is_valid) {
+    // Each enum has fewer values than this; a longer list is malformed.
+    if (values.size() > kMaxFilterValues) {
+      problems.Add(field, absl::StrCat("at most ", kMaxFilterValues, " values"));
+      return;
+    }
     for (const int value : values) {
       if (value == 0 || !is_valid(value)) {
         problems.Add(field, absl::StrCat("unknown or unspecified value ", value));

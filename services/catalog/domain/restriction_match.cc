@@ -78,6 +78,12 @@ absl::Status ValidateRestrictions(const common::Restrictions& restrictions, absl
   } else {
     RequireRules(restrictions.impact_ceiling().rules(), at + ".impact_ceiling.rules", problems);
   }
+  // There are fewer tags than this; a longer list is malformed.
+  constexpr int kMaxExclusions = 32;
+  if (restrictions.excluded_tags_size() > kMaxExclusions) {
+    problems.Add(at + ".excluded_tags", absl::StrCat("at most ", kMaxExclusions, " entries"));
+    return problems.ToStatus();
+  }
   for (int i = 0; i < restrictions.excluded_tags_size(); ++i) {
     const int tag = restrictions.excluded_tags(i).tag();
     if (tag == common::SAFETY_TAG_UNSPECIFIED || !common::SafetyTag_IsValid(tag)) {

@@ -183,6 +183,15 @@ TEST_F(ExerciseQueryTest, UnknownEnumValuesAreInvalid) {
   EXPECT_THAT(message, HasSubstr("max_impact_level"));
 }
 
+TEST_F(ExerciseQueryTest, OverlongFilterListsAreInvalidNotExpensive) {
+  ListExercisesRequest request;
+  for (int i = 0; i < 100000; ++i) request.add_categories(static_cast<v1::Category>(99));
+  auto page = ListExercises(*catalog_, request);
+  ASSERT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(page.status().message()), HasSubstr("categories: at most"));
+  EXPECT_LT(page.status().message().size(), 200u);
+}
+
 TEST_F(ExerciseQueryTest, EmptyResultHasNoToken) {
   ListExercisesRequest request;
   request.add_categories(v1::CATEGORY_BALANCE);

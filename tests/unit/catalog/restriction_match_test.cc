@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "services/catalog/domain/catalog_file.h"
+#include "services/catalog/domain/catalog_validation.h"
 #include "services/catalog/domain/restriction_match.h"
 #include "tests/support/restrictions.h"
 #include "tests/support/test_catalog.h"
@@ -84,6 +85,20 @@ TEST_F(ShippedCatalogRules, JumpingRopeIsAllowedForNormalBone) {
   EXPECT_FALSE(response.has_safer_alternative());
 }
 
+TEST_F(ShippedCatalogRules, HeavyFloorLiftIsNotRecommendedForLowBone) {
+  const auto response = Evaluate("barbell-deadlift-heavy",
+                                 testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE"));
+  EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_THAT(RuleIds(response), Contains("AVOID-FLOORLIFT"));
+  ASSERT_TRUE(response.has_safer_alternative());
+  EXPECT_EQ(response.safer_alternative().load_percent_one_rep_max(), 0);
+}
+
+TEST_F(ShippedCatalogRules, TaiChiSuitsAFallRiskPatient) {
+  common::Restrictions restrictions = testing::LowBoneRestrictions(common::IMPACT_LEVEL_NONE, "IMP-FALLS");
+  EXPECT_EQ(Evaluate("tai-chi", restrictions).verdict(), v1::VERDICT_ALLOWED);
+}
+
 TEST_F(ShippedCatalogRules, SwimmingIsAllowedButNeverWeightBearing) {
   const auto response =
       Evaluate("swimming", testing::LowBoneRestrictions(common::IMPACT_LEVEL_LOW, "IMP-VF"));
@@ -94,16 +109,27 @@ TEST_F(ShippedCatalogRules, SwimmingIsAllowedButNeverWeightBearing) {
 }
 
 TEST_F(ShippedCatalogRules, NoAlternativeOfferedIsEverExcluded) {
-  // Whatever the restrictions, a safer alternative the service offers is
-  // itself allowed by them.
+  // Whatever the restrictions, a safer alternative the service offers carries
+  // no AVOID-* tag and stays within the impact ceiling (checked here without
+  // the matcher, so that a matcher bug cannot hide itself).
   for (const auto ceiling : {common::IMPACT_LEVEL_NONE, common::IMPACT_LEVEL_LOW,
                              common::IMPACT_LEVEL_MODERATE, common::IMPACT_LEVEL_HIGH}) {
     const common::Restrictions restrictions = testing::LowBoneRestrictions(ceiling, "IMP-TEST");
     for (const v1::Exercise& exercise : (*catalog_)->exercises()) {
       const auto response = EvaluateActivity(exercise, restrictions, **catalog_);
       if (response.has_safer_alternative()) {
-        EXPECT_TRUE(IsAllowed(response.safer_alternative(), restrictions))
-            << exercise.id() << " -> " << response.safer_alternative().id();
+        const v1::Exercise& alternative = response.safer_alternative();
+        EXPECT_LE(alternative.impact_level(), ceiling) << exercise.id() << " -> " << alternative.id();
+        for (const int tag : alternative.safety_tags()) {
+          EXPECT_FALSE(IsAvoidTag(static_cast<common::SafetyTag>(tag)))
+              << exercise.id() << " -> " << alternative.id();
+        }
+      }
+      // Every AVOID-* entry is refused for low bone density.
+      for (const int tag : exercise.safety_tags()) {
+        if (IsAvoidTag(static_cast<common::SafetyTag>(tag))) {
+          EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED) << exercise.id();
+        }
       }
       if (response.verdict() == v1::VERDICT_NOT_RECOMMENDED) {
         EXPECT_FALSE(response.findings().empty()) << exercise.id();

@@ -31,6 +31,14 @@ TEST(FieldViolations, ListsEveryFieldInOneInvalidArgument) {
   EXPECT_EQ(status.message(), "age: must be 18..120; dxa.lumbar_spine.t_score: must be -7..4");
 }
 
+TEST(FieldViolations, ListsTheFirstTwentyAndCountsTheRest) {
+  FieldViolations violations;
+  for (int i = 0; i < 1000; ++i) violations.Add("categories", "unknown value");
+  const std::string message(violations.ToStatus().message());
+  EXPECT_THAT(message, HasSubstr("; and 980 more"));
+  EXPECT_LT(message.size(), 1000u);
+}
+
 TEST(GrpcStatus, MapsEveryCanonicalCodeAndMessage) {
   for (int code = 0; code <= 16; ++code) {
     const absl::Status domain(static_cast<absl::StatusCode>(code), code == 0 ? "" : "why");
@@ -69,6 +77,10 @@ TEST(ListenAddress, AcceptsHostPortForms) {
   EXPECT_FALSE(IsValidListenAddress(":50051"));
   EXPECT_FALSE(IsValidListenAddress("host:port"));
   EXPECT_FALSE(IsValidListenAddress("host:70000"));
+  EXPECT_FALSE(IsValidListenAddress("host:+80"));
+  EXPECT_FALSE(IsValidListenAddress("host: 80"));
+  EXPECT_FALSE(IsValidListenAddress("::1:80"));
+  EXPECT_FALSE(IsValidListenAddress("[]:80"));
 }
 
 class ServerSettingsTest : public ::testing::Test {
