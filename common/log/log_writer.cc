@@ -72,11 +72,11 @@ void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries) {
   std::string line;
   for (const AccessEntry& entry : entries) {
     record.set_ts(LogTimestamp(entry.at));
-    record.set_service(entry.service);
-    record.set_method(entry.method);
+    record.set_service(entry.service.view().data(), entry.service.view().size());
+    record.set_method(entry.method.view().data(), entry.method.view().size());
     record.set_code(entry.code.data(), entry.code.size());
     record.set_latency_us(entry.latency_us);
-    record.set_request_id(entry.request_id);
+    record.set_request_id(entry.request_id.view().data(), entry.request_id.view().size());
     line.clear();
     if (!google::protobuf::util::MessageToJsonString(record, &line, options).ok()) continue;
     batch.append(line).push_back('\n');
@@ -91,14 +91,14 @@ void LogWriter::Flush() {
 
 int64_t LogWriter::WriteQueued() {
   absl::MutexLock order(&write_mu_);
-  std::vector<AccessEntry> entries;
   int64_t dropped = 0;
   {
     absl::MutexLock lock(&mu_);
-    entries.swap(queued_);
+    writing_.swap(queued_);
     std::swap(dropped, dropped_);
   }
-  if (!entries.empty()) WriteEntries(entries);
+  if (!writing_.empty()) WriteEntries(writing_);
+  writing_.clear();
   return dropped;
 }
 

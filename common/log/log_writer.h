@@ -1,6 +1,8 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -22,15 +24,31 @@ class LogWriter {
   // Writes a finished line (with its newline) now, after anything queued.
   void WriteNow(absl::string_view line);
 
-  // One call, as the interceptor saw it. Kept plain so that queuing it costs
-  // no more than a move; the JSON line is made by the background thread.
+  // A short text kept inline (cut at N bytes), so that queuing allocates nothing.
+  template <size_t N>
+  class InlineText {
+   public:
+    InlineText() = default;
+    InlineText(absl::string_view text) : size_(std::min(text.size(), N)) {  // NOLINT: implicit by design
+      std::memcpy(data_, text.data(), size_);
+    }
+    absl::string_view view() const { return absl::string_view(data_, size_); }
+
+   private:
+    char data_[N];
+    size_t size_ = 0;
+  };
+
+  // One call, as the interceptor saw it. Plain and inline, so that queuing it
+  // costs a copy of a few hundred bytes; the JSON line is made later by the
+  // background thread.
   struct AccessEntry {
     absl::Time at;
-    std::string service;
-    std::string method;
+    InlineText<32> service;
+    InlineText<128> method;
     absl::string_view code;  // a static code name
     int32_t latency_us = 0;
-    std::string request_id;
+    InlineText<128> request_id;
   };
 
   // Queues one call's access line.
@@ -46,6 +64,9 @@ class LogWriter {
   int64_t WriteQueued();
   // Formats and writes `entries`; called without mu_ held.
   static void WriteEntries(const std::vector<AccessEntry>& entries);
+
+  // The batch being written; swapped with queued_ so both keep their capacity.
+  std::vector<AccessEntry> writing_ ABSL_GUARDED_BY(write_mu_);
 
   absl::Mutex write_mu_;  // keeps whole batches and event lines in order
   // Held only to queue or take the queue; nobody ever waits on it, so that

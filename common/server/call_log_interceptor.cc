@@ -81,12 +81,12 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
     const absl::Time now = absl::Now();
     LogWriter::Instance().Enqueue(LogWriter::AccessEntry{
         .at = now,
-        .service = service_label_,
-        .method = info_->method(),
+        .service = absl::string_view(service_label_),
+        .method = absl::string_view(info_->method()),
         .code = code,
         .latency_us = static_cast<int32_t>(
             std::min<int64_t>(absl::ToInt64Microseconds(now - started_), INT32_MAX)),
-        .request_id = request_id_});
+        .request_id = absl::string_view(request_id_)});
   }
 
   grpc::experimental::ServerRpcInfo* const info_;
