@@ -228,9 +228,13 @@ TEST(ServiceRuntime, MalformedAndOversizedRequestsGetClearErrorsAndServingGoesOn
   auto channel = ChannelTo(**server);
   const std::string method = "/osteoflow.catalog.v1.CatalogService/GetExercise";
 
-  const grpc::Status malformed = SendRawBytes(channel, method, std::string("\xff\xff\xff\xff\x0f", 5));
-  EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << malformed.error_message();
-  EXPECT_THAT(malformed.error_message(), HasSubstr("request"));
+  for (const char* name : {"GetExercise", "ListExercises", "GetCatalogInfo", "EvaluateActivity"}) {
+    const grpc::Status malformed =
+        SendRawBytes(channel, std::string("/osteoflow.catalog.v1.CatalogService/") + name,
+                     std::string("\xff\xff\xff\xff\x0f", 5));
+    EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
+    EXPECT_THAT(malformed.error_message(), HasSubstr("request: not a valid")) << name;
+  }
 
   osteoflow::catalog::v1::GetExerciseRequest huge;
   huge.set_name(std::string(10000, 'x'));

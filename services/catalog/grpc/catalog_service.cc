@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
+#include "common/server/raw_messages.h"
 #include "common/server/unary_finish.h"
 #include "services/catalog/domain/exercise_query.h"
 #include "services/catalog/domain/restriction_match.h"
@@ -18,24 +19,13 @@ absl::StatusOr<const v1::Exercise*> FindByName(const ExerciseCatalog& catalog,
   return exercise;
 }
 
-// Raw methods receive bytes; a request that does not parse is the caller's error.
-absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message* request) {
-  grpc::ByteBuffer copy(bytes);  // shares the slices; Deserialize consumes its buffer
-  if (!grpc::GenericDeserialize<grpc::ProtoBufferReader, google::protobuf::Message>(&copy, request)
-           .ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request: not a valid ", request->GetDescriptor()->full_name()));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetExercise(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
   v1::GetExerciseRequest parsed;
-  if (absl::Status read = ParseRequest(*request, &parsed); !read.ok()) {
+  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
     return FinishUnary(context, read);
   }
   absl::StatusOr<const v1::Exercise*> exercise = FindByName(*catalog_, parsed.name(), "name");
@@ -51,7 +41,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(grpc::CallbackServer
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
   v1::ListExercisesRequest parsed;
-  if (absl::Status read = ParseRequest(*request, &parsed); !read.ok()) {
+  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
     return FinishUnary(context, read);
   }
   absl::StatusOr<ExercisePage> page = osteoflow::catalog::ListExercises(*catalog_, parsed);
@@ -74,30 +64,38 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(grpc::CallbackServer
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogInfo(grpc::CallbackServerContext* context,
-                                                             const v1::GetCatalogInfoRequest*,
-                                                             v1::CatalogInfo* response) {
-  response->set_version(catalog_->version());
-  response->set_exercise_count(catalog_->size());
-  response->set_content_digest(catalog_->content_digest());
-  return FinishUnary(context, absl::OkStatus());
+                                                             const grpc::ByteBuffer* request,
+                                                             grpc::ByteBuffer* response) {
+  v1::GetCatalogInfoRequest parsed;
+  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
+    return FinishUnary(context, read);
+  }
+  v1::CatalogInfo info;
+  info.set_version(catalog_->version());
+  info.set_exercise_count(catalog_->size());
+  info.set_content_digest(catalog_->content_digest());
+  return FinishUnary(context, SerializeResponse(info, *response));
 }
 
-grpc::ServerUnaryReactor* CatalogServiceImpl::EvaluateActivity(
-    grpc::CallbackServerContext* context, const v1::EvaluateActivityRequest* request,
-    v1::EvaluateActivityResponse* response) {
-  if (!request->has_restrictions()) {
+grpc::ServerUnaryReactor* CatalogServiceImpl::EvaluateActivity(grpc::CallbackServerContext* context,
+                                                               const grpc::ByteBuffer* request,
+                                                               grpc::ByteBuffer* response) {
+  v1::EvaluateActivityRequest parsed;
+  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
+    return FinishUnary(context, read);
+  }
+  if (!parsed.has_restrictions()) {
     return FinishUnary(context, InvalidField("restrictions", "required, in the shape screening returns"));
   }
-  if (absl::Status valid = ValidateRestrictions(request->restrictions(), "restrictions");
-      !valid.ok()) {
+  if (absl::Status valid = ValidateRestrictions(parsed.restrictions(), "restrictions"); !valid.ok()) {
     return FinishUnary(context, valid);
   }
-  absl::StatusOr<const v1::Exercise*> exercise =
-      FindByName(*catalog_, request->exercise(), "exercise");
-  if (exercise.ok()) {
-    *response = osteoflow::catalog::EvaluateActivity(**exercise, request->restrictions(), *catalog_);
-  }
-  return FinishUnary(context, exercise.status());
+  absl::StatusOr<const v1::Exercise*> exercise = FindByName(*catalog_, parsed.exercise(), "exercise");
+  if (!exercise.ok()) return FinishUnary(context, exercise.status());
+  return FinishUnary(context,
+                     SerializeResponse(osteoflow::catalog::EvaluateActivity(
+                                           **exercise, parsed.restrictions(), *catalog_),
+                                       *response));
 }
 
 }  // namespace osteoflow::catalog

@@ -7,11 +7,14 @@
 
 namespace osteoflow::catalog {
 
-// GetExercise and ListExercises answer with the entries' wire forms made at
-// load (raw methods: no copy, no serialisation per call); the other methods
-// are ordinary typed callbacks.
+// Every method takes and gives raw bytes (see common/server/raw_messages.h):
+// a request that does not parse is INVALID_ARGUMENT, and GetExercise and
+// ListExercises answer with the entries' wire forms made at load, with no
+// copy or serialisation per call.
 using CatalogServiceBase = v1::CatalogService::WithRawCallbackMethod_GetExercise<
-    v1::CatalogService::WithRawCallbackMethod_ListExercises<v1::CatalogService::CallbackService>>;
+    v1::CatalogService::WithRawCallbackMethod_ListExercises<
+        v1::CatalogService::WithRawCallbackMethod_GetCatalogInfo<
+            v1::CatalogService::WithRawCallbackMethod_EvaluateActivity<v1::CatalogService::Service>>>>;
 
 // Thin callback-API adapter: checks the request, asks the domain, maps the
 // status. Every answer comes from memory, so handlers finish inline.
@@ -27,14 +30,16 @@ class CatalogServiceImpl final : public CatalogServiceBase {
                                           const grpc::ByteBuffer* request,
                                           grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetCatalogInfo(grpc::CallbackServerContext* context,
-                                           const v1::GetCatalogInfoRequest* request,
-                                           v1::CatalogInfo* response) override;
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* EvaluateActivity(grpc::CallbackServerContext* context,
-                                             const v1::EvaluateActivityRequest* request,
-                                             v1::EvaluateActivityResponse* response) override;
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) override;
 
  private:
-  // The typed overloads stay unused; named here so they are not hidden.
+  // The generated synchronous overloads stay unused; named so they are not hidden.
+  using CatalogServiceBase::EvaluateActivity;
+  using CatalogServiceBase::GetCatalogInfo;
   using CatalogServiceBase::GetExercise;
   using CatalogServiceBase::ListExercises;
 

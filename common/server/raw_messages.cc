@@ -1,0 +1,28 @@
+#include "common/server/raw_messages.h"
+
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace osteoflow {
+
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) {
+  grpc::ByteBuffer copy(bytes);  // shares the slices; deserialising consumes the buffer
+  if (!grpc::GenericDeserialize<grpc::ProtoBufferReader, google::protobuf::Message>(&copy, &request)
+           .ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request: not a valid ", request.GetDescriptor()->full_name()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::ByteBuffer& bytes) {
+  bool own_buffer = false;
+  const grpc::Status status =
+      grpc::GenericSerialize<grpc::ProtoBufferWriter, google::protobuf::Message>(response, &bytes,
+                                                                                 &own_buffer);
+  if (!status.ok()) return absl::InternalError("response could not be serialised");
+  return absl::OkStatus();
+}
+
+}  // namespace osteoflow

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <grpcpp/support/byte_buffer.h>
+
+#include <google/protobuf/message.h>
+
+#include "absl/status/status.h"
+
+namespace osteoflow {
+
+// Our methods take and give raw bytes so that a request that does not parse
+// is answered INVALID_ARGUMENT naming the request, as any other bad input is
+// (gRPC's own parser would answer INTERNAL), and so that a method may answer
+// with bytes it made earlier.
+
+// Parses `bytes` into `request`; INVALID_ARGUMENT "request: ..." when it is
+// not a valid message of that type.
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message& request);
+
+// Serialises `response` into `bytes`.
+absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::ByteBuffer& bytes);
+
+}  // namespace osteoflow
