@@ -13,6 +13,9 @@
 #   KEEP_RUN_DIR=1     keep the temporary run directory (server logs, JSON
 #                      results); it is always kept when something failed
 set -euo pipefail
+# Settings from the caller's environment (a shared OSTEOFLOW_* set) must not
+# change what is measured or where the traffic goes.
+unset "${!OSTEOFLOW_@}"
 
 die() { echo "run_catalog_bench: $*" >&2; exit 1; }
 
@@ -41,10 +44,18 @@ done
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-bench.XXXXXX")"
 server_pids=()
 
+# TERM, up to 15 s to drain, then KILL: a stuck server must not hang the script.
 stop_servers() {
   local pid status=0
   for pid in "${server_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${server_pids[@]}"; do wait "$pid" || status=1; done
+  for pid in "${server_pids[@]}"; do
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true
+      status=1
+    fi
+    wait "$pid" || status=1
+  done
   server_pids=()
   return "$status"
 }
@@ -79,7 +90,8 @@ read_port() {
   >"$run_dir/catalog.out" 2>"$run_dir/catalog.log" &
 server_pids+=("$!")
 catalog_pid="$!"
-"$echo_bin" --listen_address=127.0.0.1:0 >"$run_dir/echo.out" 2>"$run_dir/echo.log" &
+# The echo must accept requests as large as the largest response measured.
+"$echo_bin" --listen_address=127.0.0.1:0 --max_receive_bytes=67108864 >"$run_dir/echo.out" 2>"$run_dir/echo.log" &
 server_pids+=("$!")
 echo_pid="$!"
 

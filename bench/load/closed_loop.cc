@@ -22,7 +22,6 @@ struct Round {
   Clock::time_point stop_at;
   std::chrono::nanoseconds call_deadline;
   std::atomic<int> running{0};
-  Clock::time_point last_done;  // written by the slot that finishes last
   absl::Notification all_done;
 };
 
@@ -45,6 +44,7 @@ class Slot {
 
   std::vector<int64_t>& latencies() { return latencies_ns_; }
   int64_t errors() const { return errors_; }
+  int64_t ok_in_window() const { return ok_in_window_; }
   const std::string& first_error() const { return first_error_; }
 
  private:
@@ -53,6 +53,7 @@ class Slot {
     if (status.ok()) {
       latencies_ns_.push_back(
           std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_).count());
+      if (now <= round_.stop_at) ++ok_in_window_;
     } else {
       if (errors_++ == 0) {
         first_error_ =
@@ -63,10 +64,7 @@ class Slot {
       Start();
       return;
     }
-    if (round_.running.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      round_.last_done = now;
-      round_.all_done.Notify();
-    }
+    if (round_.running.fetch_sub(1, std::memory_order_acq_rel) == 1) round_.all_done.Notify();
   }
 
   Round& round_;
@@ -77,6 +75,7 @@ class Slot {
   Clock::time_point started_;
   std::vector<int64_t> latencies_ns_;
   int64_t errors_ = 0;
+  int64_t ok_in_window_ = 0;
   std::string first_error_;
 };
 
@@ -101,11 +100,12 @@ RoundSample RunClosedLoop(LoadTarget& target, int concurrency, absl::Duration du
   round.all_done.WaitForNotification();
 
   RoundSample sample;
-  sample.elapsed = absl::FromChrono(round.last_done - start);
+  sample.elapsed = duration;
   for (auto& slot : slots) {
     std::vector<int64_t>& latencies = slot->latencies();
     sample.latencies_ns.insert(sample.latencies_ns.end(), latencies.begin(), latencies.end());
     sample.errors += slot->errors();
+    sample.ok_calls_in_window += slot->ok_in_window();
     if (sample.first_error.empty()) sample.first_error = slot->first_error();
   }
   sample.ok_calls = static_cast<int64_t>(sample.latencies_ns.size());

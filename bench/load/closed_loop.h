@@ -24,8 +24,11 @@ struct LoadTarget {
 // What one timed round observed.
 struct RoundSample {
   int64_t ok_calls = 0;
+  // Successful calls that completed within the round's duration: the QPS
+  // numerator, so that a call straggling past the end cannot stretch the round.
+  int64_t ok_calls_in_window = 0;
   int64_t errors = 0;
-  absl::Duration elapsed;
+  absl::Duration elapsed;  // the round's set duration
   // Latency of every successful call, in nanoseconds, sorted.
   std::vector<int64_t> latencies_ns;
   std::string first_error;  // "CODE: message"; empty when none

@@ -21,7 +21,7 @@ Figures FiguresOf(const RoundSample& sample) {
   Figures figures;
   figures.calls = sample.ok_calls + sample.errors;
   const double seconds = absl::ToDoubleSeconds(sample.elapsed);
-  figures.qps = seconds > 0 ? static_cast<double>(sample.ok_calls) / seconds : 0;
+  figures.qps = seconds > 0 ? static_cast<double>(sample.ok_calls_in_window) / seconds : 0;
   figures.p50_us = PercentileUs(sample.latencies_ns, 0.50);
   figures.p90_us = PercentileUs(sample.latencies_ns, 0.90);
   figures.p99_us = PercentileUs(sample.latencies_ns, 0.99);

@@ -5,7 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -43,13 +42,12 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary, const std::vector<std::st
 
   // The environment is built before fork: after fork in a process with
   // threads only async-signal-safe calls are allowed, and setenv is not one.
+  // The caller's own OSTEOFLOW_* settings are left out, so that a test sees
+  // only the settings it gives.
   std::vector<std::string> env_storage;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const absl::string_view assignment(*entry);
-    const bool overridden = std::any_of(env.begin(), env.end(), [&](const auto& variable) {
-      return absl::StartsWith(assignment, variable.first + "=");
-    });
-    if (!overridden) env_storage.emplace_back(assignment);
+    if (!absl::StartsWith(assignment, "OSTEOFLOW_")) env_storage.emplace_back(assignment);
   }
   for (const auto& [name, value] : env) env_storage.push_back(name + "=" + value);
   std::vector<char*> envp;

@@ -1,6 +1,7 @@
 #include "tools/rpc/request_source.h"
 
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <sstream>
 
@@ -21,11 +22,12 @@ absl::StatusOr<std::string> ReadRequestJson(const std::string& request_json,
     return contents.str();
   }
   std::ifstream file(request_file, std::ios::binary);
-  if (!file || !(contents << file.rdbuf())) {
+  if (!file) {
     return absl::InvalidArgumentError(
         absl::StrCat("request_file: cannot read '", request_file, "'"));
   }
-  return contents.str();
+  // Read by iterator: an empty file is an empty request, not a read error.
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
 }
 
 }  // namespace osteoflow::tools
