@@ -11,6 +11,7 @@
 #include "common/config/settings.h"
 #include "common/log/json_log.h"
 #include "common/server/server_settings.h"
+#include "common/server/server_process.h"
 #include "common/server/termination_signals.h"
 
 namespace {
@@ -29,7 +30,7 @@ int ToMillis(absl::Duration duration) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  osteoflow::BlockTerminationSignals();
+  osteoflow::PrepareServerProcess();
   osteoflow::LoadSettings(argc, argv, kUsage);
   const osteoflow::ServerSettings settings =
       osteoflow::ValueOrExit(osteoflow::ServerSettingsFromFlags("127.0.0.1:0"));

@@ -5,7 +5,7 @@
 #include "common/config/settings.h"
 #include "common/log/json_log.h"
 #include "common/server/service_host.h"
-#include "common/server/termination_signals.h"
+#include "common/server/server_process.h"
 #include "services/catalog/domain/catalog_file.h"
 #include "services/catalog/grpc/catalog_service.h"
 
@@ -20,7 +20,7 @@ constexpr int kExitInvalidCatalog = 3;
 }  // namespace
 
 int main(int argc, char** argv) {
-  osteoflow::BlockTerminationSignals();
+  osteoflow::PrepareServerProcess();
   osteoflow::LoadSettings(argc, argv, "osteoflow-catalog: the exercise catalog service");
   osteoflow::ServerSettings settings =
       osteoflow::ValueOrExit(osteoflow::ServerSettingsFromFlags("127.0.0.1:50051"));
