@@ -1,6 +1,9 @@
 #include "tests/support/service_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,15 +26,34 @@ extern char** environ;
 namespace osteoflow::testing {
 namespace {
 
-std::string NewLogPath() {
-  std::string pattern = absl::StrCat(::testing::TempDir(), "/osteoflow-proc-XXXXXX");
+std::string NewLogPath() { return NewTempPath("osteoflow-proc"); }
+
+}  // namespace
+
+std::string NewTempPath(const std::string& stem) {
+  std::string pattern = absl::StrCat(::testing::TempDir(), "/", stem, "-XXXXXX");
   const int fd = ::mkstemp(pattern.data());
   if (fd >= 0) ::close(fd);
   return pattern;
 }
 
-// Forks and execs `binary` with stdout and stderr into `log_path`.
-absl::StatusOr<pid_t> Spawn(const std::string& binary, const std::vector<std::string>& args,
+int PickFreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+absl::StatusOr<pid_t> SpawnProcess(const std::string& binary, const std::vector<std::string>& args,
                             const std::vector<std::pair<std::string, std::string>>& env,
                             const std::string& log_path) {
   std::vector<std::string> argv_storage = {binary};
@@ -73,6 +95,8 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary, const std::vector<std::st
   return pid;
 }
 
+namespace {
+
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
   std::ostringstream text;
@@ -95,7 +119,9 @@ int ServingPort(const std::string& log) {
   return 0;
 }
 
-absl::StatusOr<int> Reap(pid_t pid, absl::Duration timeout) {
+}  // namespace
+
+absl::StatusOr<int> WaitForProcess(pid_t pid, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {
     int status = 0;
@@ -109,8 +135,6 @@ absl::StatusOr<int> Reap(pid_t pid, absl::Duration timeout) {
   }
 }
 
-}  // namespace
-
 std::string BinaryPath(const std::string& relative) {
   return absl::StrCat(OSTEOFLOW_BINARY_DIR, "/", relative);
 }
@@ -118,7 +142,7 @@ std::string BinaryPath(const std::string& relative) {
 absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(const std::string& binary,
                                                                        Options options) {
   const std::string log_path = NewLogPath();
-  absl::StatusOr<pid_t> pid = Spawn(binary, options.args, options.env, log_path);
+  absl::StatusOr<pid_t> pid = SpawnProcess(binary, options.args, options.env, log_path);
   if (!pid.ok()) return pid.status();
   std::unique_ptr<ServiceProcess> process(new ServiceProcess(*pid, log_path));
   const absl::Time deadline = absl::Now() + options.ready_timeout;
@@ -148,7 +172,7 @@ ServiceProcess::~ServiceProcess() {
 void ServiceProcess::Signal(int signal_number) { ::kill(pid_, signal_number); }
 
 absl::StatusOr<int> ServiceProcess::WaitForExit(absl::Duration timeout) {
-  absl::StatusOr<int> code = Reap(pid_, timeout);
+  absl::StatusOr<int> code = WaitForProcess(pid_, timeout);
   if (code.ok() || code.status().code() == absl::StatusCode::kInternal) exited_ = true;
   return code;
 }
@@ -159,9 +183,9 @@ absl::StatusOr<ProcessResult> RunToExit(const std::string& binary, const std::ve
                                         const std::vector<std::pair<std::string, std::string>>& env,
                                         absl::Duration timeout) {
   const std::string log_path = NewLogPath();
-  absl::StatusOr<pid_t> pid = Spawn(binary, args, env, log_path);
+  absl::StatusOr<pid_t> pid = SpawnProcess(binary, args, env, log_path);
   if (!pid.ok()) return pid.status();
-  absl::StatusOr<int> code = Reap(*pid, timeout);
+  absl::StatusOr<int> code = WaitForProcess(*pid, timeout);
   if (!code.ok() && code.status().code() == absl::StatusCode::kDeadlineExceeded) {
     ::kill(*pid, SIGKILL);
     int status = 0;

@@ -60,4 +60,18 @@ absl::StatusOr<ProcessResult> RunToExit(const std::string& binary, const std::ve
 // Path of a built binary, from the build tree.
 std::string BinaryPath(const std::string& relative);
 
+// The pieces ServiceProcess is made of, for other processes tests run.
+// A fresh file path in the test's temporary directory.
+std::string NewTempPath(const std::string& stem);
+// Starts `binary` with stdout and stderr into `log_path`; the child gets the
+// test's environment without OSTEOFLOW_* variables, plus `env`.
+absl::StatusOr<pid_t> SpawnProcess(const std::string& binary, const std::vector<std::string>& args,
+                                   const std::vector<std::pair<std::string, std::string>>& env,
+                                   const std::string& log_path);
+// The exit code once the process has exited; DEADLINE_EXCEEDED if it has not
+// within `timeout`; INTERNAL if a signal ended it.
+absl::StatusOr<int> WaitForProcess(pid_t pid, absl::Duration timeout);
+// A loopback port that was free a moment ago.
+int PickFreePort();
+
 }  // namespace osteoflow::testing

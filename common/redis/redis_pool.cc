@@ -1,0 +1,166 @@
+#include "common/redis/redis_pool.h"
+
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace osteoflow {
+namespace {
+
+RedisReply CopyReply(const redisReply& raw) {
+  RedisReply reply;
+  switch (raw.type) {
+    case REDIS_REPLY_STRING:
+      reply.type = RedisReply::Type::kString;
+      reply.text.assign(raw.str, raw.len);
+      break;
+    case REDIS_REPLY_STATUS:
+      reply.type = RedisReply::Type::kStatus;
+      reply.text.assign(raw.str, raw.len);
+      break;
+    case REDIS_REPLY_ERROR:
+      reply.type = RedisReply::Type::kError;
+      reply.text.assign(raw.str, raw.len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      reply.type = RedisReply::Type::kInteger;
+      reply.integer = raw.integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      reply.type = RedisReply::Type::kArray;
+      reply.elements.reserve(raw.elements);
+      for (size_t i = 0; i < raw.elements; ++i) reply.elements.push_back(CopyReply(*raw.element[i]));
+      break;
+    default:
+      reply.type = RedisReply::Type::kNil;
+  }
+  return reply;
+}
+
+// Appends one command to the connection's output buffer.
+bool Append(redisContext* context, const std::vector<std::string>& command) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  argv.reserve(command.size());
+  lengths.reserve(command.size());
+  for (const std::string& part : command) {
+    argv.push_back(part.data());
+    lengths.push_back(part.size());
+  }
+  return redisAppendCommandArgv(context, static_cast<int>(argv.size()), argv.data(),
+                                lengths.data()) == REDIS_OK;
+}
+
+}  // namespace
+
+struct RedisPool::Connection {
+  explicit Connection(redisContext* c) : context(c) {}
+  ~Connection() { redisFree(context); }
+  redisContext* context;
+};
+
+absl::Status StatusOfReply(const RedisReply& reply, absl::string_view role) {
+  if (reply.type != RedisReply::Type::kError) return absl::OkStatus();
+  for (const absl::string_view transient :
+       {"LOADING", "MISCONF", "OOM", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN"}) {
+    if (absl::StartsWith(reply.text, transient)) {
+      return absl::UnavailableError(absl::StrCat("redis ", role, " cannot serve: ", reply.text));
+    }
+  }
+  return absl::InternalError(absl::StrCat("redis ", role, " refused a command: ", reply.text));
+}
+
+RedisPool::RedisPool(RedisPoolOptions options) : options_(std::move(options)) {}
+
+RedisPool::~RedisPool() = default;
+
+absl::Status RedisPool::Unavailable(absl::string_view what) const {
+  return absl::UnavailableError(
+      absl::StrCat("redis ", options_.role, " at ", options_.host, ":", options_.port, ": ", what));
+}
+
+absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Acquire() {
+  {
+    absl::MutexLock lock(&mu_);
+    auto can_proceed = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return !idle_.empty() || open_ < options_.max_connections;
+    };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&can_proceed), options_.acquire_timeout)) {
+      return Unavailable(absl::StrCat("all ", options_.max_connections, " connections are busy"));
+    }
+    if (!idle_.empty()) {
+      std::unique_ptr<Connection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+    ++open_;  // reserve a slot; connect outside the lock
+  }
+  redisContext* context = redisConnectWithTimeout(options_.host.c_str(), options_.port,
+                                                  absl::ToTimeval(options_.connect_timeout));
+  if (context == nullptr || context->err != 0) {
+    const std::string why = context == nullptr ? "cannot allocate a connection" : context->errstr;
+    if (context != nullptr) redisFree(context);
+    absl::MutexLock lock(&mu_);
+    --open_;
+    return Unavailable(why);
+  }
+  redisSetTimeout(context, absl::ToTimeval(options_.command_timeout));
+  return std::make_unique<Connection>(context);
+}
+
+void RedisPool::Release(std::unique_ptr<Connection> connection, bool healthy) {
+  if (!healthy) connection.reset();  // closes it outside the lock
+  absl::MutexLock lock(&mu_);
+  if (healthy) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --open_;
+  }
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Acquire();
+  if (!connection.ok()) return connection.status();
+  redisContext* context = (*connection)->context;
+  for (const auto& command : commands) {
+    if (!Append(context, command)) {
+      const std::string why = context->errstr;
+      Release(*std::move(connection), /*healthy=*/false);
+      return Unavailable(why);
+    }
+  }
+  std::vector<RedisReply> replies;
+  replies.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context, &raw) != REDIS_OK || raw == nullptr) {
+      // I/O error or timeout: what Redis did with the rest is unknown, and
+      // the connection may hold a late reply, so it is closed.
+      const std::string why = context->err != 0 ? context->errstr : "no reply";
+      Release(*std::move(connection), /*healthy=*/false);
+      return Unavailable(why);
+    }
+    replies.push_back(CopyReply(*static_cast<redisReply*>(raw)));
+    freeReplyObject(raw);
+  }
+  Release(*std::move(connection), /*healthy=*/true);
+  return replies;
+}
+
+absl::StatusOr<RedisReply> RedisPool::Execute(const std::vector<std::string>& command) {
+  absl::StatusOr<std::vector<RedisReply>> replies = ExecutePipeline({command});
+  if (!replies.ok()) return replies.status();
+  RedisReply reply = std::move(replies->front());
+  if (absl::Status status = StatusOfReply(reply, options_.role); !status.ok()) return status;
+  return reply;
+}
+
+absl::Status RedisPool::Ping() {
+  absl::StatusOr<RedisReply> reply = Execute({"PING"});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
+}  // namespace osteoflow
