@@ -1,3 +1,4 @@
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -34,6 +35,27 @@ TEST(CatalogValidation, ShippedCatalogLoadsWithEnoughEntries) {
   ASSERT_TRUE(catalog.ok()) << catalog.status();
   EXPECT_GE((*catalog)->size(), 80);
   EXPECT_THAT((*catalog)->content_digest(), HasSubstr("sha256:"));
+}
+
+// Reviewed data is versioned: content may only change together with its version.
+TEST(CatalogValidation, ShippedCatalogContentMatchesTheDigestRecordedForItsVersion) {
+  auto catalog = LoadCatalogFile(testing::ShippedCatalogPath());
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  std::ifstream recorded(std::string(OSTEOFLOW_SOURCE_DIR) + "/services/catalog/data/catalog.digest");
+  ASSERT_TRUE(recorded) << "services/catalog/data/catalog.digest is missing";
+  std::string line;
+  std::string digest_for_version;
+  while (std::getline(recorded, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t space = line.find(' ');
+    if (line.substr(0, space) == (*catalog)->version()) digest_for_version = line.substr(space + 1);
+  }
+  ASSERT_FALSE(digest_for_version.empty())
+      << "no digest recorded for catalog version " << (*catalog)->version()
+      << "; add: " << (*catalog)->version() << " " << (*catalog)->content_digest();
+  EXPECT_EQ((*catalog)->content_digest(), digest_for_version)
+      << "catalog.json changed but its version did not: bump \"version\" and record "
+      << "the new digest in catalog.digest";
 }
 
 struct BrokenCase {
