@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libabsl-dev
   libssl-dev libhiredis-dev redis-server
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev
 )
 # buf (contract lint) comes from npm; any Node.js with npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
