@@ -23,10 +23,6 @@ constexpr char kUsage[] =
     "\"serving\" JSON line with \"port\" to stderr. Of the shared server settings\n"
     "only listen_address, max_receive_bytes, keepalive_* and drain_timeout apply.";
 
-int ToMillis(absl::Duration duration) {
-  return static_cast<int>(absl::ToInt64Milliseconds(duration));
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,11 +37,7 @@ int main(int argc, char** argv) {
   builder.AddListeningPort(settings.listen_address, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&service);
   // The same transport settings as the services, so that only the work differs.
-  builder.SetMaxReceiveMessageSize(settings.max_receive_bytes);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ToMillis(settings.keepalive_time));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ToMillis(settings.keepalive_timeout));
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             ToMillis(settings.keepalive_min_client_interval));
+  osteoflow::ApplyTransportSettings(settings, builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     osteoflow::LogLine("start_failed")

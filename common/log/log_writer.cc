@@ -74,7 +74,7 @@ void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries) {
     record.set_ts(LogTimestamp(entry.at));
     record.set_service(entry.service.view().data(), entry.service.view().size());
     record.set_method(entry.method.view().data(), entry.method.view().size());
-    record.set_code(entry.code.data(), entry.code.size());
+    record.set_code(absl::StatusCodeToString(entry.code));
     record.set_latency_us(entry.latency_us);
     record.set_request_id(entry.request_id.view().data(), entry.request_id.view().size());
     line.clear();

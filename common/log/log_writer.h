@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -46,7 +47,7 @@ class LogWriter {
     absl::Time at;
     InlineText<32> service;
     InlineText<128> method;
-    absl::string_view code;  // a static code name
+    absl::StatusCode code = absl::StatusCode::kOk;  // same numbering as gRPC's
     int32_t latency_us = 0;
     InlineText<128> request_id;
   };

@@ -16,18 +16,6 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-absl::string_view CodeName(grpc::StatusCode code) {
-  static constexpr absl::string_view kNames[] = {
-      "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",   "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",     "UNAVAILABLE",      "DATA_LOSS",
-      "UNAUTHENTICATED"};
-  const int index = static_cast<int>(code);
-  if (index < 0 || index >= static_cast<int>(std::size(kNames))) return "UNKNOWN";
-  return kNames[index];
-}
-
 class CallLogInterceptor : public grpc::experimental::Interceptor {
  public:
   CallLogInterceptor(grpc::experimental::ServerRpcInfo* info, const std::string& service_label,
@@ -49,14 +37,14 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
       methods->GetSendInitialMetadata()->emplace(kRequestIdKey, request_id_);
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      WriteAccessLine(CodeName(methods->GetSendStatus().error_code()));
+      WriteAccessLine(methods->GetSendStatus().error_code());
     }
     methods->Proceed();
   }
 
   // A call the client abandoned never sends a status; it is logged on the way out.
   ~CallLogInterceptor() override {
-    WriteAccessLine("CANCELLED");
+    WriteAccessLine(grpc::StatusCode::CANCELLED);
     if (!open_ended_) in_flight_->End();
   }
 
@@ -75,7 +63,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
     }
   }
 
-  void WriteAccessLine(absl::string_view code) {
+  void WriteAccessLine(grpc::StatusCode code) {
     if (!access_log_ || logged_) return;
     logged_ = true;
     const absl::Time now = absl::Now();
@@ -83,7 +71,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
         .at = now,
         .service = absl::string_view(service_label_),
         .method = absl::string_view(info_->method()),
-        .code = code,
+        .code = static_cast<absl::StatusCode>(code),
         .latency_us = static_cast<int32_t>(
             std::min<int64_t>(absl::ToInt64Microseconds(now - started_), INT32_MAX)),
         .request_id = absl::string_view(request_id_)});

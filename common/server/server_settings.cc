@@ -36,7 +36,26 @@ absl::Status RequireWithinADay(absl::string_view name, absl::Duration value) {
   return absl::OkStatus();
 }
 
+// Settings are checked to lie within 1 ms .. 24 h, so this cannot overflow.
+int ToMillis(absl::Duration duration) {
+  return static_cast<int>(absl::ToInt64Milliseconds(duration));
+}
+
 }  // namespace
+
+void ApplyTransportSettings(const ServerSettings& settings, grpc::ServerBuilder& builder) {
+  builder.SetMaxReceiveMessageSize(settings.max_receive_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ToMillis(settings.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ToMillis(settings.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             ToMillis(settings.keepalive_min_client_interval));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  if (settings.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ToMillis(settings.max_connection_age));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               ToMillis(settings.drain_timeout));
+  }
+}
 
 bool IsValidListenAddress(absl::string_view address) {
   const size_t colon = address.rfind(':');

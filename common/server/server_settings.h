@@ -3,6 +3,8 @@
 #include <string>
 #include "absl/strings/string_view.h"
 
+#include <grpcpp/server_builder.h>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
@@ -29,6 +31,11 @@ struct ServerSettings {
 // Reads the shared flags and checks them. `default_address` is used when
 // listen_address is empty. Errors start with the flag name.
 absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default_address);
+
+// Applies the transport part of the settings (receive size, keepalive,
+// connection age) to a server under construction. Shared by ServiceHost and
+// the echo baseline, so that both run on the same transport.
+void ApplyTransportSettings(const ServerSettings& settings, grpc::ServerBuilder& builder);
 
 // Checks "host:port" (host may be an IPv4 address, a name, or [IPv6]); port
 // 0 asks the system for a free port.

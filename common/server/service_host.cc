@@ -21,11 +21,6 @@
 namespace osteoflow {
 namespace {
 
-// Settings are checked to lie within 1 ms .. 24 h, so this cannot overflow.
-int ToMillis(absl::Duration duration) {
-  return static_cast<int>(absl::ToInt64Milliseconds(duration));
-}
-
 // Linking gRPC's reflection library registers its plugin with every server
 // builder; this option takes it off again when reflection is switched off.
 class WithoutReflection : public grpc::ServerBuilderOption {
@@ -63,19 +58,7 @@ absl::Status ServiceHost::Start() {
   if (!settings_.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   builder.AddListeningPort(settings_.listen_address, grpc::InsecureServerCredentials(), &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
-  builder.SetMaxReceiveMessageSize(settings_.max_receive_bytes);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ToMillis(settings_.keepalive_time));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
-                             ToMillis(settings_.keepalive_timeout));
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             ToMillis(settings_.keepalive_min_client_interval));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  if (settings_.max_connection_age > absl::ZeroDuration()) {
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                               ToMillis(settings_.max_connection_age));
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
-                               ToMillis(settings_.drain_timeout));
-  }
+  ApplyTransportSettings(settings_, builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(
       std::make_unique<CallLogInterceptorFactory>(label_, settings_.access_log, &in_flight_));

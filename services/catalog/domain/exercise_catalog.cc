@@ -39,22 +39,21 @@ absl::StatusOr<std::shared_ptr<const ExerciseCatalog>> ExerciseCatalog::Create(
 
 ExerciseCatalog::ExerciseCatalog(v1::CatalogDocument document)
     : document_(std::move(document)), digest_(ContentDigest(document_)) {
-  for (int i = 0; i < document_.exercises_size(); ++i) {
-    const v1::Exercise& exercise = document_.exercises(i);
-    index_by_id_.emplace(exercise.id(), i);
+  for (const v1::Exercise& exercise : document_.exercises()) {
     v1::ListExercisesResponse item;
     *item.add_exercises() = exercise;
-    wire_.emplace(&exercise, WireForms{exercise.SerializeAsString(), item.SerializeAsString()});
+    by_id_.emplace(exercise.id(),
+                   Indexed{&exercise, WireForms{exercise.SerializeAsString(), item.SerializeAsString()}});
   }
 }
 
 const ExerciseCatalog::WireForms& ExerciseCatalog::Wire(const v1::Exercise& exercise) const {
-  return wire_.at(&exercise);
+  return by_id_.at(exercise.id()).wire;
 }
 
 const v1::Exercise* ExerciseCatalog::Find(absl::string_view id) const {
-  const auto it = index_by_id_.find(id);
-  return it == index_by_id_.end() ? nullptr : &document_.exercises(it->second);
+  const auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second.exercise;
 }
 
 const v1::SafetyTagDefinition* ExerciseCatalog::TagDefinition(

@@ -56,8 +56,13 @@ class ExerciseCatalog {
 
   osteoflow::catalog::v1::CatalogDocument document_;
   std::string digest_;
-  absl::flat_hash_map<std::string, int> index_by_id_;
-  absl::flat_hash_map<const osteoflow::catalog::v1::Exercise*, WireForms> wire_;
+  // One index for lookups by id and for wire forms; keys view the ids held
+  // by document_, which never changes after construction.
+  struct Indexed {
+    const osteoflow::catalog::v1::Exercise* exercise;
+    WireForms wire;
+  };
+  absl::flat_hash_map<absl::string_view, Indexed> by_id_;
 };
 
 // "exercises/{id}" for an id, and back. ParseExerciseName returns
