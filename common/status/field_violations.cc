@@ -5,12 +5,9 @@
 
 namespace osteoflow {
 
-// Enough to fix a request by; a hostile one cannot grow the message further.
-constexpr size_t kMaxListed = 20;
-
 void FieldViolations::Add(absl::string_view field, absl::string_view why) {
   ++count_;
-  if (violations_.size() < kMaxListed) violations_.push_back(absl::StrCat(field, ": ", why));
+  if (violations_.size() < max_listed_) violations_.push_back(absl::StrCat(field, ": ", why));
 }
 
 absl::Status FieldViolations::ToStatus() const {

@@ -10,9 +10,13 @@ namespace osteoflow {
 
 // Collects every problem with a request so that one INVALID_ARGUMENT can name
 // them all, each with the field path it concerns ("restrictions.impact_ceiling").
-// Past 20 problems the message lists the first 20 and counts the rest.
+// Past `max_listed` problems (20 unless given) the message lists the first
+// ones and counts the rest, so a hostile request cannot grow it without bound.
 class FieldViolations {
  public:
+  static constexpr size_t kDefaultMaxListed = 20;
+  explicit FieldViolations(size_t max_listed = kDefaultMaxListed) : max_listed_(max_listed) {}
+
   void Add(absl::string_view field, absl::string_view why);
   bool empty() const { return count_ == 0; }
   size_t size() const { return count_; }
@@ -21,6 +25,7 @@ class FieldViolations {
   absl::Status ToStatus() const;
 
  private:
+  size_t max_listed_;
   std::vector<std::string> violations_;  // the first few, in order
   size_t count_ = 0;
 };

@@ -7,7 +7,7 @@
 #include "common/status/field_violations.h"
 #include "osteoflow/catalog/v1/catalog_service.pb.h"
 #include "services/catalog/domain/catalog_validation.h"
-#include "services/catalog/domain/content_digest.h"
+#include "common/digest/content_digest.h"
 
 namespace osteoflow::catalog {
 

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status/field_violations.h"
-#include "services/catalog/domain/content_digest.h"
+#include "common/digest/content_digest.h"
 
 namespace osteoflow::catalog {
 namespace {

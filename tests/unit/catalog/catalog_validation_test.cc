@@ -9,6 +9,7 @@
 #include "services/catalog/domain/catalog_file.h"
 #include "services/catalog/domain/catalog_validation.h"
 #include "services/catalog/domain/exercise_catalog.h"
+#include "tests/support/recorded_digest.h"
 #include "tests/support/test_catalog.h"
 
 namespace osteoflow::catalog {
@@ -41,15 +42,9 @@ TEST(CatalogValidation, ShippedCatalogLoadsWithEnoughEntries) {
 TEST(CatalogValidation, ShippedCatalogContentMatchesTheDigestRecordedForItsVersion) {
   auto catalog = LoadCatalogFile(testing::ShippedCatalogPath());
   ASSERT_TRUE(catalog.ok()) << catalog.status();
-  std::ifstream recorded(std::string(OSTEOFLOW_SOURCE_DIR) + "/services/catalog/data/catalog.digest");
-  ASSERT_TRUE(recorded) << "services/catalog/data/catalog.digest is missing";
-  std::string line;
-  std::string digest_for_version;
-  while (std::getline(recorded, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t space = line.find(' ');
-    if (line.substr(0, space) == (*catalog)->version()) digest_for_version = line.substr(space + 1);
-  }
+  const std::string digest_for_version = testing::RecordedDigest(
+      std::string(OSTEOFLOW_SOURCE_DIR) + "/services/catalog/data/catalog.digest",
+      (*catalog)->version());
   ASSERT_FALSE(digest_for_version.empty())
       << "no digest recorded for catalog version " << (*catalog)->version()
       << "; add: " << (*catalog)->version() << " " << (*catalog)->content_digest();
@@ -169,7 +164,7 @@ TEST(CatalogFile, ParsesAValidDocumentAndRejectsUnknownFieldsAndValues) {
   for (const std::string& broken : {unknown_field, unknown_value, std::string("{not json")}) {
     const auto parsed = ParseCatalogJson(broken);
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("not a catalog document"));
+    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("not a valid osteoflow.catalog.v1.CatalogDocument"));
   }
 }
 

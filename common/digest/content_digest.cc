@@ -1,4 +1,4 @@
-#include "services/catalog/domain/content_digest.h"
+#include "common/digest/content_digest.h"
 
 #include <openssl/evp.h>
 
@@ -8,7 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
-namespace osteoflow::catalog {
+namespace osteoflow {
 
 std::string Sha256(absl::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -28,4 +28,4 @@ std::string ContentDigest(const google::protobuf::Message& message) {
   return absl::StrCat("sha256:", absl::BytesToHexString(Sha256(bytes)));
 }
 
-}  // namespace osteoflow::catalog
+}  // namespace osteoflow

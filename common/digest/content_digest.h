@@ -5,7 +5,7 @@
 
 #include <google/protobuf/message.h>
 
-namespace osteoflow::catalog {
+namespace osteoflow {
 
 // "sha256:<hex>" of a message's deterministic serialization: the same content
 // gives the same digest in every process and on every machine.
@@ -14,4 +14,4 @@ std::string ContentDigest(const google::protobuf::Message& message);
 // Raw SHA-256 of bytes (32 bytes).
 std::string Sha256(absl::string_view bytes);
 
-}  // namespace osteoflow::catalog
+}  // namespace osteoflow
