@@ -1,0 +1,24 @@
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "osteoflow/screening/v1/intake.pb.h"
+
+namespace osteoflow::screening {
+
+// Every bound, unit and consistency rule of the intake contract (see the
+// comments in intake.proto). OK, or one INVALID_ARGUMENT naming every
+// offending field with its path under `field` ("intake.dxa.sites[1].t_score:
+// must be between -8.0 and 8.0"). `today` is the server's calendar day: the
+// assessment date may not be after it.
+absl::Status ValidateIntake(const osteoflow::screening::v1::Intake& intake, absl::CivilDay today,
+                            absl::string_view field);
+
+// "YYYY-MM-DD" as a calendar day; nullopt-like error when malformed.
+bool ParseIsoDate(absl::string_view text, absl::CivilDay* day);
+
+// Opaque ids (patient ids, request ids): 1-64 characters from A-Z a-z 0-9 . _ -
+bool IsOpaqueId(absl::string_view id);
+
+}  // namespace osteoflow::screening

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "osteoflow/screening/v1/rule_set.pb.h"
+#include "services/screening/domain/condition.h"
+
+namespace osteoflow::screening {
+
+// One clause of a rule, compiled: its condition and what it does.
+struct CompiledClause {
+  Condition when;
+  std::vector<osteoflow::screening::v1::Effect> effects;
+};
+
+// One rule, compiled, with the citation every result item carries.
+struct CompiledRule {
+  osteoflow::common::v1::RuleCitation citation;  // rule id and source keys
+  std::vector<CompiledClause> clauses;
+};
+
+// The screening rules, validated and compiled; immutable, shared by every call.
+class RuleSet {
+ public:
+  // Validates the document (ids, sources, conditions, effects, and that every
+  // rule the clinical reference names for screening is present) and compiles
+  // its conditions. INVALID_ARGUMENT names the rule and clause at fault.
+  static absl::StatusOr<std::shared_ptr<const RuleSet>> FromDocument(
+      osteoflow::screening::v1::RuleSetDocument document);
+
+  // The declared version and the first 12 hex digits of the content digest,
+  // "2026.11.1+1a2b3c4d5e6f": any change to the content changes it.
+  const std::string& version() const { return version_; }
+  const std::string& declared_version() const { return document_.version(); }
+  // "sha256:" and the hex digest of the document's deterministic encoding.
+  const std::string& content_digest() const { return content_digest_; }
+  const std::vector<CompiledRule>& rules() const { return rules_; }
+  const osteoflow::screening::v1::RuleSetDocument& document() const { return document_; }
+
+ private:
+  RuleSet() = default;
+
+  osteoflow::screening::v1::RuleSetDocument document_;
+  std::vector<CompiledRule> rules_;
+  std::string content_digest_;
+  std::string version_;
+};
+
+// Reads the JSON form of a RuleSetDocument (unknown fields rejected) and
+// builds the rule set. Errors name the file and what is wrong.
+absl::StatusOr<std::shared_ptr<const RuleSet>> LoadRuleSetFile(const std::string& path);
+
+}  // namespace osteoflow::screening

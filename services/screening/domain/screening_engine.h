@@ -1,0 +1,20 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "osteoflow/screening/v1/intake.pb.h"
+#include "osteoflow/screening/v1/screening.pb.h"
+#include "services/screening/domain/rule_set.h"
+
+namespace osteoflow::screening {
+
+// Applies the rule set to an intake that passed ValidateIntake. Pure: the same
+// intake and rule set always give the same result. INTERNAL only if the rule
+// set leaves the result without an impact ceiling (a gap in the rules).
+absl::Status EvaluateIntake(const RuleSet& rules, const osteoflow::screening::v1::Intake& intake,
+                            osteoflow::screening::v1::ScreeningResult* result);
+
+// The same, returning the result.
+absl::StatusOr<osteoflow::screening::v1::ScreeningResult> EvaluateIntake(
+    const RuleSet& rules, const osteoflow::screening::v1::Intake& intake);
+
+}  // namespace osteoflow::screening

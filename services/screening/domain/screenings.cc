@@ -1,0 +1,164 @@
+#include "services/screening/domain/screenings.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <google/protobuf/util/message_differencer.h>
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "common/digest/content_digest.h"
+#include "common/status/field_violations.h"
+#include "services/screening/domain/intake_validation.h"
+#include "services/screening/domain/screening_engine.h"
+
+namespace osteoflow::screening {
+namespace {
+
+constexpr int kDefaultPageSize = 25;
+constexpr int kMaxPageSize = 100;
+// 80 bits of SHA-256: unique for any number of screenings one person has.
+constexpr size_t kScreeningIdBytes = 10;
+// Dates are written in the person's time zone, which may be ahead of UTC by
+// up to 14 hours: "today" there can be tomorrow here.
+constexpr int kTimeZoneSlackDays = 1;
+
+struct ScreeningKey {
+  std::string patient_id;
+  std::string screening_id;
+};
+
+absl::StatusOr<ScreeningKey> ParseScreeningName(absl::string_view name) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "patients" || parts[2] != "screenings" ||
+      !IsOpaqueId(parts[1]) || !IsOpaqueId(parts[3])) {
+    return InvalidField("name", name.empty() ? "required, \"patients/{patient_id}/screenings/{screening_id}\""
+                                             : "want \"patients/{patient_id}/screenings/{screening_id}\"");
+  }
+  return ScreeningKey{std::string(parts[1]), std::string(parts[3])};
+}
+
+absl::StatusOr<std::string> ParsePatientParent(absl::string_view parent) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(parent, '/');
+  if (parts.size() != 2 || parts[0] != "patients" || !IsOpaqueId(parts[1])) {
+    return InvalidField("parent", parent.empty() ? "required, \"patients/{patient_id}\""
+                                                 : "want \"patients/{patient_id}\"");
+  }
+  return std::string(parts[1]);
+}
+
+// A page token carries the store's cursor and the parent it belongs to, so
+// a token cannot be replayed against another patient's listing.
+std::string PageToken(absl::string_view patient_id, absl::string_view cursor) {
+  if (cursor.empty()) return "";
+  return absl::WebSafeBase64Escape(absl::StrCat(patient_id, "\n", cursor));
+}
+
+absl::StatusOr<std::string> CursorOf(absl::string_view token, absl::string_view patient_id) {
+  if (token.empty()) return std::string();
+  std::string decoded;
+  if (absl::WebSafeBase64Unescape(token, &decoded)) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(decoded, absl::MaxSplits('\n', 1));
+    if (parts.size() == 2 && parts[0] == patient_id && !parts[1].empty()) return std::string(parts[1]);
+  }
+  return InvalidField("page_token", "not a token from a listing of this parent");
+}
+
+}  // namespace
+
+std::string ScreeningName(absl::string_view patient_id, absl::string_view screening_id) {
+  return absl::StrCat("patients/", patient_id, "/screenings/", screening_id);
+}
+
+std::string ScreeningIdFor(absl::string_view patient_id, absl::string_view request_id) {
+  return absl::BytesToHexString(
+      Sha256(absl::StrCat(patient_id, "\n", request_id)).substr(0, kScreeningIdBytes));
+}
+
+Screenings::Screenings(std::shared_ptr<const RuleSet> rules, std::shared_ptr<ScreeningStore> store,
+                       Clock clock)
+    : rules_(std::move(rules)), store_(std::move(store)), clock_(std::move(clock)) {}
+
+absl::Status Screenings::Evaluate(const v1::Intake& intake, absl::string_view field,
+                                  v1::ScreeningResult* result) {
+  const absl::CivilDay today =
+      absl::ToCivilDay(clock_(), absl::UTCTimeZone()) + kTimeZoneSlackDays;
+  if (absl::Status valid = ValidateIntake(intake, today, field); !valid.ok()) return valid;
+  return EvaluateIntake(*rules_, intake, result);
+}
+
+absl::Status Screenings::Screen(const v1::ScreenRequest& request, v1::Screening* out) {
+  FieldViolations problems;
+  if (!IsOpaqueId(request.request_id())) {
+    problems.Add("request_id", request.request_id().empty()
+                                   ? "required: a client-chosen id that makes retries safe"
+                                   : "must be 1-64 characters from A-Z a-z 0-9 . _ -");
+  }
+  if (!request.has_intake()) problems.Add("intake", "required");
+  if (!problems.empty()) return problems.ToStatus();
+
+  v1::Screening screening;
+  if (absl::Status evaluated = Evaluate(request.intake(), "intake", screening.mutable_result());
+      !evaluated.ok()) {
+    return evaluated;
+  }
+
+  const std::string& patient_id = request.intake().patient_id();
+  const std::string screening_id = ScreeningIdFor(patient_id, request.request_id());
+  screening.set_name(ScreeningName(patient_id, screening_id));
+  screening.set_request_id(request.request_id());
+  *screening.mutable_create_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(clock_()));
+  *screening.mutable_intake() = request.intake();
+
+  absl::StatusOr<StoredScreening> stored = store_->CreateOnce(patient_id, screening_id, screening);
+  if (!stored.ok()) return stored.status();
+  if (!stored->created &&
+      (stored->screening.request_id() != request.request_id() ||
+       !google::protobuf::util::MessageDifferencer::Equals(stored->screening.intake(),
+                                                           request.intake()))) {
+    return absl::AlreadyExistsError(
+        "request_id: already used for a different intake of this patient; use a new request_id");
+  }
+  *out = std::move(stored->screening);
+  return absl::OkStatus();
+}
+
+absl::Status Screenings::Get(const v1::GetScreeningRequest& request, v1::Screening* out) {
+  absl::StatusOr<ScreeningKey> key = ParseScreeningName(request.name());
+  if (!key.ok()) return key.status();
+  absl::StatusOr<v1::Screening> screening = store_->Get(key->patient_id, key->screening_id);
+  if (!screening.ok()) return screening.status();
+  *out = *std::move(screening);
+  return absl::OkStatus();
+}
+
+absl::Status Screenings::List(const v1::ListScreeningsRequest& request,
+                              v1::ListScreeningsResponse* response) {
+  absl::StatusOr<std::string> patient_id = ParsePatientParent(request.parent());
+  if (!patient_id.ok()) return patient_id.status();
+  if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  const int page_size = request.page_size() == 0 ? kDefaultPageSize
+                                                 : std::min(request.page_size(), kMaxPageSize);
+  absl::StatusOr<std::string> cursor = CursorOf(request.page_token(), *patient_id);
+  if (!cursor.ok()) return cursor.status();
+
+  absl::StatusOr<ScreeningPage> page = store_->List(*patient_id, page_size, *cursor);
+  if (!page.ok()) return page.status();
+  for (v1::Screening& screening : page->screenings) {
+    *response->add_screenings() = std::move(screening);
+  }
+  response->set_next_page_token(PageToken(*patient_id, page->next_cursor));
+  return absl::OkStatus();
+}
+
+absl::Status Screenings::Preview(const v1::ValidateIntakeRequest& request,
+                                 v1::ValidateIntakeResponse* response) {
+  if (!request.has_intake()) return InvalidField("intake", "required");
+  return Evaluate(request.intake(), "intake", response->mutable_preview());
+}
+
+}  // namespace osteoflow::screening
