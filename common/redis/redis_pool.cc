@@ -1,7 +1,10 @@
 #include "common/redis/redis_pool.h"
 
 #include <hiredis/hiredis.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+
+#include <cerrno>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -49,6 +52,16 @@ bool Append(redisContext* context, const std::vector<std::string>& command) {
                                 lengths.data()) == REDIS_OK;
 }
 
+// Whether the server has closed an idle connection (after a restart, or an
+// idle timeout): a peek that returns end-of-file, an error, or bytes nobody
+// asked for. Costs one non-blocking system call.
+bool ClosedByServer(const redisContext& context) {
+  char byte;
+  const ssize_t peeked = recv(context.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (peeked < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+  return true;  // 0: end of file; > 0: a stray reply, never ours to read
+}
+
 }  // namespace
 
 struct RedisPool::Connection {
@@ -78,20 +91,28 @@ absl::Status RedisPool::Unavailable(absl::string_view what) const {
 }
 
 absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Acquire() {
-  {
-    absl::MutexLock lock(&mu_);
-    auto can_proceed = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return !idle_.empty() || open_ < options_.max_connections;
-    };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&can_proceed), options_.acquire_timeout)) {
-      return Unavailable(absl::StrCat("all ", options_.max_connections, " connections are busy"));
-    }
-    if (!idle_.empty()) {
-      std::unique_ptr<Connection> connection = std::move(idle_.back());
+  const absl::Time deadline = absl::Now() + options_.acquire_timeout;
+  for (;;) {
+    std::unique_ptr<Connection> idle;
+    {
+      absl::MutexLock lock(&mu_);
+      auto can_proceed = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return !idle_.empty() || open_ < options_.max_connections;
+      };
+      if (!mu_.AwaitWithDeadline(absl::Condition(&can_proceed), deadline)) {
+        return Unavailable(absl::StrCat("all ", options_.max_connections, " connections are busy"));
+      }
+      if (idle_.empty()) {
+        ++open_;  // reserve a slot; connect outside the lock
+        break;
+      }
+      idle = std::move(idle_.back());
       idle_.pop_back();
-      return connection;
     }
-    ++open_;  // reserve a slot; connect outside the lock
+    if (!ClosedByServer(*idle->context)) return idle;
+    // Redis restarted or dropped it while it sat idle: using it would fail
+    // the caller's command for nothing.
+    Release(std::move(idle), /*healthy=*/false);
   }
   redisContext* context = redisConnectWithTimeout(options_.host.c_str(), options_.port,
                                                   absl::ToTimeval(options_.connect_timeout));

@@ -64,20 +64,23 @@ absl::Status ServiceHost::Start() {
       std::make_unique<CallLogInterceptorFactory>(label_, settings_.access_log, &in_flight_));
   builder.experimental().SetInterceptorCreators(std::move(creators));
 
-  server_ = builder.BuildAndStart();
-  if (server_ == nullptr || port_ == 0) {
-    server_.reset();
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("listen_address: cannot listen on ", settings_.listen_address));
   }
+  absl::MutexLock lock(&mu_);
+  server_ = std::move(server);
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
-  health->SetServingStatus(service_name_, true);
+  // A dependency reported down before the server existed keeps readiness off.
+  health->SetServingStatus(service_name_, dependency_ready_);
   return absl::OkStatus();
 }
 
 void ServiceHost::SetReady(bool ready) {
   absl::MutexLock lock(&mu_);
+  dependency_ready_ = ready;
   if (draining_ || server_ == nullptr) return;
   server_->GetHealthCheckService()->SetServingStatus(service_name_, ready);
 }

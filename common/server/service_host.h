@@ -39,8 +39,9 @@ class ServiceHost {
   int port() const { return port_; }
   const std::string& listen_address() const { return settings_.listen_address; }
 
-  // Readiness for a dependency the service cannot work without. Ignored
-  // once draining has begun.
+  // Readiness for a dependency the service cannot work without. May be called
+  // before Start (readiness then starts as given); ignored once draining has
+  // begun.
   void SetReady(bool ready);
 
   // Readiness off; new calls refused; in-flight calls get until the drain
@@ -58,12 +59,13 @@ class ServiceHost {
   const std::string label_;
   const ServerSettings settings_;
   std::vector<grpc::Service*> services_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> server_;  // set under mu_ once started
   int port_ = 0;
   InFlightCalls in_flight_;
 
   absl::Mutex mu_;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
+  bool dependency_ready_ ABSL_GUARDED_BY(mu_) = true;
 };
 
 }  // namespace osteoflow

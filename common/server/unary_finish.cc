@@ -17,19 +17,23 @@ void SetResponseDelay(absl::Duration delay) {
   response_delay_us.store(absl::ToInt64Microseconds(delay), std::memory_order_relaxed);
 }
 
-grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
-                                      const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+void FinishReactor(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
   const int64_t delay_us = response_delay_us.load(std::memory_order_relaxed);
   if (delay_us == 0) {
     reactor->Finish(ToGrpcStatus(status));
-    return reactor;
+    return;
   }
   // Test-only path: a thread per call keeps the callback thread free.
   std::thread([reactor, grpc_status = ToGrpcStatus(status), delay_us] {
     absl::SleepFor(absl::Microseconds(delay_us));
     reactor->Finish(grpc_status);
   }).detach();
+}
+
+grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
+                                      const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  FinishReactor(reactor, status);
   return reactor;
 }
 

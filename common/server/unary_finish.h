@@ -12,6 +12,9 @@ namespace osteoflow {
 grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
                                       const absl::Status& status);
 
+// The same for a reactor taken earlier (work finished on another thread).
+void FinishReactor(grpc::ServerUnaryReactor* reactor, const absl::Status& status);
+
 // Holds every response back by `delay` (0 = none). Set from the
 // test_response_delay setting so that tests can have a call in flight while
 // they signal the server; never set in production.

@@ -94,6 +94,27 @@ TEST(RedisPool, RecoversAfterACrashWithoutANewPoolAndDurableDataSurvives) {
   EXPECT_EQ(after->text, "1");  // appendfsync always: acknowledged before the kill
 }
 
+// Connections left idle across a restart of Redis are found closed before
+// use, so the first commands after the restart do not fail for nothing.
+TEST(RedisPool, IdleConnectionsFromBeforeARestartAreNotUsed) {
+  auto server = testing::RedisServer::Start({.durable = true});
+  ASSERT_TRUE(server.ok()) << server.status();
+  RedisPool pool(OptionsFor((*server)->port()));
+  // Eight connections open and idle.
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 8; ++i) {
+    callers.emplace_back([&pool] { EXPECT_TRUE(pool.Execute({"BLPOP", "osteoflow:v1:{p1}:nothing", "0.05"}).ok()); });
+  }
+  for (std::thread& caller : callers) caller.join();
+
+  (*server)->Kill();
+  ASSERT_TRUE((*server)->Restart().ok());
+  for (int i = 0; i < 8; ++i) {
+    absl::Status ping = pool.Ping();
+    EXPECT_TRUE(ping.ok()) << "command " << i << ": " << ping;
+  }
+}
+
 TEST(RedisPool, ConcurrentCallersShareTheConnectionsSafely) {
   auto server = testing::RedisServer::Start();
   ASSERT_TRUE(server.ok()) << server.status();

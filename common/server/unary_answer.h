@@ -1,0 +1,54 @@
+#pragma once
+
+#include <google/protobuf/arena.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "common/server/blocking_work.h"
+#include "common/server/raw_messages.h"
+#include "common/server/unary_finish.h"
+
+namespace osteoflow {
+
+// The whole shape of a raw-bytes unary method whose answer is computed: parse
+// the request (INVALID_ARGUMENT when it does not parse), run
+// `handle(request, &response)` (returning absl::Status), serialise the
+// response, finish with the mapped status. Request and response live on one
+// arena for the call: building and freeing a large answer costs a few
+// allocations instead of one per field.
+template <typename Request, typename Response, typename Handle>
+absl::Status ComputeAnswer(const grpc::ByteBuffer& request_bytes, grpc::ByteBuffer& response_bytes,
+                           Handle& handle) {
+  google::protobuf::Arena arena;
+  auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
+  if (absl::Status read = ParseRequest(request_bytes, *request); !read.ok()) return read;
+  auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
+  if (absl::Status handled = handle(*request, response); !handled.ok()) return handled;
+  return SerializeResponse(*response, response_bytes);
+}
+
+// Answers on the callback thread: for work that never blocks.
+template <typename Request, typename Response, typename Handle>
+grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request_bytes,
+                                      grpc::ByteBuffer* response_bytes, Handle handle) {
+  return FinishUnary(context,
+                     ComputeAnswer<Request, Response>(*request_bytes, *response_bytes, handle));
+}
+
+// Answers on a BlockingWork thread: for work that waits on a dependency. The
+// request and response buffers stay valid until the reactor finishes.
+template <typename Request, typename Response, typename Handle>
+grpc::ServerUnaryReactor* AnswerUnaryOn(BlockingWork& work, grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request_bytes,
+                                        grpc::ByteBuffer* response_bytes, Handle handle) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool queued = work.Submit([reactor, request_bytes, response_bytes, handle]() mutable {
+    FinishReactor(reactor,
+                  ComputeAnswer<Request, Response>(*request_bytes, *response_bytes, handle));
+  });
+  if (!queued) FinishReactor(reactor, absl::UnavailableError("server busy: try again"));
+  return reactor;
+}
+
+}  // namespace osteoflow
