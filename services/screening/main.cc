@@ -1,0 +1,77 @@
+// osteoflow-screening: intake validation and the clinical screening rules,
+// with screenings stored durably in Redis.
+#include <cstdio>
+
+#include "absl/flags/flag.h"
+#include "common/config/settings.h"
+#include "common/log/json_log.h"
+#include "common/redis/redis_settings.h"
+#include "common/server/blocking_work.h"
+#include "common/server/dependency_watch.h"
+#include "common/server/server_process.h"
+#include "common/server/service_host.h"
+#include "services/screening/domain/rule_set.h"
+#include "services/screening/domain/screenings.h"
+#include "services/screening/grpc/screening_service.h"
+#include "services/screening/store/redis_screening_store.h"
+
+ABSL_FLAG(std::string, rule_set_file, OSTEOFLOW_RULE_SET_FILE_DEFAULT,
+          "the screening rule-set file (JSON form of osteoflow.screening.v1.RuleSetDocument)");
+ABSL_FLAG(std::string, store_address, "127.0.0.1:6379",
+          "host:port of the durable Redis (append-only, fsync on every write)");
+ABSL_FLAG(absl::Duration, store_connect_timeout, absl::Milliseconds(200),
+          "how long to wait for a connection to the store");
+ABSL_FLAG(absl::Duration, store_command_timeout, absl::Milliseconds(500),
+          "how long one store command may take before the call fails UNAVAILABLE");
+ABSL_FLAG(int, store_pool_size, 16, "most connections to the store at once");
+ABSL_FLAG(absl::Duration, store_check_interval, absl::Seconds(1),
+          "how often readiness checks the store");
+
+namespace {
+
+// Exit code when the rule-set file is missing or invalid.
+constexpr int kExitInvalidRuleSet = 3;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  osteoflow::PrepareServerProcess();
+  osteoflow::LoadSettings(argc, argv, "osteoflow-screening: the screening service");
+  osteoflow::ServerSettings settings =
+      osteoflow::ValueOrExit(osteoflow::ServerSettingsFromFlags("127.0.0.1:50052"));
+  const osteoflow::RedisPoolOptions store_options =
+      osteoflow::ValueOrExit(osteoflow::RedisPoolOptionsFor(
+          "store", {absl::GetFlag(FLAGS_store_address), absl::GetFlag(FLAGS_store_connect_timeout),
+                    absl::GetFlag(FLAGS_store_command_timeout), absl::GetFlag(FLAGS_store_pool_size)}));
+  const absl::Duration check_interval = absl::GetFlag(FLAGS_store_check_interval);
+  if (check_interval < absl::Milliseconds(10) || check_interval > absl::Minutes(1)) {
+    osteoflow::ExitInvalidSetting("store_check_interval", "must be between 10ms and 1m");
+  }
+
+  auto rules = osteoflow::screening::LoadRuleSetFile(absl::GetFlag(FLAGS_rule_set_file));
+  if (!rules.ok()) {
+    std::fprintf(stderr, "refusing to start: %s\n", std::string(rules.status().message()).c_str());
+    return kExitInvalidRuleSet;
+  }
+  osteoflow::LogLine("rule_set_loaded")
+      .Add("version", (*rules)->version())
+      .Add("rules", static_cast<int64_t>((*rules)->rules().size()))
+      .Add("content_digest", (*rules)->content_digest())
+      .Write();
+
+  // The pool connects on demand: a store that is down at start is an outage
+  // to report (readiness, UNAVAILABLE), not a reason to crash.
+  auto pool = std::make_shared<osteoflow::RedisPool>(store_options);
+  auto store = std::make_shared<osteoflow::screening::RedisScreeningStore>(pool);
+  auto screenings = std::make_shared<osteoflow::screening::Screenings>(
+      *rules, store, [] { return absl::Now(); });
+  // Declared before the host so that it outlives the server's last call.
+  osteoflow::BlockingWork store_work("store", store_options.max_connections);
+  osteoflow::screening::ScreeningServiceImpl service(screenings, store_work);
+
+  osteoflow::ServiceHost host("osteoflow.screening.v1.ScreeningService", "screening", settings);
+  host.AddService(&service);
+  osteoflow::DependencyWatch store_watch("store", check_interval, [store] { return store->Ping(); },
+                                         [&host](bool up) { host.SetReady(up); });
+  return host.Run();
+}
