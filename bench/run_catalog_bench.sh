@@ -17,9 +17,9 @@ set -euo pipefail
 # change what is measured or where the traffic goes.
 unset "${!OSTEOFLOW_@}"
 
-die() { echo "run_catalog_bench: $*" >&2; exit 1; }
-
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/bench_lib.sh
+source "$repo_root/bench/bench_lib.sh"
 build_dir="${1:-$repo_root/build}"
 [[ -d "$build_dir" ]] || die "no build directory $build_dir"
 build_dir="$(cd "$build_dir" && pwd)"
@@ -42,48 +42,7 @@ done
 [[ -f "$catalog_file" ]] || die "missing catalog file $catalog_file"
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-bench.XXXXXX")"
-server_pids=()
-
-# TERM, up to 15 s to drain, then KILL: a stuck server must not hang the script.
-stop_servers() {
-  local pid status=0
-  for pid in "${server_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${server_pids[@]}"; do
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -KILL "$pid" 2>/dev/null || true
-      status=1
-    fi
-    wait "$pid" || status=1
-  done
-  server_pids=()
-  return "$status"
-}
-# The access log of a run is tens of MB: the run directory goes unless asked
-# for or needed to see what failed.
-# shellcheck disable=SC2317  # run by the EXIT trap
-finish() {
-  local exit_code="$1"
-  stop_servers || exit_code=1
-  if [[ "$exit_code" == 0 && "${KEEP_RUN_DIR:-0}" != 1 ]]; then
-    rm -rf "$run_dir"
-  else
-    echo "run directory kept: $run_dir" >&2
-  fi
-}
 trap 'finish $?' EXIT
-
-# Prints the port from a server's "serving" JSON log line once it appears.
-read_port() {
-  local log="$1" pid="$2" name="$3" port
-  for _ in $(seq 1 100); do
-    port="$(grep -o '"port":[0-9]*' "$log" 2>/dev/null | head -n 1 | cut -d: -f2 || true)"
-    if [[ -n "$port" ]]; then echo "$port"; return 0; fi
-    kill -0 "$pid" 2>/dev/null || die "$name exited at start; see $log"
-    sleep 0.1
-  done
-  die "$name did not report its port within 10 s; see $log"
-}
 
 # The access log stays on, as in production; it goes to a file, not the terminal.
 "$catalog_bin" --catalog_file="$catalog_file" --listen_address=127.0.0.1:0 --access_log=true \
@@ -135,10 +94,7 @@ if (( best_total < page_size )); then
 fi
 list_request="{\"pageSize\":$page_size,$list_filter}"
 
-commit="$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git -C "$repo_root" status --porcelain 2>/dev/null | head -n 1)" ]]; then
-  commit="$commit (with uncommitted changes)"
-fi
+commit="$(measured_commit)"
 echo "osteoflow catalog benchmark at commit $commit"
 echo "catalog $catalog_address ($catalog_file), echo $echo_address"
 echo "GetExercise request: {\"name\":\"$exercise_name\"}"

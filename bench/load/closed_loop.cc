@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "bench/load/unique_field.h"
 #include "tools/rpc/unary_call.h"
 
 namespace osteoflow::bench {
@@ -18,6 +19,7 @@ using Clock = std::chrono::steady_clock;
 // State shared by the slots of one round; written before the slots start,
 // except for the countdown.
 struct Round {
+  const LoadTarget* target = nullptr;
   const std::string* path = nullptr;
   Clock::time_point stop_at;
   std::chrono::nanoseconds call_deadline;
@@ -30,7 +32,9 @@ struct Round {
 class Slot {
  public:
   Slot(Round& round, grpc::GenericStub& stub, const grpc::ByteBuffer& request)
-      : round_(round), stub_(stub), request_(request) {}
+      : round_(round), stub_(stub), request_(request) {
+    if (round_.target->unique_field > 0) request_.Dump(&request_slices_);
+  }
 
   void Start() {
     // A ClientContext serves one call only.
@@ -38,7 +42,12 @@ class Slot {
     started_ = Clock::now();
     context_->set_deadline(std::chrono::system_clock::now() + round_.call_deadline);
     response_.Clear();
-    stub_.UnaryCall(context_.get(), *round_.path, grpc::StubOptions(), &request_, &response_,
+    const grpc::ByteBuffer* request = &request_;
+    if (round_.target->unique_field > 0) {
+      unique_request_ = WithUniqueField();
+      request = &unique_request_;
+    }
+    stub_.UnaryCall(context_.get(), *round_.path, grpc::StubOptions(), request, &response_,
                     [this](grpc::Status status) { OnDone(status); });
   }
 
@@ -48,6 +57,14 @@ class Slot {
   const std::string& first_error() const { return first_error_; }
 
  private:
+  grpc::ByteBuffer WithUniqueField() {
+    const LoadTarget& target = *round_.target;
+    std::vector<grpc::Slice> slices = request_slices_;
+    slices.emplace_back(EncodedStringField(
+        target.unique_field, absl::StrCat(target.unique_prefix, "-", target.unique_calls->fetch_add(1) + 1)));
+    return grpc::ByteBuffer(slices.data(), slices.size());
+  }
+
   void OnDone(const grpc::Status& status) {
     const Clock::time_point now = Clock::now();
     if (status.ok()) {
@@ -70,6 +87,8 @@ class Slot {
   Round& round_;
   grpc::GenericStub& stub_;
   const grpc::ByteBuffer request_;  // own copy: the slices are shared, not copied
+  std::vector<grpc::Slice> request_slices_;  // for unique fields
+  grpc::ByteBuffer unique_request_;
   grpc::ByteBuffer response_;
   std::unique_ptr<grpc::ClientContext> context_;
   Clock::time_point started_;
@@ -84,6 +103,7 @@ class Slot {
 RoundSample RunClosedLoop(LoadTarget& target, int concurrency, absl::Duration duration,
                           absl::Duration call_deadline) {
   Round round;
+  round.target = &target;
   round.path = &target.path;
   round.call_deadline = absl::ToChronoNanoseconds(call_deadline);
   round.running = concurrency;

@@ -3,6 +3,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,13 @@ struct LoadTarget {
   grpc::ByteBuffer request;
   // One stub per channel; call slots are spread over them round-robin.
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
+  // When positive, every call sets this top-level string field of the request
+  // to a value of its own ("<unique_prefix>-<n>", n counting over every
+  // round): a fresh idempotency key, so that each call does the real work
+  // rather than replaying an earlier one.
+  int unique_field = 0;
+  std::string unique_prefix;
+  std::shared_ptr<std::atomic<int64_t>> unique_calls = std::make_shared<std::atomic<int64_t>>(0);
 };
 
 // What one timed round observed.

@@ -19,6 +19,14 @@ ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1),
           "untimed load on each server before a scenario's rounds");
 ABSL_FLAG(std::string, baseline_target, "",
           "address of an osteoflow-echo server; empty skips the baseline and the ratio");
+ABSL_FLAG(std::string, echo_size, "response",
+          "what the echo's message size matches: the target's \"response\" or its \"request\"");
+ABSL_FLAG(std::string, baseline_redis, "",
+          "host:port of a Redis: the baseline is then SET of a value as large as the target's "
+          "response, with that server's durability, instead of the echo");
+ABSL_FLAG(int, unique_field, 0,
+          "field number of a top-level string field (an idempotency key such as request_id) "
+          "given a fresh value on every call; 0 sends the request unchanged");
 ABSL_FLAG(int, channels, 1, "channels (connections) per server; calls spread over them");
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5), "deadline of each call");
 ABSL_FLAG(std::string, label, "", "scenario name in reports; default the method's name");
@@ -64,6 +72,19 @@ LoadSettings LoadSettingsFromFlags() {
   settings.warmup = absl::GetFlag(FLAGS_warmup);
   if (settings.warmup < absl::ZeroDuration()) ExitInvalidSetting("warmup", "must not be negative");
   settings.baseline_target = absl::GetFlag(FLAGS_baseline_target);
+  const std::string echo_size = absl::GetFlag(FLAGS_echo_size);
+  if (echo_size != "response" && echo_size != "request") {
+    ExitInvalidSetting("echo_size", "must be response or request");
+  }
+  settings.echo_request_size = echo_size == "request";
+  settings.baseline_redis = absl::GetFlag(FLAGS_baseline_redis);
+  if (!settings.baseline_redis.empty() && !settings.baseline_target.empty()) {
+    ExitInvalidSetting("baseline_redis", "give baseline_target or baseline_redis, not both");
+  }
+  settings.unique_field = absl::GetFlag(FLAGS_unique_field);
+  if (settings.unique_field < 0 || settings.unique_field > 536870911) {
+    ExitInvalidSetting("unique_field", "must be a field number (0 = none)");
+  }
   settings.channels = absl::GetFlag(FLAGS_channels);
   if (settings.channels < 1 || settings.channels > kMaxChannels) {
     ExitInvalidSetting("channels", absl::StrCat("must be 1..", kMaxChannels));

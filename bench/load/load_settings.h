@@ -17,7 +17,11 @@ struct LoadSettings {
   absl::Duration duration;
   int rounds = 3;
   absl::Duration warmup;
-  std::string baseline_target;  // empty: no echo baseline, no ratio
+  std::string baseline_target;  // osteoflow-echo; empty: no echo baseline
+  // Size the echo's messages like the target's request rather than its response.
+  bool echo_request_size = false;
+  std::string baseline_redis;  // Redis for a SET baseline instead of the echo
+  int unique_field = 0;        // see LoadTarget::unique_field
   int channels = 1;
   absl::Duration deadline;
   std::string label;

@@ -2,6 +2,7 @@
 // echo baseline in the same run.
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "bench/load/closed_loop.h"
 #include "bench/load/echo_request.h"
 #include "bench/load/load_settings.h"
+#include "bench/load/redis_write_loop.h"
 #include "bench/load/report.h"
 #include "bench/load/results_json.h"
 #include "bench/load/round_stats.h"
@@ -28,6 +30,8 @@ constexpr char kUsage[] =
     "  osteoflow-load --target=127.0.0.1:PORT --baseline_target=127.0.0.1:ECHO_PORT \\\n"
     "    --method=osteoflow.catalog.v1.CatalogService/GetExercise \\\n"
     "    --request_json='{\"name\":\"exercises/ID\"}' --concurrency=1,8\n"
+    "With --baseline_redis=HOST:PORT instead of --baseline_target, the baseline is\n"
+    "a bare Redis SET of a value as large as the target's response.\n"
     "Exit codes: 0 done, 1 a server failed a call, 2 bad settings.";
 
 constexpr char kEchoPath[] = "/osteoflow.bench.v1.EchoService/Echo";
@@ -92,20 +96,42 @@ int main(int argc, char** argv) {
   LoadTarget target =
       MakeTarget("target", settings.target, method->path, *request, settings.channels);
   const size_t target_bytes = ProbeResponseSize(target, *request, settings.deadline);
-
-  const bool with_baseline = !settings.baseline_target.empty();
-  const std::string echo_request = osteoflow::bench::EchoRequestOfSize(target_bytes);
-  LoadTarget echo;
-  size_t echo_bytes = 0;
-  if (with_baseline) {
-    echo = MakeTarget("echo", settings.baseline_target, kEchoPath, echo_request, settings.channels);
-    echo_bytes = ProbeResponseSize(echo, echo_request, settings.deadline);
+  if (settings.unique_field > 0) {
+    target.unique_field = settings.unique_field;
+    // Fresh per run, so that a rerun against the same store writes anew.
+    target.unique_prefix = absl::StrCat("load-", absl::ToUnixMicros(absl::Now()));
   }
 
-  std::printf(
-      "%s: %s on %s, request %zu bytes, response %zu bytes; baseline %s\n", label.c_str(),
-      method->path.c_str(), settings.target.c_str(), request->size(), target_bytes,
-      with_baseline ? absl::StrCat(kEchoPath, " on ", settings.baseline_target).c_str() : "none");
+  // The baseline: the echo (a bare gRPC call) or a bare Redis write.
+  std::string baseline_name;
+  std::string baseline_where;
+  size_t baseline_bytes = 0;
+  std::function<osteoflow::bench::RoundSample(int, absl::Duration)> run_baseline;
+  LoadTarget echo;
+  if (!settings.baseline_target.empty()) {
+    const std::string echo_request = osteoflow::bench::EchoRequestOfSize(
+        settings.echo_request_size ? request->size() : target_bytes);
+    echo = MakeTarget("echo", settings.baseline_target, kEchoPath, echo_request, settings.channels);
+    baseline_bytes = ProbeResponseSize(echo, echo_request, settings.deadline);
+    baseline_name = "echo";
+    baseline_where = absl::StrCat(kEchoPath, " on ", settings.baseline_target);
+    run_baseline = [&](int concurrency, absl::Duration duration) {
+      return Run(echo, concurrency, duration, settings);
+    };
+  } else if (!settings.baseline_redis.empty()) {
+    baseline_bytes = target_bytes;
+    baseline_name = "redis-set";
+    baseline_where = absl::StrCat("SET of ", target_bytes, " bytes on ", settings.baseline_redis);
+    run_baseline = [&](int concurrency, absl::Duration duration) {
+      return osteoflow::bench::RunRedisWriteLoop(settings.baseline_redis, concurrency, duration,
+                                                 target_bytes, settings.deadline);
+    };
+  }
+  const bool with_baseline = static_cast<bool>(run_baseline);
+
+  std::printf("%s: %s on %s, request %zu bytes, response %zu bytes; baseline %s\n", label.c_str(),
+              method->path.c_str(), settings.target.c_str(), request->size(), target_bytes,
+              with_baseline ? baseline_where.c_str() : "none");
 
   std::vector<osteoflow::bench::ScenarioResult> results;
   bool any_errors = false;
@@ -113,7 +139,7 @@ int main(int argc, char** argv) {
     std::printf("\n-- %s, concurrency %d\n", label.c_str(), concurrency);
     if (settings.warmup > absl::ZeroDuration()) {
       Run(target, concurrency, settings.warmup, settings);
-      if (with_baseline) Run(echo, concurrency, settings.warmup, settings);
+      if (with_baseline) run_baseline(concurrency, settings.warmup);
     }
     osteoflow::bench::ScenarioResult result;
     result.label = label;
@@ -121,7 +147,8 @@ int main(int argc, char** argv) {
     result.concurrency = concurrency;
     result.round_duration = settings.duration;
     result.target_response_bytes = target_bytes;
-    result.echo_response_bytes = echo_bytes;
+    result.baseline_name = baseline_name;
+    result.baseline_response_bytes = baseline_bytes;
     std::vector<double> ratios;
     // A, B, A, B ...: both servers see the same drift of a noisy machine.
     for (int round = 1; round <= settings.rounds; ++round) {
@@ -131,19 +158,19 @@ int main(int argc, char** argv) {
       result.target_rounds.push_back(figures);
       osteoflow::bench::PrintRound("target", round, figures);
       if (!with_baseline) continue;
-      const auto echo_sample = Run(echo, concurrency, settings.duration, settings);
-      const Figures echo_figures = osteoflow::bench::FiguresOf(echo_sample);
-      if (result.echo_first_error.empty()) result.echo_first_error = echo_sample.first_error;
-      result.echo_rounds.push_back(echo_figures);
-      osteoflow::bench::PrintRound("echo", round, echo_figures);
-      ratios.push_back(echo_figures.qps > 0 ? figures.qps / echo_figures.qps : 0);
+      const auto baseline_sample = run_baseline(concurrency, settings.duration);
+      const Figures baseline_figures = osteoflow::bench::FiguresOf(baseline_sample);
+      if (result.baseline_first_error.empty()) result.baseline_first_error = baseline_sample.first_error;
+      result.baseline_rounds.push_back(baseline_figures);
+      osteoflow::bench::PrintRound(baseline_name, round, baseline_figures);
+      ratios.push_back(baseline_figures.qps > 0 ? figures.qps / baseline_figures.qps : 0);
     }
     result.target = osteoflow::bench::MedianOf(result.target_rounds);
     if (with_baseline) {
-      result.echo = osteoflow::bench::MedianOf(result.echo_rounds);
+      result.baseline = osteoflow::bench::MedianOf(result.baseline_rounds);
       result.qps_ratio = osteoflow::bench::Median(ratios);
     }
-    any_errors = any_errors || result.target.errors > 0 || result.echo.errors > 0;
+    any_errors = any_errors || result.target.errors > 0 || result.baseline.errors > 0;
     osteoflow::bench::PrintScenario(result);
     results.push_back(std::move(result));
   }

@@ -28,30 +28,37 @@ void PrintScenario(const ScenarioResult& r) {
   absl::PrintF(kColumns, "server", "calls", "QPS", "p50 us", "p90 us", "p99 us", "p99.9 us",
                "errors");
   PrintFigures("target", r.target);
-  if (r.has_baseline()) PrintFigures("echo", r.echo);
+  if (r.has_baseline()) PrintFigures(r.baseline_name.c_str(), r.baseline);
   absl::PrintF("response bytes: target %d", r.target_response_bytes);
-  if (r.has_baseline()) absl::PrintF(", echo %d", r.echo_response_bytes);
+  if (r.has_baseline()) absl::PrintF(", %s %d", r.baseline_name, r.baseline_response_bytes);
   absl::PrintF("\n");
-  if (r.has_baseline()) absl::PrintF("QPS(target) / QPS(echo): %.3f\n", r.qps_ratio);
+  if (r.has_baseline()) {
+    absl::PrintF("QPS(target) / QPS(%s): %.3f\n", r.baseline_name, r.qps_ratio);
+  }
   // Errors are summed over all rounds; the first one tells what went wrong.
   if (!r.target_first_error.empty()) absl::PrintF("first target error: %s\n", r.target_first_error);
-  if (!r.echo_first_error.empty()) absl::PrintF("first echo error: %s\n", r.echo_first_error);
+  if (!r.baseline_first_error.empty()) {
+    absl::PrintF("first %s error: %s\n", r.baseline_name, r.baseline_first_error);
+  }
   std::fflush(stdout);
 }
 
 void PrintMarkdownTable(const std::vector<ScenarioResult>& results) {
   absl::PrintF(
       "\n| scenario | concurrency | calls | QPS | p50 µs | p90 µs | p99 µs | p99.9 µs | errors "
-      "| echo QPS | echo p50 µs | QPS / echo |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      "| baseline | baseline QPS | baseline p50 µs | baseline p99 µs | QPS / baseline |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
   for (const ScenarioResult& r : results) {
     const Figures& t = r.target;
-    const std::string echo_qps = r.has_baseline() ? absl::StrFormat("%.0f", r.echo.qps) : "n/a";
-    const std::string echo_p50 = r.has_baseline() ? absl::StrFormat("%.0f", r.echo.p50_us) : "n/a";
-    const std::string ratio = r.has_baseline() ? absl::StrFormat("%.2f", r.qps_ratio) : "n/a";
-    absl::PrintF("| %s | %d | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %d | %s | %s | %s |\n",
+    const bool b = r.has_baseline();
+    const std::string name = b ? r.baseline_name : "n/a";
+    const std::string qps = b ? absl::StrFormat("%.0f", r.baseline.qps) : "n/a";
+    const std::string p50 = b ? absl::StrFormat("%.0f", r.baseline.p50_us) : "n/a";
+    const std::string p99 = b ? absl::StrFormat("%.0f", r.baseline.p99_us) : "n/a";
+    const std::string ratio = b ? absl::StrFormat("%.2f", r.qps_ratio) : "n/a";
+    absl::PrintF("| %s | %d | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %d | %s | %s | %s | %s | %s |\n",
                  r.label, r.concurrency, t.calls, t.qps, t.p50_us, t.p90_us, t.p99_us, t.p999_us,
-                 t.errors, echo_qps, echo_p50, ratio);
+                 t.errors, name, qps, p50, p99, ratio);
   }
   std::fflush(stdout);
 }

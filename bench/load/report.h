@@ -9,23 +9,25 @@
 
 namespace osteoflow::bench {
 
-// One method at one concurrency, against its echo baseline.
+// One method at one concurrency, against its baseline.
 struct ScenarioResult {
   std::string label;
   std::string method;
   int concurrency = 0;
   absl::Duration round_duration;
   size_t target_response_bytes = 0;
-  size_t echo_response_bytes = 0;
+  size_t baseline_response_bytes = 0;
   std::vector<Figures> target_rounds;
-  std::vector<Figures> echo_rounds;  // empty without a baseline
+  // "echo" or "redis-set".
+  std::string baseline_name = "echo";
+  std::vector<Figures> baseline_rounds;  // empty without a baseline
   Figures target;                    // medians over rounds
-  Figures echo;
-  double qps_ratio = 0;  // median over rounds of QPS(target) / QPS(echo)
+  Figures baseline;
+  double qps_ratio = 0;  // median over rounds of QPS(target) / QPS(baseline)
   std::string target_first_error;
-  std::string echo_first_error;
+  std::string baseline_first_error;
 
-  bool has_baseline() const { return !echo_rounds.empty(); }
+  bool has_baseline() const { return !baseline_rounds.empty(); }
 };
 
 // One line per finished round, as the run goes.

@@ -1,0 +1,98 @@
+#include "bench/load/redis_write_loop.h"
+
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace osteoflow::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct WriterResult {
+  std::vector<int64_t> latencies_ns;
+  int64_t ok_in_window = 0;
+  int64_t errors = 0;
+  std::string first_error;
+};
+
+void RecordError(WriterResult& result, std::string error) {
+  if (result.errors++ == 0) result.first_error = std::move(error);
+}
+
+void Write(const std::string& host, int port, int writer, Clock::time_point stop_at,
+           size_t value_bytes, absl::Duration timeout, WriterResult& result) {
+  const timeval tv = absl::ToTimeval(timeout);
+  redisContext* context = redisConnectWithTimeout(host.c_str(), port, tv);
+  if (context == nullptr || context->err != 0) {
+    RecordError(result, absl::StrCat("UNAVAILABLE: ", context ? context->errstr : "no memory"));
+    if (context != nullptr) redisFree(context);
+    return;
+  }
+  redisSetTimeout(context, tv);
+  const std::string value(value_bytes, 'x');
+  for (int64_t n = 0; Clock::now() < stop_at; ++n) {
+    const std::string key = absl::StrCat("osteoflow:bench:", writer, ":", n);
+    const Clock::time_point started = Clock::now();
+    auto* reply = static_cast<redisReply*>(redisCommand(
+        context, "SET %b %b", key.data(), key.size(), value.data(), value.size()));
+    const Clock::time_point now = Clock::now();
+    if (reply == nullptr) {
+      RecordError(result, absl::StrCat("UNAVAILABLE: ", context->errstr));
+      break;  // the connection is unusable after an I/O error
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+      RecordError(result, absl::StrCat("INTERNAL: ", reply->str));
+    } else {
+      result.latencies_ns.push_back(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(now - started).count());
+      if (now <= stop_at) ++result.ok_in_window;
+    }
+    freeReplyObject(reply);
+  }
+  redisFree(context);
+}
+
+}  // namespace
+
+RoundSample RunRedisWriteLoop(const std::string& address, int concurrency, absl::Duration duration,
+                              size_t value_bytes, absl::Duration command_timeout) {
+  const size_t colon = address.rfind(':');
+  const std::string host = address.substr(0, colon);
+  int port = 0;
+  RoundSample sample;
+  sample.elapsed = duration;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(absl::string_view(address).substr(colon + 1), &port)) {
+    sample.errors = 1;
+    sample.first_error = "INVALID_ARGUMENT: want host:port";
+    return sample;
+  }
+  std::vector<WriterResult> results(concurrency);
+  std::vector<std::thread> writers;
+  const Clock::time_point stop_at = Clock::now() + absl::ToChronoNanoseconds(duration);
+  for (int i = 0; i < concurrency; ++i) {
+    writers.emplace_back(Write, host, port, i, stop_at, value_bytes, command_timeout,
+                         std::ref(results[i]));
+  }
+  for (std::thread& writer : writers) writer.join();
+  for (WriterResult& result : results) {
+    sample.latencies_ns.insert(sample.latencies_ns.end(), result.latencies_ns.begin(),
+                               result.latencies_ns.end());
+    sample.ok_calls_in_window += result.ok_in_window;
+    sample.errors += result.errors;
+    if (sample.first_error.empty()) sample.first_error = result.first_error;
+  }
+  sample.ok_calls = static_cast<int64_t>(sample.latencies_ns.size());
+  std::sort(sample.latencies_ns.begin(), sample.latencies_ns.end());
+  return sample;
+}
+
+}  // namespace osteoflow::bench
