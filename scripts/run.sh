@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, starts the suite on
-# loopback, takes a sample patient's restrictions through it, and stops it.
+# loopback, screens the sample patients, takes one patient's restrictions
+# through the catalog, and stops it.
 # With --keep the suite keeps running (stop it with scripts/local-suite.sh stop).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,7 +17,21 @@ scripts/local-suite.sh start
 $keep || trap 'scripts/local-suite.sh stop' EXIT
 
 catalog=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051}
+screening=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052}
 say() { printf '\n== %s\n' "$*"; }
+# The lines of a screening a reader looks at first: outcome, bone status,
+# red flags, clearance, supervision, fall risk, impact ceiling, rule ids.
+summary() {
+  grep -E '"(name|outcome|category|treatedAs|lowestTScore|severe|finding|referTo|required|flagged|reason|level|maxIntensity|maxPercentOneRepMax|ruleId|ruleSetVersion)"' \
+    | sed -e 's/^ *//' -e 's/,$//'
+}
+
+for sample in samples/intakes/*.json; do
+  name=$(basename "$sample" .json)
+  say "Screening the sample patient '$name'"
+  "$call" --target="$screening" --method=osteoflow.screening.v1.ScreeningService/Screen \
+    --request_json="{\"requestId\": \"run-$name\", \"intake\": $(cat "$sample")}" | summary
+done
 
 say "The catalog"
 "$call" --target="$catalog" --method=osteoflow.catalog.v1.CatalogService/GetCatalogInfo --request_json='{}'
