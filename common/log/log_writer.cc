@@ -10,6 +10,8 @@
 #include "access_record.pb.h"
 #include "common/log/json_log.h"
 
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 
 namespace osteoflow {
@@ -63,25 +65,34 @@ void LogWriter::Enqueue(AccessEntry entry) {
   queued_.push_back(std::move(entry));
 }
 
+// One printer pass for the whole batch, then one line per record: the
+// printer writes the records as {...},{...} inside {"records":[...]}, and no
+// value of a record can hold a brace (request ids, method and service names,
+// code names and timestamps are all from brace-free alphabets).
 void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
-  osteoflow::log::AccessRecord record;
-  record.set_event("rpc");
-  std::string batch;
-  std::string line;
+  osteoflow::log::AccessBatch batch;
+  batch.mutable_records()->Reserve(static_cast<int>(entries.size()));
   for (const AccessEntry& entry : entries) {
-    record.set_ts(LogTimestamp(entry.at));
-    record.set_service(entry.service.view().data(), entry.service.view().size());
-    record.set_method(entry.method.view().data(), entry.method.view().size());
-    record.set_code(absl::StatusCodeToString(entry.code));
-    record.set_latency_us(entry.latency_us);
-    record.set_request_id(entry.request_id.view().data(), entry.request_id.view().size());
-    line.clear();
-    if (!google::protobuf::util::MessageToJsonString(record, &line, options).ok()) continue;
-    batch.append(line).push_back('\n');
+    osteoflow::log::AccessRecord* record = batch.add_records();
+    record->set_ts(LogTimestamp(entry.at));
+    record->set_event("rpc");
+    record->set_service(entry.service.view().data(), entry.service.view().size());
+    record->set_method(entry.method.view().data(), entry.method.view().size());
+    record->set_code(absl::StatusCodeToString(entry.code));
+    record->set_latency_us(entry.latency_us);
+    record->set_request_id(entry.request_id.view().data(), entry.request_id.view().size());
   }
-  WriteAll(batch);
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(batch, &json, options).ok()) return;
+  absl::string_view records = json;
+  if (!absl::ConsumePrefix(&records, "{\"records\":[") || !absl::ConsumeSuffix(&records, "]}")) {
+    return;
+  }
+  std::string lines = absl::StrReplaceAll(records, {{"},{", "}\n{"}});
+  lines.push_back('\n');
+  WriteAll(lines);
 }
 
 void LogWriter::Flush() {
