@@ -25,4 +25,11 @@ absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::
   return absl::OkStatus();
 }
 
+void WireResponse(std::string wire, grpc::ByteBuffer& bytes) {
+  auto* owned = new std::string(std::move(wire));
+  grpc::Slice slice(owned->data(), owned->size(),
+                    [](void* text) { delete static_cast<std::string*>(text); }, owned);
+  bytes = grpc::ByteBuffer(&slice, 1);
+}
+
 }  // namespace osteoflow

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include <grpcpp/support/byte_buffer.h>
 
 #include <google/protobuf/message.h>
@@ -19,5 +21,8 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Messa
 
 // Serialises `response` into `bytes`.
 absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::ByteBuffer& bytes);
+
+// A response already in wire form, handed over without a copy.
+void WireResponse(std::string wire, grpc::ByteBuffer& bytes);
 
 }  // namespace osteoflow

@@ -3,6 +3,9 @@
 #include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
 
+#include <string>
+#include <type_traits>
+
 #include "absl/status/statusor.h"
 #include "common/server/blocking_work.h"
 #include "common/server/raw_messages.h"
@@ -16,15 +19,24 @@ namespace osteoflow {
 // response, finish with the mapped status. Request and response live on one
 // arena for the call: building and freeing a large answer costs a few
 // allocations instead of one per field.
+// `Response` is a message type, or std::string for a handler that writes the
+// response in wire form itself.
 template <typename Request, typename Response, typename Handle>
 absl::Status ComputeAnswer(const grpc::ByteBuffer& request_bytes, grpc::ByteBuffer& response_bytes,
                            Handle& handle) {
   google::protobuf::Arena arena;
   auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
   if (absl::Status read = ParseRequest(request_bytes, *request); !read.ok()) return read;
-  auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
-  if (absl::Status handled = handle(*request, response); !handled.ok()) return handled;
-  return SerializeResponse(*response, response_bytes);
+  if constexpr (std::is_same_v<Response, std::string>) {
+    std::string wire;
+    if (absl::Status handled = handle(*request, &wire); !handled.ok()) return handled;
+    WireResponse(std::move(wire), response_bytes);
+    return absl::OkStatus();
+  } else {
+    auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
+    if (absl::Status handled = handle(*request, response); !handled.ok()) return handled;
+    return SerializeResponse(*response, response_bytes);
+  }
 }
 
 // Answers on the callback thread: for work that never blocks.

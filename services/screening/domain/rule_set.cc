@@ -144,6 +144,38 @@ void CheckEffect(const Effect& effect, absl::string_view rule_id, const std::str
   }
 }
 
+// The result item an effect adds, serialised: what the engine answers with
+// whenever the effect fires.
+std::string ItemWire(const Effect& effect, const osteoflow::common::v1::RuleCitation& citation) {
+  switch (effect.effect_case()) {
+    case Effect::kRedFlag: {
+      v1::RedFlag flag;
+      *flag.mutable_rule() = citation;
+      flag.set_finding(effect.red_flag().finding());
+      flag.set_refer_to(effect.red_flag().refer_to());
+      return flag.SerializeAsString();
+    }
+    case Effect::kClearance: {
+      v1::ClearanceReason reason;
+      *reason.mutable_rule() = citation;
+      reason.set_level(effect.clearance().level());
+      reason.set_scope(effect.clearance().scope());
+      reason.set_reason(effect.clearance().reason());
+      return reason.SerializeAsString();
+    }
+    case Effect::kSupervision:
+    case Effect::kFallRisk: {
+      v1::Reason reason;
+      *reason.mutable_rule() = citation;
+      reason.set_reason(effect.effect_case() == Effect::kSupervision ? effect.supervision()
+                                                                     : effect.fall_risk());
+      return reason.SerializeAsString();
+    }
+    default:
+      return "";
+  }
+}
+
 // Checks one rule and compiles its clauses. `decided` holds the decided facts
 // set by earlier rules and clauses; reading one before it is set is an error.
 CompiledRule CompileRule(const v1::Rule& rule, const std::string& at,
@@ -184,10 +216,14 @@ CompiledRule CompileRule(const v1::Rule& rule, const std::string& at,
       for (Fact fact : FactsSetBy(effect)) decided.insert(fact);
     }
     if (when.ok()) {
-      compiled.clauses.push_back(
-          CompiledClause{*std::move(when), {clause.then().begin(), clause.then().end()}});
+      CompiledClause& compiled_clause = compiled.clauses.emplace_back();
+      compiled_clause.when = *std::move(when);
+      for (const Effect& effect : clause.then()) {
+        compiled_clause.effects.push_back({effect, ItemWire(effect, compiled.citation)});
+      }
     }
   }
+  compiled.citation_wire = compiled.citation.SerializeAsString();
   return compiled;
 }
 

@@ -11,15 +11,24 @@
 
 namespace osteoflow::screening {
 
+// One effect, with the wire form of the result item it adds (a red flag, a
+// clearance reason, a supervision or fall-risk reason), made once at load:
+// every screening that fires it answers with the same bytes.
+struct CompiledEffect {
+  osteoflow::screening::v1::Effect effect;
+  std::string item_wire;  // empty for effects that add no item
+};
+
 // One clause of a rule, compiled: its condition and what it does.
 struct CompiledClause {
   Condition when;
-  std::vector<osteoflow::screening::v1::Effect> effects;
+  std::vector<CompiledEffect> effects;
 };
 
 // One rule, compiled, with the citation every result item carries.
 struct CompiledRule {
   osteoflow::common::v1::RuleCitation citation;  // rule id and source keys
+  std::string citation_wire;                     // its wire form
   std::vector<CompiledClause> clauses;
 };
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "osteoflow/screening/v1/intake.pb.h"
 #include "osteoflow/screening/v1/screening.pb.h"
@@ -10,6 +12,12 @@ namespace osteoflow::screening {
 // Applies the rule set to an intake that passed ValidateIntake. Pure: the same
 // intake and rule set always give the same result. INTERNAL only if the rule
 // set leaves the result without an impact ceiling (a gap in the rules).
+// The result in protobuf's wire format: what screenings are answered and
+// stored with (see result_wire.h).
+absl::StatusOr<std::string> EvaluateIntakeWire(const RuleSet& rules,
+                                               const osteoflow::screening::v1::Intake& intake);
+
+// The same as a message.
 absl::Status EvaluateIntake(const RuleSet& rules, const osteoflow::screening::v1::Intake& intake,
                             osteoflow::screening::v1::ScreeningResult* result);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,14 +10,6 @@
 #include "osteoflow/screening/v1/screening.pb.h"
 
 namespace osteoflow::screening {
-
-// The outcome of storing a screening once.
-struct StoredScreening {
-  osteoflow::screening::v1::Screening screening;
-  // False when a screening was already stored under the same id; `screening`
-  // is then the stored one, unchanged.
-  bool created = false;
-};
 
 // One page of a patient's screenings, newest first.
 struct ScreeningPage {
@@ -31,12 +24,14 @@ class ScreeningStore {
  public:
   virtual ~ScreeningStore() = default;
 
-  // Stores `screening` under (patient_id, screening_id) unless a screening is
-  // already stored there, in which case that one is returned and nothing is
-  // written. `screening` has its name, request_id and create_time set.
-  virtual absl::StatusOr<StoredScreening> CreateOnce(
-      absl::string_view patient_id, absl::string_view screening_id,
-      const osteoflow::screening::v1::Screening& screening) = 0;
+  // Stores `record` (a serialised Screening) under (patient_id,
+  // screening_id), listed by `create_time_micros`, unless a screening is
+  // already stored there. True when it stored it; false when one was there:
+  // `*stored_record` is then that one's bytes, and nothing was written.
+  virtual absl::StatusOr<bool> CreateOnce(absl::string_view patient_id,
+                                          absl::string_view screening_id,
+                                          int64_t create_time_micros, std::string record,
+                                          std::string* stored_record) = 0;
 
   // NOT_FOUND when absent.
   virtual absl::StatusOr<osteoflow::screening::v1::Screening> Get(

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/digest/content_digest.h"
+#include "common/proto/wire_fields.h"
 #include "common/status/field_violations.h"
 #include "services/screening/domain/intake_validation.h"
 #include "services/screening/domain/screening_engine.h"
@@ -82,15 +83,15 @@ Screenings::Screenings(std::shared_ptr<const RuleSet> rules, std::shared_ptr<Scr
                        Clock clock)
     : rules_(std::move(rules)), store_(std::move(store)), clock_(std::move(clock)) {}
 
-absl::Status Screenings::Evaluate(const v1::Intake& intake, absl::string_view field,
-                                  v1::ScreeningResult* result) {
+absl::StatusOr<std::string> Screenings::Evaluate(const v1::Intake& intake,
+                                                 absl::string_view field) {
   const absl::CivilDay today =
       absl::ToCivilDay(clock_(), absl::UTCTimeZone()) + kTimeZoneSlackDays;
   if (absl::Status valid = ValidateIntake(intake, today, field); !valid.ok()) return valid;
-  return EvaluateIntake(*rules_, intake, result);
+  return EvaluateIntakeWire(*rules_, intake);
 }
 
-absl::Status Screenings::Screen(const v1::ScreenRequest& request, v1::Screening* out) {
+absl::Status Screenings::Screen(const v1::ScreenRequest& request, std::string* screening_wire) {
   FieldViolations problems;
   if (!IsOpaqueId(request.request_id())) {
     problems.Add("request_id", request.request_id().empty()
@@ -100,30 +101,45 @@ absl::Status Screenings::Screen(const v1::ScreenRequest& request, v1::Screening*
   if (!request.has_intake()) problems.Add("intake", "required");
   if (!problems.empty()) return problems.ToStatus();
 
-  v1::Screening screening;
-  if (absl::Status evaluated = Evaluate(request.intake(), "intake", screening.mutable_result());
-      !evaluated.ok()) {
-    return evaluated;
-  }
+  absl::StatusOr<std::string> result = Evaluate(request.intake(), "intake");
+  if (!result.ok()) return result.status();
 
+  // The record, written in field order from its parts: what is stored is
+  // what the caller gets back.
+  using S = v1::Screening;
   const std::string& patient_id = request.intake().patient_id();
   const std::string screening_id = ScreeningIdFor(patient_id, request.request_id());
-  screening.set_name(ScreeningName(patient_id, screening_id));
-  screening.set_request_id(request.request_id());
-  *screening.mutable_create_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_()));
-  *screening.mutable_intake() = request.intake();
+  const int64_t created_micros = absl::ToUnixMicros(clock_());
+  std::string record;
+  record.reserve(result->size() + 2 * request.intake().ByteSizeLong() + 128);
+  WireFields fields(record);
+  fields.String(S::kNameFieldNumber, ScreeningName(patient_id, screening_id));
+  fields.String(S::kRequestIdFieldNumber, request.request_id());
+  fields.Bytes(S::kCreateTimeFieldNumber,
+               google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(created_micros)
+                   .SerializeAsString());
+  fields.Bytes(S::kIntakeFieldNumber, request.intake().SerializeAsString());
+  fields.Bytes(S::kResultFieldNumber, *result);
 
-  absl::StatusOr<StoredScreening> stored = store_->CreateOnce(patient_id, screening_id, screening);
-  if (!stored.ok()) return stored.status();
-  if (!stored->created &&
-      (stored->screening.request_id() != request.request_id() ||
-       !google::protobuf::util::MessageDifferencer::Equals(stored->screening.intake(),
-                                                           request.intake()))) {
+  std::string stored;
+  absl::StatusOr<bool> created =
+      store_->CreateOnce(patient_id, screening_id, created_micros, record, &stored);
+  if (!created.ok()) return created.status();
+  if (*created) {
+    *screening_wire = std::move(record);
+    return absl::OkStatus();
+  }
+  // A retry: answer with what the first attempt stored, if it was this request.
+  v1::Screening first;
+  if (!first.ParseFromString(stored)) {
+    return absl::InternalError(absl::StrCat("stored screening ", screening_id, " is corrupt"));
+  }
+  if (first.request_id() != request.request_id() ||
+      !google::protobuf::util::MessageDifferencer::Equals(first.intake(), request.intake())) {
     return absl::AlreadyExistsError(
         "request_id: already used for a different intake of this patient; use a new request_id");
   }
-  *out = std::move(stored->screening);
+  *screening_wire = std::move(stored);
   return absl::OkStatus();
 }
 
@@ -156,9 +172,12 @@ absl::Status Screenings::List(const v1::ListScreeningsRequest& request,
 }
 
 absl::Status Screenings::Preview(const v1::ValidateIntakeRequest& request,
-                                 v1::ValidateIntakeResponse* response) {
+                                 std::string* response_wire) {
   if (!request.has_intake()) return InvalidField("intake", "required");
-  return Evaluate(request.intake(), "intake", response->mutable_preview());
+  absl::StatusOr<std::string> result = Evaluate(request.intake(), "intake");
+  if (!result.ok()) return result.status();
+  WireFields(*response_wire).Bytes(v1::ValidateIntakeResponse::kPreviewFieldNumber, *result);
+  return absl::OkStatus();
 }
 
 }  // namespace osteoflow::screening

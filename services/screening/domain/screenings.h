@@ -21,27 +21,25 @@ class Screenings {
   Screenings(std::shared_ptr<const RuleSet> rules, std::shared_ptr<ScreeningStore> store,
              Clock clock);
 
-  // Each answer is written into a message the caller owns (it may live on
-  // the call's arena).
-
   // Validates, evaluates and stores once per (patient, request_id). A retry
   // returns the stored screening; the same request_id with a different intake
   // is ALREADY_EXISTS. UNAVAILABLE from the store passes through unchanged.
-  absl::Status Screen(const v1::ScreenRequest& request, v1::Screening* screening);
+  // The answer is the serialised Screening: the very bytes stored.
+  absl::Status Screen(const v1::ScreenRequest& request, std::string* screening_wire);
 
   absl::Status Get(const v1::GetScreeningRequest& request, v1::Screening* screening);
 
   absl::Status List(const v1::ListScreeningsRequest& request, v1::ListScreeningsResponse* response);
 
-  // Validation and the result, with no storage.
-  absl::Status Preview(const v1::ValidateIntakeRequest& request,
-                       v1::ValidateIntakeResponse* response);
+  // Validation and the result, with no storage; the answer is a serialised
+  // ValidateIntakeResponse.
+  absl::Status Preview(const v1::ValidateIntakeRequest& request, std::string* response_wire);
 
   const RuleSet& rules() const { return *rules_; }
 
  private:
-  absl::Status Evaluate(const v1::Intake& intake, absl::string_view field,
-                        v1::ScreeningResult* result);
+  // The serialised ScreeningResult of a valid intake.
+  absl::StatusOr<std::string> Evaluate(const v1::Intake& intake, absl::string_view field);
 
   const std::shared_ptr<const RuleSet> rules_;
   const std::shared_ptr<ScreeningStore> store_;

@@ -7,7 +7,7 @@ namespace osteoflow::screening {
 grpc::ServerUnaryReactor* ScreeningServiceImpl::Screen(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
-  return AnswerUnaryOn<v1::ScreenRequest, v1::Screening>(
+  return AnswerUnaryOn<v1::ScreenRequest, std::string>(
       store_work_, context, request, response,
       [this](const auto& parsed, auto* answer) { return screenings_->Screen(parsed, answer); });
 }
@@ -31,7 +31,7 @@ grpc::ServerUnaryReactor* ScreeningServiceImpl::ListScreenings(
 grpc::ServerUnaryReactor* ScreeningServiceImpl::ValidateIntake(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return AnswerUnary<v1::ValidateIntakeRequest, v1::ValidateIntakeResponse>(
+  return AnswerUnary<v1::ValidateIntakeRequest, std::string>(
       context, request, response,
       [this](const auto& parsed, auto* answer) { return screenings_->Preview(parsed, answer); });
 }

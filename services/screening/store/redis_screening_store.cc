@@ -6,9 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "services/screening/domain/intake_validation.h"
 
 namespace osteoflow::screening {
@@ -17,34 +16,33 @@ namespace {
 using ::osteoflow::screening::v1::Screening;
 
 constexpr int kMaxPageSize = 100;
-// Microseconds since the epoch, zero-padded: 9999-12-31 needs 18 digits.
-constexpr size_t kTimeDigits = 20;
-constexpr int64_t kMaxTimestampSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+// Scores are doubles: microseconds are exact below 2^53, in 2255.
+constexpr int64_t kMaxTimestampSeconds = 9007199254;
 
-// Store unless stored, atomically. KEYS[1] the record, KEYS[2] the index;
-// ARGV[1] the serialized screening, ARGV[2] its index member. Returns {1}
-// when stored, {0, stored bytes} when the record was there (nothing written).
-constexpr char kCreateOnceScript[] = R"lua(
-local existing = redis.call('GET', KEYS[1])
-if existing then return {0, existing} end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], 0, ARGV[2])
-return {1}
-)lua";
-
-// One page and its records in one step, so a page never sees a member
-// without its record because of a concurrent writer. KEYS[1] the index;
-// ARGV[1] the record key prefix (same hash tag, so same slot), ARGV[2] the
-// upper bound ('+' or '(<cursor>'), ARGV[3] the page size. Returns
-// {more (0 or 1), member, record or nil, member, record or nil, ...}.
+// One page and its records in one step, so a page never sees an index entry
+// without its record. KEYS[1] the index; ARGV[1] the record key prefix (same
+// hash tag, so same slot); ARGV[2] the cursor's score or '+inf'; ARGV[3] the
+// cursor's id ('' for the first page); ARGV[4] the page size. Newest first;
+// equal times in descending id order, as ZREVRANGEBYSCORE gives them.
+// Returns {more (0 or 1), id, score, record or false, id, score, ...}.
 constexpr char kListScript[] = R"lua(
-local size = tonumber(ARGV[3])
-local members = redis.call('ZREVRANGEBYLEX', KEYS[1], ARGV[2], '-', 'LIMIT', 0, size + 1)
-local out = {#members > size and 1 or 0}
-for i = 1, math.min(#members, size) do
-  local id = string.sub(members[i], string.find(members[i], ':', 1, true) + 1)
-  out[#out + 1] = members[i]
-  out[#out + 1] = redis.call('GET', ARGV[1] .. id)
+local size = tonumber(ARGV[4])
+local skip = 0
+if ARGV[3] ~= '' then skip = redis.call('ZCOUNT', KEYS[1], ARGV[2], ARGV[2]) end
+local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[2], '-inf', 'WITHSCORES',
+                         'LIMIT', 0, size + 1 + skip)
+local out = {0}
+local taken = 0
+for i = 1, #found, 2 do
+  local id, score = found[i], found[i + 1]
+  local after = ARGV[3] == '' or score ~= ARGV[2] or id < ARGV[3]
+  if after then
+    if taken == size then out[1] = 1 break end
+    taken = taken + 1
+    out[#out + 1] = id
+    out[#out + 1] = score
+    out[#out + 1] = redis.call('GET', ARGV[1] .. id)
+  end
 end
 return out
 )lua";
@@ -70,35 +68,33 @@ std::string IndexKey(absl::string_view patient_id) {
   return absl::StrCat(KeyPrefix(patient_id), "screenings");
 }
 
-absl::StatusOr<std::string> IndexMember(const Screening& screening,
-                                        absl::string_view screening_id) {
-  const google::protobuf::Timestamp& time = screening.create_time();
-  // Before the epoch has no place in an unsigned, zero-padded member.
-  if (time.seconds() < 0 || time.seconds() > kMaxTimestampSeconds || time.nanos() < 0 ||
-      time.nanos() > 999999999) {
-    return absl::InvalidArgumentError("screening.create_time: not valid");
+// A cursor is "<score>:<screening id>" of the last screening of a page.
+struct Cursor {
+  std::string score = "+inf";
+  std::string id;
+};
+
+absl::StatusOr<Cursor> ParseCursor(absl::string_view text) {
+  Cursor cursor;
+  if (text.empty()) return cursor;
+  const size_t colon = text.find(':');
+  int64_t score = 0;
+  if (colon == absl::string_view::npos || !absl::SimpleAtoi(text.substr(0, colon), &score) ||
+      score < 0 || !IsOpaqueId(text.substr(colon + 1))) {
+    return absl::InvalidArgumentError("page_token: not valid");
   }
-  const int64_t micros = time.seconds() * 1000000 + time.nanos() / 1000;
-  return absl::StrFormat("%0*d:%s", static_cast<int>(kTimeDigits), micros, screening_id);
+  cursor.score = std::string(text.substr(0, colon));
+  cursor.id = std::string(text.substr(colon + 1));
+  return cursor;
 }
 
-// What an index member looks like; cursors are members.
-bool IsIndexMember(absl::string_view member) {
-  if (member.size() < kTimeDigits + 2 || member[kTimeDigits] != ':') return false;
-  for (size_t i = 0; i < kTimeDigits; ++i) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(member[i]))) return false;
-  }
-  return IsOpaqueId(member.substr(kTimeDigits + 1));
-}
-
-absl::StatusOr<Screening> ParseRecord(const std::string& bytes, absl::string_view patient_id,
-                                      absl::string_view screening_id) {
-  Screening screening;
-  if (!screening.ParseFromString(bytes)) {
+absl::Status ParseRecord(const std::string& bytes, absl::string_view patient_id,
+                         absl::string_view screening_id, Screening* screening) {
+  if (!screening->ParseFromString(bytes)) {
     return absl::InternalError(absl::StrCat("stored screening ", screening_id, " of patient ",
                                             patient_id, " is corrupt: not a Screening message"));
   }
-  return screening;
+  return absl::OkStatus();
 }
 
 absl::Status Unexpected(absl::string_view role, absl::string_view command) {
@@ -110,33 +106,42 @@ absl::Status Unexpected(absl::string_view role, absl::string_view command) {
 RedisScreeningStore::RedisScreeningStore(std::shared_ptr<RedisPool> pool)
     : pool_(std::move(pool)) {}
 
-absl::StatusOr<StoredScreening> RedisScreeningStore::CreateOnce(absl::string_view patient_id,
-                                                                absl::string_view screening_id,
-                                                                const Screening& screening) {
+// One transaction of two plain commands: SET ... NX GET stores the record
+// unless one is there and answers with the one that was; ZADD ... NX adds the
+// index entry unless it is there, so a retry changes neither. Both keys share
+// the patient's hash tag (one slot), and the store's fsync covers the whole
+// transaction before the reply.
+absl::StatusOr<bool> RedisScreeningStore::CreateOnce(absl::string_view patient_id,
+                                                     absl::string_view screening_id,
+                                                     int64_t create_time_micros,
+                                                     std::string record,
+                                                     std::string* stored_record) {
   if (absl::Status status = CheckIds(patient_id, screening_id); !status.ok()) return status;
-  absl::StatusOr<std::string> member = IndexMember(screening, screening_id);
-  if (!member.ok()) return member.status();
-  std::string bytes;
-  if (!screening.SerializeToString(&bytes)) {
-    return absl::InternalError("screening: cannot serialize");
+  if (create_time_micros < 0 || create_time_micros > kMaxTimestampSeconds * 1000000) {
+    return absl::InvalidArgumentError("screening.create_time: not valid");
   }
-
-  absl::StatusOr<RedisReply> reply =
-      pool_->Execute({"EVAL", kCreateOnceScript, "2", RecordKey(patient_id, screening_id),
-                      IndexKey(patient_id), bytes, *member});
-  if (!reply.ok()) return reply.status();
-  const std::vector<RedisReply>& parts = reply->elements;
-  if (reply->type != RedisReply::Type::kArray || parts.empty() ||
-      parts[0].type != RedisReply::Type::kInteger) {
-    return Unexpected(pool_->options().role, "the create script");
+  absl::StatusOr<std::vector<RedisReply>> replies = pool_->ExecutePipeline({
+      {"MULTI"},
+      {"SET", RecordKey(patient_id, screening_id), std::move(record), "NX", "GET"},
+      {"ZADD", IndexKey(patient_id), "NX", absl::StrCat(create_time_micros),
+       std::string(screening_id)},
+      {"EXEC"},
+  });
+  if (!replies.ok()) return replies.status();
+  RedisReply& exec = replies->back();
+  if (absl::Status refused = StatusOfReply(exec, pool_->options().role); !refused.ok()) {
+    return refused;
   }
-  if (parts[0].integer == 1) return StoredScreening{screening, /*created=*/true};
-  if (parts.size() != 2 || parts[1].type != RedisReply::Type::kString) {
-    return Unexpected(pool_->options().role, "the create script");
+  if (exec.type != RedisReply::Type::kArray || exec.elements.size() != 2) {
+    return Unexpected(pool_->options().role, "the create transaction");
   }
-  absl::StatusOr<Screening> stored = ParseRecord(parts[1].text, patient_id, screening_id);
-  if (!stored.ok()) return stored.status();
-  return StoredScreening{*std::move(stored), /*created=*/false};
+  RedisReply& previous = exec.elements[0];
+  if (previous.is_nil()) return true;
+  if (previous.type != RedisReply::Type::kString) {
+    return Unexpected(pool_->options().role, "SET NX GET");
+  }
+  *stored_record = std::move(previous.text);
+  return false;
 }
 
 absl::StatusOr<Screening> RedisScreeningStore::Get(absl::string_view patient_id,
@@ -149,7 +154,12 @@ absl::StatusOr<Screening> RedisScreeningStore::Get(absl::string_view patient_id,
         absl::StrCat("no screening ", screening_id, " for patient ", patient_id));
   }
   if (reply->type != RedisReply::Type::kString) return Unexpected(pool_->options().role, "GET");
-  return ParseRecord(reply->text, patient_id, screening_id);
+  Screening screening;
+  if (absl::Status parsed = ParseRecord(reply->text, patient_id, screening_id, &screening);
+      !parsed.ok()) {
+    return parsed;
+  }
+  return screening;
 }
 
 absl::StatusOr<ScreeningPage> RedisScreeningStore::List(absl::string_view patient_id,
@@ -159,43 +169,44 @@ absl::StatusOr<ScreeningPage> RedisScreeningStore::List(absl::string_view patien
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: must be between 1 and ", kMaxPageSize));
   }
-  if (!cursor.empty() && !IsIndexMember(cursor)) {
-    return absl::InvalidArgumentError("page_token: not valid");
-  }
-  const std::string upper = cursor.empty() ? "+" : absl::StrCat("(", cursor);
+  absl::StatusOr<Cursor> after = ParseCursor(cursor);
+  if (!after.ok()) return after.status();
 
   absl::StatusOr<RedisReply> reply =
       pool_->Execute({"EVAL", kListScript, "1", IndexKey(patient_id), RecordKeyPrefix(patient_id),
-                      upper, absl::StrCat(page_size)});
+                      after->score, after->id, absl::StrCat(page_size)});
   if (!reply.ok()) return reply.status();
   const std::vector<RedisReply>& parts = reply->elements;
-  // {more, then (member, record) pairs}.
-  if (reply->type != RedisReply::Type::kArray || parts.empty() || parts.size() % 2 != 1 ||
+  // {more, then (id, score, record) triples}.
+  if (reply->type != RedisReply::Type::kArray || parts.empty() || parts.size() % 3 != 1 ||
       parts[0].type != RedisReply::Type::kInteger) {
     return Unexpected(pool_->options().role, "the list script");
   }
 
   ScreeningPage page;
-  for (size_t i = 1; i < parts.size(); i += 2) {
-    const RedisReply& member = parts[i];
-    const RedisReply& record = parts[i + 1];
-    if (member.type != RedisReply::Type::kString || !IsIndexMember(member.text)) {
+  for (size_t i = 1; i < parts.size(); i += 3) {
+    const RedisReply& id = parts[i];
+    const RedisReply& record = parts[i + 2];
+    if (id.type != RedisReply::Type::kString || !IsOpaqueId(id.text)) {
       return Unexpected(pool_->options().role, "the list script");
     }
-    // A member without its record should not exist (both are written by one
-    // script); skipping it keeps the rest of the list readable.
+    // An index entry without its record should not exist (both are written
+    // in one transaction); skipping it keeps the rest of the list readable.
     if (record.is_nil()) continue;
     if (record.type != RedisReply::Type::kString) {
       return Unexpected(pool_->options().role, "the list script");
     }
-    absl::StatusOr<Screening> screening = ParseRecord(
-        record.text, patient_id, absl::string_view(member.text).substr(kTimeDigits + 1));
-    if (!screening.ok()) return screening.status();
-    page.screenings.push_back(*std::move(screening));
+    Screening& screening = page.screenings.emplace_back();
+    if (absl::Status parsed = ParseRecord(record.text, patient_id, id.text, &screening);
+        !parsed.ok()) {
+      return parsed;
+    }
   }
-  // The last member considered, even if skipped, so the next page goes on
+  // The last entry considered, even if skipped, so the next page goes on
   // from there.
-  if (parts[0].integer == 1 && parts.size() > 1) page.next_cursor = parts[parts.size() - 2].text;
+  if (parts[0].integer == 1 && parts.size() > 1) {
+    page.next_cursor = absl::StrCat(parts[parts.size() - 2].text, ":", parts[parts.size() - 3].text);
+  }
   return page;
 }
 

@@ -29,9 +29,9 @@ class RedisScreeningStore final : public ScreeningStore {
  public:
   explicit RedisScreeningStore(std::shared_ptr<RedisPool> pool);
 
-  absl::StatusOr<StoredScreening> CreateOnce(
-      absl::string_view patient_id, absl::string_view screening_id,
-      const osteoflow::screening::v1::Screening& screening) override;
+  absl::StatusOr<bool> CreateOnce(absl::string_view patient_id, absl::string_view screening_id,
+                                  int64_t create_time_micros, std::string record,
+                                  std::string* stored_record) override;
   absl::StatusOr<osteoflow::screening::v1::Screening> Get(absl::string_view patient_id,
                                                            absl::string_view screening_id) override;
   absl::StatusOr<ScreeningPage> List(absl::string_view patient_id, int page_size,

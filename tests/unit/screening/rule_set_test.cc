@@ -282,6 +282,11 @@ TEST(RuleSetProperty, EveryValidIntakeGetsACompleteConsistentResult) {
     auto result = EvaluateIntake(**rules, intake);
     ASSERT_TRUE(result.ok()) << result.status() << intake.DebugString();
     SCOPED_TRACE(intake.DebugString() + result->DebugString());
+    // The result is written field by field; it must be exactly what
+    // protobuf's serialiser gives for the same message.
+    auto wire = EvaluateIntakeWire(**rules, intake);
+    ASSERT_TRUE(wire.ok());
+    ASSERT_EQ(*wire, result->SerializeAsString());
 
     const auto& restrictions = result->restrictions();
     ASSERT_NE(restrictions.impact_ceiling().level(), osteoflow::common::v1::IMPACT_LEVEL_UNSPECIFIED);
