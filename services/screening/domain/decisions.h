@@ -1,7 +1,8 @@
 #pragma once
 
-#include <map>
-#include <vector>
+#include <array>
+
+#include "absl/container/inlined_vector.h"
 
 #include "osteoflow/screening/v1/screening.pb.h"
 #include "services/screening/domain/intake_facts.h"
@@ -11,7 +12,9 @@ namespace osteoflow::screening {
 
 // What the rules decided for one intake, as pointers into the compiled rule
 // set: nothing is copied while rules fire, and the result is written once.
-using RuleList = std::vector<const CompiledRule*>;
+// Inline storage: a limit or a tag is set by one or two rules, so deciding
+// allocates nothing.
+using RuleList = absl::InlinedVector<const CompiledRule*, 4>;
 
 // Adds a rule unless it is there already (a rule may fire several effects).
 void AddRule(const CompiledRule& rule, RuleList& rules);
@@ -31,16 +34,19 @@ struct Fired {
   const CompiledRule* rule;
 };
 
+using FiredList = absl::InlinedVector<Fired, 8>;
+
 struct Decisions {
   RuleList bone_rules;
-  std::vector<Fired> red_flags;
-  std::vector<Fired> clearances;
-  std::vector<Fired> supervision;
-  std::vector<Fired> fall_risk;
+  FiredList red_flags;
+  FiredList clearances;
+  FiredList supervision;
+  FiredList fall_risk;
   LowestLimit impact;
   LowestLimit intensity;
   LowestLimit load;
-  std::map<int, RuleList> excluded_tags;  // ordered by tag: a stable result
+  // By tag number, so the result lists them in a stable order.
+  std::array<RuleList, osteoflow::common::v1::SafetyTag_ARRAYSIZE> excluded_tags;
 
   // Settled from the above once every rule has run.
   osteoflow::screening::v1::Outcome outcome = osteoflow::screening::v1::OUTCOME_UNSPECIFIED;

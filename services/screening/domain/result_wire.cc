@@ -20,14 +20,14 @@ class Fields : public WireFields {
   void Rules(int field, const RuleList& rules) {
     for (const CompiledRule* rule : rules) Bytes(field, rule->citation_wire);
   }
-  void Items(int field, const std::vector<Fired>& fired) {
+  void Items(int field, const FiredList& fired) {
     for (const Fired& item : fired) Bytes(field, item.effect->item_wire);
   }
 };
 
 // Items of one kind once each (several clauses of a rule may give the same one).
-std::vector<Fired> Distinct(const std::vector<Fired>& fired) {
-  std::vector<Fired> distinct;
+FiredList Distinct(const FiredList& fired) {
+  FiredList distinct;
   for (const Fired& item : fired) {
     bool seen = false;
     for (const Fired& kept : distinct) seen = seen || kept.effect->item_wire == item.effect->item_wire;
@@ -57,7 +57,7 @@ std::string BoneStatusWire(const Decisions& decisions, const FactValues& facts,
 }
 
 // Clearance, Supervision and FallRisk share a shape: a level or flag, then reasons.
-std::string ReasonsWire(uint64_t level_or_flag, const std::vector<Fired>& fired) {
+std::string ReasonsWire(uint64_t level_or_flag, const FiredList& fired) {
   std::string out;
   Fields fields(out);
   fields.Varint(1, level_or_flag);
@@ -79,7 +79,9 @@ std::string RestrictionsWire(const Decisions& decisions) {
   fields.Bytes(Restrictions::kImpactCeilingFieldNumber,
                LimitWire(ImpactCeiling::kLevelFieldNumber, ImpactCeiling::kRulesFieldNumber,
                          decisions.impact));
-  for (const auto& [tag, rules] : decisions.excluded_tags) {
+  for (size_t tag = 0; tag < decisions.excluded_tags.size(); ++tag) {
+    const RuleList& rules = decisions.excluded_tags[tag];
+    if (rules.empty()) continue;
     std::string exclusion;
     Fields exclusion_fields(exclusion);
     exclusion_fields.Varint(TagExclusion::kTagFieldNumber, static_cast<uint64_t>(tag));
@@ -118,8 +120,8 @@ std::string ResultWire(const Decisions& decisions, const FactValues& facts,
   fields.Items(R::kRedFlagsFieldNumber, decisions.red_flags);
   fields.Bytes(R::kClearanceFieldNumber,
                ReasonsWire(decisions.clearance_level, decisions.clearances));
-  const std::vector<Fired> supervision = Distinct(decisions.supervision);
-  const std::vector<Fired> fall_risk = Distinct(decisions.fall_risk);
+  const FiredList supervision = Distinct(decisions.supervision);
+  const FiredList fall_risk = Distinct(decisions.fall_risk);
   fields.Bytes(R::kSupervisionFieldNumber, ReasonsWire(!supervision.empty(), supervision));
   fields.Bytes(R::kFallRiskFieldNumber, ReasonsWire(!fall_risk.empty(), fall_risk));
   fields.Bytes(R::kRestrictionsFieldNumber, RestrictionsWire(decisions));

@@ -60,7 +60,8 @@ void Apply(const CompiledEffect& compiled, const CompiledRule& rule, FactValues&
       decisions.impact.Offer(effect.impact_ceiling(), rule);
       break;
     case Effect::kExcludeTag:
-      AddRule(rule, decisions.excluded_tags[effect.exclude_tag()]);
+      // Tags are known values: the rule set refuses others at load.
+      AddRule(rule, decisions.excluded_tags[static_cast<size_t>(effect.exclude_tag())]);
       break;
     case Effect::kAerobicIntensityCap:
       decisions.intensity.Offer(effect.aerobic_intensity_cap(), rule);
