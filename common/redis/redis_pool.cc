@@ -73,7 +73,8 @@ struct RedisPool::Connection {
 absl::Status StatusOfReply(const RedisReply& reply, absl::string_view role) {
   if (reply.type != RedisReply::Type::kError) return absl::OkStatus();
   for (const absl::string_view transient :
-       {"LOADING", "MISCONF", "OOM", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN"}) {
+       {"LOADING", "MISCONF", "OOM", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN",
+        "NOREPLICAS"}) {
     if (absl::StartsWith(reply.text, transient)) {
       return absl::UnavailableError(absl::StrCat("redis ", role, " cannot serve: ", reply.text));
     }

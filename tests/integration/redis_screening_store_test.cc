@@ -124,6 +124,21 @@ TEST_F(RedisScreeningStoreTest, CreatesOnceAndGetReturnsTheFirst) {
   EXPECT_EQ(store_->Get("p2", "s1").status().code(), absl::StatusCode::kNotFound);
 }
 
+// A store that refuses writes (out of memory under noeviction) aborts the
+// transaction: UNAVAILABLE, retryable, and nothing written.
+TEST_F(RedisScreeningStoreTest, RefusedWritesAreUnavailableAndWriteNothing) {
+  ASSERT_TRUE(pool_->Execute({"CONFIG", "SET", "maxmemory", "1"}).ok());
+  auto refused = Create(*store_, "p1", "s1", MakeScreening("p1", "s1", "r1", 1000));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("OOM"));
+  ASSERT_TRUE(pool_->Execute({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  EXPECT_EQ(Integer({"EXISTS", "osteoflow:v1:{p1}:screening:s1"}), 0);
+  EXPECT_EQ(Integer({"EXISTS", "osteoflow:v1:{p1}:screenings"}), 0);
+  auto created = Create(*store_, "p1", "s1", MakeScreening("p1", "s1", "r1", 1000));
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(*created);
+}
+
 TEST_F(RedisScreeningStoreTest, CorruptRecordIsInternal) {
   ASSERT_TRUE(pool_->Execute({"SET", "osteoflow:v1:{p1}:screening:bad", "\xff\xff\xff"}).ok());
   auto got = store_->Get("p1", "bad");

@@ -144,9 +144,23 @@ class Parser {
   }
 
   absl::StatusOr<NodePtr> ParseUnary() {
+    const size_t at = Peek().position;
     if (!TakeWord("not")) return ParsePrimary();
+    if (++depth_ > kMaxDepth) return ErrorAt(at, "nested too deeply");
+    const size_t facts_before = facts_read_.size();
     absl::StatusOr<NodePtr> operand = ParseUnary();
+    --depth_;
     if (!operand.ok()) return operand;
+    // A comparison with an absent value is false, so "not" of it would be
+    // true for an intake that never gave the value: a trap for a reviewer.
+    for (size_t i = facts_before; i < facts_read_.size(); ++i) {
+      const FactDefinition& fact = DefinitionOf(facts_read_[i]);
+      if (fact.may_be_absent) {
+        return ErrorAt(at, absl::StrCat("'not' over '", fact.name,
+                                        "', which an intake may leave out: write the opposite "
+                                        "comparison instead"));
+      }
+    }
     auto node = std::make_shared<Node>();
     node->kind = Node::Kind::kNot;
     node->children.push_back(*operand);
@@ -156,7 +170,9 @@ class Parser {
   absl::StatusOr<NodePtr> ParsePrimary() {
     const Token& token = Take();
     if (token.kind == Token::Kind::kOpen) {
+      if (++depth_ > kMaxDepth) return ErrorAt(token.position, "nested too deeply");
       absl::StatusOr<NodePtr> inner = ParseOr();
+      --depth_;
       if (!inner.ok()) return inner;
       if (Take().kind != Token::Kind::kClose) return ErrorAt(token.position, "unclosed '('");
       return inner;
@@ -223,8 +239,13 @@ class Parser {
     return ErrorAt(literal.position, "unknown fact type");
   }
 
+  // Deep enough for any rule a person writes; bounded so that a broken file
+  // is refused rather than overflowing the stack.
+  static constexpr int kMaxDepth = 32;
+
   std::vector<Token> tokens_;
   size_t next_ = 0;
+  int depth_ = 0;
   std::vector<Fact> facts_read_;
 };
 

@@ -13,14 +13,18 @@ namespace {
 using v1::Intake;
 
 FactDefinition Number(Fact fact, absl::string_view name, absl::string_view meaning) {
-  return {fact, name, FactType::kNumber, nullptr, "", false, meaning};
+  return {fact, name, FactType::kNumber, nullptr, "", false, false, meaning};
 }
 FactDefinition Flag(Fact fact, absl::string_view name, absl::string_view meaning) {
-  return {fact, name, FactType::kFlag, nullptr, "", false, meaning};
+  return {fact, name, FactType::kFlag, nullptr, "", false, false, meaning};
 }
 FactDefinition Symbol(Fact fact, absl::string_view name, const google::protobuf::EnumDescriptor* e,
                       absl::string_view prefix, absl::string_view meaning) {
-  return {fact, name, FactType::kSymbol, e, prefix, false, meaning};
+  return {fact, name, FactType::kSymbol, e, prefix, false, false, meaning};
+}
+FactDefinition MayBeAbsent(FactDefinition definition) {
+  definition.may_be_absent = true;
+  return definition;
 }
 FactDefinition Decided(FactDefinition definition) {
   definition.decided = true;
@@ -34,24 +38,24 @@ std::vector<FactDefinition> MakeDefinitions() {
       Flag(Fact::kPostmenopausal, "postmenopausal", "a woman after menopause"),
       Number(Fact::kBmi, "bmi", "body-mass index from height and weight, kg/m²"),
       Flag(Fact::kHasDxa, "has_dxa", "a DXA scan was given"),
-      Number(Fact::kLowestTScore, "lowest_t_score",
-             "lowest T-score of lumbar spine, total hip and femoral neck (forearm when none)"),
-      Number(Fact::kLowestZScore, "lowest_z_score",
-             "lowest Z-score of lumbar spine, total hip and femoral neck (forearm when none)"),
+      MayBeAbsent(Number(Fact::kLowestTScore, "lowest_t_score",
+             "lowest T-score of lumbar spine, total hip and femoral neck (forearm when none)")),
+      MayBeAbsent(Number(Fact::kLowestZScore, "lowest_z_score",
+             "lowest Z-score of lumbar spine, total hip and femoral neck (forearm when none)")),
       Number(Fact::kLowTraumaFractures, "low_trauma_fractures", "count of fragility fractures"),
       Flag(Fact::kVertebralFracture, "vertebral_fracture", "any vertebral fracture"),
-      Number(Fact::kWeeksSinceLastFracture, "weeks_since_last_fracture",
-             "weeks from the latest fracture to the assessment (days / 7)"),
+      MayBeAbsent(Number(Fact::kWeeksSinceLastFracture, "weeks_since_last_fracture",
+             "weeks from the latest fracture to the assessment (days / 7)")),
       Number(Fact::kFallsLast12Months, "falls_last_12_months", "falls in the last 12 months"),
       Flag(Fact::kFallNeededMedicalAttention, "fall_needed_medical_attention",
            "a fall in the last 12 months needed medical attention"),
       Flag(Fact::kGaitOrBalanceProblem, "gait_or_balance_problem",
            "reported problems with gait or balance"),
-      Number(Fact::kTimedUpAndGoSeconds, "timed_up_and_go_seconds", "Timed Up and Go, seconds"),
-      Number(Fact::kTandemStanceSeconds, "tandem_stance_seconds",
-             "longest tandem stance held, seconds"),
-      Number(Fact::kChairStands30Seconds, "chair_stands_30_seconds",
-             "stands in the 30-second chair-stand test"),
+      MayBeAbsent(Number(Fact::kTimedUpAndGoSeconds, "timed_up_and_go_seconds", "Timed Up and Go, seconds")),
+      MayBeAbsent(Number(Fact::kTandemStanceSeconds, "tandem_stance_seconds",
+             "longest tandem stance held, seconds")),
+      MayBeAbsent(Number(Fact::kChairStands30Seconds, "chair_stands_30_seconds",
+             "stands in the 30-second chair-stand test")),
       Flag(Fact::kCardiovascular, "cardiovascular", "known heart or blood-vessel disease"),
       Flag(Fact::kDiabetes, "diabetes", "known diabetes"),
       Flag(Fact::kRenal, "renal", "known chronic kidney disease"),
@@ -74,8 +78,8 @@ std::vector<FactDefinition> MakeDefinitions() {
       Flag(Fact::kNewStoop, "new_stoop", "a new forward stoop"),
       Flag(Fact::kBreathlessUnableToSpeak, "breathless_unable_to_speak",
            "breathlessness that stops speech during activity"),
-      Number(Fact::kWeeksSinceSurgery, "weeks_since_surgery",
-             "weeks from the last surgery to the assessment (days / 7)"),
+      MayBeAbsent(Number(Fact::kWeeksSinceSurgery, "weeks_since_surgery",
+             "weeks from the last surgery to the assessment (days / 7)")),
       Flag(Fact::kRecoveringFromHipFracture, "recovering_from_hip_fracture",
            "in rehabilitation after a hip fracture"),
       Flag(Fact::kSpinalCordInjury, "spinal_cord_injury", "a spinal cord injury"),

@@ -77,6 +77,8 @@ struct FactDefinition {
   absl::string_view symbol_prefix;
   // Set by rules rather than read from the intake.
   bool decided = false;
+  // An intake may leave it out (no DXA, no functional test, no fracture).
+  bool may_be_absent = false;
   // Meaning and unit, for reviewers and error messages.
   absl::string_view meaning;
 };

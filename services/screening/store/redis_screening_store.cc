@@ -128,12 +128,27 @@ absl::StatusOr<bool> RedisScreeningStore::CreateOnce(absl::string_view patient_i
       {"EXEC"},
   });
   if (!replies.ok()) return replies.status();
-  RedisReply& exec = replies->back();
-  if (absl::Status refused = StatusOfReply(exec, pool_->options().role); !refused.ok()) {
-    return refused;
+  // A command refused while queued (out of memory, a failed fsync, a replica
+  // that became read-only) aborts the whole transaction: its own error says
+  // why, and whether a retry may help.
+  for (const RedisReply& queued : *replies) {
+    if (absl::Status refused = StatusOfReply(queued, pool_->options().role); !refused.ok()) {
+      return refused;
+    }
   }
+  RedisReply& exec = replies->back();
   if (exec.type != RedisReply::Type::kArray || exec.elements.size() != 2) {
     return Unexpected(pool_->options().role, "the create transaction");
+  }
+  // An error at run time (a key of the wrong type) stops nothing else in the
+  // transaction: each reply is checked.
+  for (const RedisReply& done : exec.elements) {
+    if (absl::Status failed = StatusOfReply(done, pool_->options().role); !failed.ok()) {
+      return failed;
+    }
+  }
+  if (exec.elements[1].type != RedisReply::Type::kInteger) {
+    return Unexpected(pool_->options().role, "ZADD NX");
   }
   RedisReply& previous = exec.elements[0];
   if (previous.is_nil()) return true;

@@ -82,11 +82,12 @@ TEST(RuleCondition, AComparisonWithAnAbsentValueIsFalse) {
   EXPECT_FALSE(Holds("timed_up_and_go_seconds >= 12", none));
   EXPECT_FALSE(Holds("timed_up_and_go_seconds < 12", none));
   EXPECT_FALSE(Holds("timed_up_and_go_seconds != 12", none));
-  EXPECT_TRUE(Holds("not timed_up_and_go_seconds >= 12", none));
+  // And "not" over such a value is refused rather than quietly true.
+  EXPECT_FALSE(Condition::Parse("not timed_up_and_go_seconds >= 12").ok());
 }
 
 TEST(RuleCondition, RejectsWhatItCannotMeanWithThePosition) {
-  const std::pair<const char*, const char*> cases[] = {
+  const std::pair<std::string, const char*> cases[] = {
       {"age >= 40", "unknown fact 'age'"},
       {"bone_category == SOFT", "takes == or != with one of"},
       {"chest_pain < 1", "is yes/no"},
@@ -98,6 +99,10 @@ TEST(RuleCondition, RejectsWhatItCannotMeanWithThePosition) {
       {"chest_pain and", "ends too early"},
       {"age_years >= 4x0", "unexpected 'x0'"},
       {"chest_pain; drop", "unexpected character"},
+      {"not timed_up_and_go_seconds < 12", "which an intake may leave out"},
+      {"not (chest_pain or lowest_t_score <= -2.5)", "which an intake may leave out"},
+      {std::string(40, '(') + "chest_pain" + std::string(40, ')'), "nested too deeply"},
+      {std::string(40000, '(') + "chest_pain", "nested too deeply"},
   };
   for (const auto& [text, why] : cases) {
     absl::StatusOr<Condition> condition = Condition::Parse(text);

@@ -462,6 +462,7 @@ constexpr v1::BoneCategory kBelowExpected = v1::BONE_CATEGORY_BELOW_EXPECTED_RAN
 constexpr v1::BoneCategory kWithinExpected = v1::BONE_CATEGORY_WITHIN_EXPECTED_RANGE_FOR_AGE;
 constexpr v1::BoneCategory kUnknown = v1::BONE_CATEGORY_UNKNOWN;
 constexpr common::ImpactLevel kLow = common::IMPACT_LEVEL_LOW;
+constexpr common::ImpactLevel kNone = common::IMPACT_LEVEL_NONE;
 constexpr common::ImpactLevel kModerate = common::IMPACT_LEVEL_MODERATE;
 constexpr common::ImpactLevel kHigh = common::IMPACT_LEVEL_HIGH;
 constexpr v1::ClearanceLevel kNotNeeded = v1::CLEARANCE_LEVEL_NOT_NEEDED;
@@ -781,10 +782,12 @@ std::vector<Vignette> BuildVignettes() {
           .Outcome(kProceed)
           .Bone(kUnknown, kOsteoporosis)
           .Severe(false)
-          .Cites(Union(kAvoidRules, {"BONE-NODXA", "IMP-LOWBONE"}))
-          .DoesNotCite({"BONE-SEVERE", "CLR-DIAGNOSIS", "IMP-VF", "SUP-VF", "RF-RECENT-FX"})
+          // Presumed osteoporosis: a GP or physiotherapist is recommended.
+          .Cites(Union(kAvoidRules, {"BONE-NODXA", "IMP-LOWBONE", "CLR-DIAGNOSIS"}))
+          .DoesNotCite({"BONE-SEVERE", "IMP-VF", "SUP-VF", "RF-RECENT-FX"})
           .Ceiling(kModerate, {"IMP-LOWBONE"})
           .Excludes(kAvoidTags)
+          .Clearance(v1::CLEARANCE_LEVEL_RECOMMENDED)
           .Supervision(false));
 
   add(Vignette("NoDxaWithHighTraumaFractureTreatedAsOsteopenia",
@@ -1349,7 +1352,7 @@ std::vector<Vignette> BuildVignettes() {
           .Bone(kNormal, kNormal)
           .Cites({"SUP-FALLS", "IMP-FALLS", "AVOID-FALLRISK"})
           .DoesNotCite({"IMP-NORMAL", "AVOID-FLEXION", "AVOID-TWIST", "SUP-VF"})
-          .Ceiling(kLow, {"IMP-FALLS"})
+          .Ceiling(kNone, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Supervision(true)
@@ -1377,7 +1380,7 @@ std::vector<Vignette> BuildVignettes() {
                })
           .Outcome(kSupervised)
           .Cites({"SUP-FALLS", "IMP-FALLS"})
-          .Ceiling(kLow, {"IMP-FALLS"})
+          .Ceiling(kNone, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Supervision(true)
@@ -1390,7 +1393,7 @@ std::vector<Vignette> BuildVignettes() {
                  return intake;
                })
           .Outcome(kSupervised)
-          .Ceiling(kLow, {"IMP-FALLS"})
+          .Ceiling(kNone, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Also(FallRiskFromSupFalls()));
@@ -1413,7 +1416,7 @@ std::vector<Vignette> BuildVignettes() {
                  return intake;
                })
           .Outcome(kSupervised)
-          .Ceiling(kLow, {"IMP-FALLS"})
+          .Ceiling(kNone, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Also(FallRiskFromSupFalls()));
@@ -1425,7 +1428,7 @@ std::vector<Vignette> BuildVignettes() {
                  return intake;
                })
           .Outcome(kSupervised)
-          .Ceiling(kLow, {"IMP-FALLS"})
+          .Ceiling(kNone, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Also(FallRiskFromSupFalls()));
@@ -1451,7 +1454,7 @@ std::vector<Vignette> BuildVignettes() {
           .Bone(kOsteopenia, kOsteopenia)
           .Cites(Union(kAvoidRules, {"SUP-FALLS", "IMP-FALLS"}))
           .DoesNotCite({"IMP-VF", "SUP-VF"})
-          .Ceiling(kLow, {"IMP-FALLS"})
+          .Ceiling(kNone, {"IMP-FALLS"})
           .Excludes(kAvoidAndFallTags)
           .FallRisk(true)
           .Also(FallRiskFromSupFalls()));
@@ -1472,7 +1475,7 @@ std::vector<Vignette> BuildVignettes() {
                                      "CLR-DISEASE", "CLR-CONDITIONS", "CLR-AGE40",
                                      "CLR-DIAGNOSIS", "IMP-VF", "IMP-FALLS", "SUP-HIGHLOAD"}))
           .DoesNotCite({"IMP-NORMAL"})
-          .Ceiling(kLow, {"IMP-VF", "IMP-FALLS"})
+          .Ceiling(kNone, {"IMP-FALLS"})
           .Excludes(kAvoidAndFallTags)
           .IntensityCap(common::INTENSITY_MODERATE)
           .Clearance(kRequired)
@@ -1486,7 +1489,7 @@ std::vector<Vignette> BuildVignettes() {
           .RedFlags({})
           .Bone(kOsteoporosis, kOsteoporosis)
           .Severe(true)
-          .Ceiling(kLow, {"IMP-VF", "IMP-FALLS"})
+          .Ceiling(kNone, {"IMP-FALLS"})
           .Excludes(kAvoidAndFallTags)
           .Clearance(kRequired)
           .Supervision(true)
