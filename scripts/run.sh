@@ -26,11 +26,14 @@ summary() {
     | sed -e 's/^ *//' -e 's/,$//'
 }
 
+# A fresh request id per run: the store keeps earlier runs' screenings, and a
+# reused id would answer with those (as a retry should).
+run_id=$(date +%s)
 for sample in samples/intakes/*.json; do
   name=$(basename "$sample" .json)
   say "Screening the sample patient '$name'"
   "$call" --target="$screening" --method=osteoflow.screening.v1.ScreeningService/Screen \
-    --request_json="{\"requestId\": \"run-$name\", \"intake\": $(cat "$sample")}" | summary
+    --request_json="{\"requestId\": \"run-$name-$run_id\", \"intake\": $(cat "$sample")}" | summary
 done
 
 say "The catalog"
