@@ -17,7 +17,6 @@
 #include <gmock/gmock.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -27,6 +26,7 @@
 #include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "osteoflow/screening/v1/screening_service.grpc.pb.h"
+#include "tests/support/raw_call.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/screening_server.h"
 #include "tests/support/service_process.h"
@@ -157,23 +157,7 @@ class Client {
 
   // Sends raw bytes to a method, as a broken or hostile client would.
   grpc::Status SendRawBytes(const std::string& method, const std::string& bytes) {
-    grpc::GenericStub stub(channel_);
-    grpc::CompletionQueue queue;
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer request(&slice, 1);
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    auto context = Context();
-    auto call = stub.PrepareUnaryCall(context.get(), method, request, &queue);
-    call->StartCall();
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag = nullptr;
-    bool ok = false;
-    queue.Next(&tag, &ok);
-    queue.Shutdown();
-    while (queue.Next(&tag, &ok)) {
-    }
-    return status;
+    return testing::SendRawBytes(channel_, method, bytes);
   }
 
  private:

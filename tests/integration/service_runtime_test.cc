@@ -15,6 +15,7 @@
 #include "osteoflow/catalog/v1/catalog_service.grpc.pb.h"
 #include "reflection_probe.grpc.pb.h"
 #include "tests/support/catalog_server.h"
+#include "tests/support/raw_call.h"
 #include "tests/support/test_catalog.h"
 
 namespace osteoflow {
@@ -43,27 +44,6 @@ grpc::Status Health(grpc::health::v1::Health::Stub& stub, const std::string& ser
   return stub.Check(Context().get(), request, response);
 }
 
-// Sends raw bytes to a method, as a broken or hostile client would.
-grpc::Status SendRawBytes(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                          const std::string& bytes) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue queue;
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  auto context = Context();
-  auto call = stub.PrepareUnaryCall(context.get(), method, request, &queue);
-  call->StartCall();
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  queue.Next(&tag, &ok);
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  return status;
-}
 
 TEST(ServiceRuntime, HealthAnswersLivenessAndReadiness) {
   auto server = testing::StartCatalogServer();
@@ -230,7 +210,7 @@ TEST(ServiceRuntime, MalformedAndOversizedRequestsGetClearErrorsAndServingGoesOn
 
   for (const char* name : {"GetExercise", "ListExercises", "GetCatalogInfo", "EvaluateActivity"}) {
     const grpc::Status malformed =
-        SendRawBytes(channel, std::string("/osteoflow.catalog.v1.CatalogService/") + name,
+        testing::SendRawBytes(channel, std::string("/osteoflow.catalog.v1.CatalogService/") + name,
                      std::string("\xff\xff\xff\xff\x0f", 5));
     EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
     EXPECT_THAT(malformed.error_message(), HasSubstr("request: not a valid")) << name;
@@ -238,7 +218,7 @@ TEST(ServiceRuntime, MalformedAndOversizedRequestsGetClearErrorsAndServingGoesOn
 
   osteoflow::catalog::v1::GetExerciseRequest huge;
   huge.set_name(std::string(10000, 'x'));
-  const grpc::Status oversized = SendRawBytes(channel, method, huge.SerializeAsString());
+  const grpc::Status oversized = testing::SendRawBytes(channel, method, huge.SerializeAsString());
   EXPECT_EQ(oversized.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << oversized.error_message();
 
   auto catalog = osteoflow::catalog::v1::CatalogService::NewStub(channel);
@@ -250,7 +230,7 @@ TEST(ServiceRuntime, MalformedAndOversizedRequestsGetClearErrorsAndServingGoesOn
 TEST(ServiceRuntime, UnknownMethodIsUnimplemented) {
   auto server = testing::StartCatalogServer();
   ASSERT_TRUE(server.ok()) << server.status();
-  EXPECT_EQ(SendRawBytes(ChannelTo(**server), "/osteoflow.catalog.v1.CatalogService/Delete", "").error_code(),
+  EXPECT_EQ(testing::SendRawBytes(ChannelTo(**server), "/osteoflow.catalog.v1.CatalogService/Delete", "").error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }
 
