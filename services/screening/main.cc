@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
 
   osteoflow::ServiceHost host("osteoflow.screening.v1.ScreeningService", "screening", settings);
   host.AddService(&service);
-  osteoflow::DependencyWatch store_watch("store", check_interval, [store] { return store->Ping(); },
+  osteoflow::DependencyWatch store_watch("store", check_interval, [store] { return store->CheckWritable(); },
                                          [&host](bool up) { host.SetReady(up); });
   return host.Run();
 }

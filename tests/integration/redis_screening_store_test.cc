@@ -128,10 +128,13 @@ TEST_F(RedisScreeningStoreTest, CreatesOnceAndGetReturnsTheFirst) {
 // transaction: UNAVAILABLE, retryable, and nothing written.
 TEST_F(RedisScreeningStoreTest, RefusedWritesAreUnavailableAndWriteNothing) {
   ASSERT_TRUE(pool_->Execute({"CONFIG", "SET", "maxmemory", "1"}).ok());
+  // Readiness sees it too: the store answers but cannot write.
+  EXPECT_EQ(store_->CheckWritable().code(), absl::StatusCode::kUnavailable);
   auto refused = Create(*store_, "p1", "s1", MakeScreening("p1", "s1", "r1", 1000));
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("OOM"));
   ASSERT_TRUE(pool_->Execute({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  EXPECT_TRUE(store_->CheckWritable().ok());
   EXPECT_EQ(Integer({"EXISTS", "osteoflow:v1:{p1}:screening:s1"}), 0);
   EXPECT_EQ(Integer({"EXISTS", "osteoflow:v1:{p1}:screenings"}), 0);
   auto created = Create(*store_, "p1", "s1", MakeScreening("p1", "s1", "r1", 1000));
@@ -239,13 +242,13 @@ TEST_F(RedisScreeningStoreTest, OutageIsUnavailableAndTheSameStoreRecovers) {
             absl::StatusCode::kUnavailable);
   EXPECT_EQ(store_->Get("p1", "before").status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(store_->List("p1", 10, "").status().code(), absl::StatusCode::kUnavailable);
-  const absl::Status ping = store_->Ping();
+  const absl::Status ping = store_->CheckWritable();
   EXPECT_EQ(ping.code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(ping.message()), HasSubstr("redis store"));
   EXPECT_LT(absl::Now() - started, absl::Seconds(3));
 
   ASSERT_TRUE(server_->Restart().ok());
-  EXPECT_TRUE(store_->Ping().ok());
+  EXPECT_TRUE(store_->CheckWritable().ok());
   // Acknowledged before the kill, with appendfsync always: still there.
   auto got = store_->Get("p1", "before");
   ASSERT_TRUE(got.ok()) << got.status();
@@ -324,7 +327,7 @@ TEST(RedisScreeningStore, AbsentRedisIsUnavailableAndNeverCrashes) {
             absl::StatusCode::kUnavailable);
   EXPECT_EQ(store.Get("p1", "s1").status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(store.List("p1", 10, "").status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(store.Ping().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(store.CheckWritable().code(), absl::StatusCode::kUnavailable);
   EXPECT_LT(absl::Now() - started, absl::Seconds(3));
 }
 

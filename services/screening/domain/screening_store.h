@@ -42,8 +42,9 @@ class ScreeningStore {
   virtual absl::StatusOr<ScreeningPage> List(absl::string_view patient_id, int page_size,
                                              absl::string_view cursor) = 0;
 
-  // OK when the store answers.
-  virtual absl::Status Ping() = 0;
+  // OK when the store takes writes: a store that answers but refuses to
+  // write (out of memory, a failed fsync, a read-only replica) is not ready.
+  virtual absl::Status CheckWritable() = 0;
 };
 
 }  // namespace osteoflow::screening

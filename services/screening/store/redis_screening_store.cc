@@ -225,6 +225,12 @@ absl::StatusOr<ScreeningPage> RedisScreeningStore::List(absl::string_view patien
   return page;
 }
 
-absl::Status RedisScreeningStore::Ping() { return pool_->Ping(); }
+// A short-lived key of its own: writing it is the cheapest proof that a
+// screening could be written now.
+absl::Status RedisScreeningStore::CheckWritable() {
+  absl::StatusOr<RedisReply> reply =
+      pool_->Execute({"SET", "osteoflow:v1:readiness:screening", "1", "PX", "60000"});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
 
 }  // namespace osteoflow::screening

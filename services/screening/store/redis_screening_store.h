@@ -36,7 +36,7 @@ class RedisScreeningStore final : public ScreeningStore {
                                                            absl::string_view screening_id) override;
   absl::StatusOr<ScreeningPage> List(absl::string_view patient_id, int page_size,
                                      absl::string_view cursor) override;
-  absl::Status Ping() override;
+  absl::Status CheckWritable() override;
 
  private:
   std::shared_ptr<RedisPool> pool_;
