@@ -208,7 +208,8 @@ TEST(ServiceRuntime, MalformedAndOversizedRequestsGetClearErrorsAndServingGoesOn
   auto channel = ChannelTo(**server);
   const std::string method = "/osteoflow.catalog.v1.CatalogService/GetExercise";
 
-  for (const char* name : {"GetExercise", "ListExercises", "GetCatalogInfo", "EvaluateActivity"}) {
+  for (const char* name : {"GetExercise", "ListExercises", "GetCatalogInfo", "EvaluateActivity",
+                           "GetCatalogDocument"}) {
     const grpc::Status malformed =
         testing::SendRawBytes(channel, std::string("/osteoflow.catalog.v1.CatalogService/") + name,
                      std::string("\xff\xff\xff\xff\x0f", 5));

@@ -38,7 +38,9 @@ absl::StatusOr<std::shared_ptr<const ExerciseCatalog>> ExerciseCatalog::Create(
 }
 
 ExerciseCatalog::ExerciseCatalog(v1::CatalogDocument document)
-    : document_(std::move(document)), digest_(ContentDigest(document_)) {
+    : document_(std::move(document)),
+      digest_(ContentDigest(document_)),
+      document_wire_(document_.SerializeAsString()) {
   for (const v1::Exercise& exercise : document_.exercises()) {
     v1::ListExercisesResponse item;
     *item.add_exercises() = exercise;

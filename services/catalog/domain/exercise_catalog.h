@@ -51,11 +51,15 @@ class ExerciseCatalog {
   };
   const WireForms& Wire(const osteoflow::catalog::v1::Exercise& exercise) const;
 
+  // The whole validated document's wire form, made once at load.
+  const std::string& DocumentWire() const { return document_wire_; }
+
  private:
   explicit ExerciseCatalog(osteoflow::catalog::v1::CatalogDocument document);
 
   osteoflow::catalog::v1::CatalogDocument document_;
   std::string digest_;
+  std::string document_wire_;
   // One index for lookups by id and for wire forms; keys view the ids held
   // by document_, which never changes after construction.
   struct Indexed {

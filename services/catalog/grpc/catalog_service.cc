@@ -98,4 +98,17 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::EvaluateActivity(grpc::CallbackSer
                                        *response));
 }
 
+grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogDocument(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  v1::GetCatalogDocumentRequest parsed;
+  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
+    return FinishUnary(context, read);
+  }
+  const std::string& wire = catalog_->DocumentWire();
+  grpc::Slice slice(wire.data(), wire.size(), grpc::Slice::STATIC_SLICE);
+  *response = grpc::ByteBuffer(&slice, 1);
+  return FinishUnary(context, absl::OkStatus());
+}
+
 }  // namespace osteoflow::catalog

@@ -14,7 +14,9 @@ namespace osteoflow::catalog {
 using CatalogServiceBase = v1::CatalogService::WithRawCallbackMethod_GetExercise<
     v1::CatalogService::WithRawCallbackMethod_ListExercises<
         v1::CatalogService::WithRawCallbackMethod_GetCatalogInfo<
-            v1::CatalogService::WithRawCallbackMethod_EvaluateActivity<v1::CatalogService::Service>>>>;
+            v1::CatalogService::WithRawCallbackMethod_EvaluateActivity<
+                v1::CatalogService::WithRawCallbackMethod_GetCatalogDocument<
+                    v1::CatalogService::Service>>>>>;
 
 // Thin callback-API adapter: checks the request, asks the domain, maps the
 // status. Every answer comes from memory, so handlers finish inline.
@@ -35,10 +37,14 @@ class CatalogServiceImpl final : public CatalogServiceBase {
   grpc::ServerUnaryReactor* EvaluateActivity(grpc::CallbackServerContext* context,
                                              const grpc::ByteBuffer* request,
                                              grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetCatalogDocument(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
 
  private:
   // The generated synchronous overloads stay unused; named so they are not hidden.
   using CatalogServiceBase::EvaluateActivity;
+  using CatalogServiceBase::GetCatalogDocument;
   using CatalogServiceBase::GetCatalogInfo;
   using CatalogServiceBase::GetExercise;
   using CatalogServiceBase::ListExercises;
