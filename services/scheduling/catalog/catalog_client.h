@@ -1,0 +1,46 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "osteoflow/catalog/v1/catalog_service.grpc.pb.h"
+#include "services/scheduling/domain/catalog_source.h"
+
+namespace osteoflow::scheduling {
+
+struct CatalogClientOptions {
+  // Deadline of each call to the catalog service.
+  absl::Duration deadline = absl::Seconds(2);
+  // How long a held catalog is used before its digest is checked again.
+  absl::Duration refresh_interval = absl::Seconds(10);
+};
+
+// CatalogSource over the catalog service, on one reused channel. At most
+// every refresh_interval, one caller asks GetCatalogInfo whether the content
+// digest changed and, only if it did, fetches the whole document once
+// (GetCatalogDocument) and validates it locally; everyone else is answered
+// from memory. When the catalog service is unreachable the catalog already
+// held keeps serving: it was valid, and plans stay safe with it.
+class CatalogClient final : public CatalogSource {
+ public:
+  CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options);
+
+  absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> Current() override;
+
+ private:
+  // Checks the digest and fetches the document when it changed.
+  absl::Status Refresh() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::unique_ptr<grpc::ClientContext> Context() const;
+
+  const CatalogClientOptions options_;
+  const std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
+  absl::Mutex mu_;
+  std::shared_ptr<const catalog::ExerciseCatalog> held_ ABSL_GUARDED_BY(mu_);
+  absl::Time checked_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace osteoflow::scheduling

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "services/catalog/domain/exercise_catalog.h"
+
+namespace osteoflow::scheduling {
+
+// The exercise catalog plans are made from: the validated catalog itself, so
+// that restrictions are matched by the same library that answers the
+// catalog's EvaluateActivity. Held in memory per content digest, never
+// fetched per plan.
+class CatalogSource {
+ public:
+  virtual ~CatalogSource() = default;
+
+  // The catalog held now. UNAVAILABLE when the catalog service cannot be
+  // reached and no catalog is held yet.
+  virtual absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> Current() = 0;
+};
+
+}  // namespace osteoflow::scheduling
