@@ -1,0 +1,76 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/random/random.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/redis/redis_pool.h"
+
+namespace osteoflow::scheduling {
+
+struct PlanCacheOptions {
+  // How long a computed plan stays cached.
+  absl::Duration ttl = absl::Hours(24);
+  // Each key's TTL is spread by up to this fraction either way, so that plans
+  // computed together do not all expire together.
+  double ttl_jitter = 0.1;
+};
+
+// Hit and miss counts since start.
+struct PlanCacheCounts {
+  int64_t hits = 0;
+  int64_t misses = 0;
+  // Cache calls that failed (Redis down or refusing): each is a miss.
+  int64_t failures = 0;
+};
+
+// Cache-aside for computed plans in the Redis cache role. Losing the cache
+// costs only recomputation, so it fails open: when Redis is down a lookup is
+// a miss and a store is skipped, the outage is logged once (and the
+// recovery once), and the cache is used again as soon as Redis answers, with
+// no restart. Concurrent misses for one key in this process compute once;
+// the others wait for that result.
+class PlanCache {
+ public:
+  PlanCache(std::shared_ptr<RedisPool> pool, PlanCacheOptions options);
+
+  // The cached bytes for `key`, or `compute()`'s, which are then cached. A
+  // failed computation is returned as it is and not cached.
+  absl::StatusOr<std::string> GetOrCompute(const std::string& key,
+                                           const std::function<absl::StatusOr<std::string>()>& compute);
+
+  PlanCacheCounts counts() const;
+
+ private:
+  struct Flight;
+
+  std::optional<std::string> Lookup(const std::string& key);
+  void Store(const std::string& key, const std::string& bytes);
+  // Logs the first failure after a success and the first success after a
+  // failure: an outage is one line, not one per call.
+  void NoteOutcome(const absl::Status& status);
+  absl::Duration JitteredTtl();
+
+  const std::shared_ptr<RedisPool> pool_;
+  const PlanCacheOptions options_;
+
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<Flight>> flights_ ABSL_GUARDED_BY(mu_);
+  absl::BitGen random_ ABSL_GUARDED_BY(mu_);
+  bool cache_down_ ABSL_GUARDED_BY(mu_) = false;
+
+  std::atomic<int64_t> hits_{0};
+  std::atomic<int64_t> misses_{0};
+  std::atomic<int64_t> failures_{0};
+};
+
+}  // namespace osteoflow::scheduling
