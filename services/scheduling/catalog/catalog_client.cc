@@ -25,29 +25,50 @@ std::unique_ptr<grpc::ClientContext> CatalogClient::Context() const {
 }
 
 absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> CatalogClient::Current() {
+  std::string held_digest;
+  {
+    absl::MutexLock lock(&mu_);
+    const bool fresh = absl::Now() - checked_at_ < options_.refresh_interval;
+    if (held_ != nullptr && (fresh || refreshing_)) return held_;
+    // Nothing held yet and someone is fetching: wait for that fetch.
+    mu_.Await(absl::Condition(
+        +[](bool* refreshing) { return !*refreshing; }, &refreshing_));
+    if (held_ != nullptr && absl::Now() - checked_at_ < options_.refresh_interval) return held_;
+    refreshing_ = true;
+    if (held_ != nullptr) held_digest = held_->content_digest();
+  }
+  absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> fetched =
+      FetchIfChanged(held_digest);
   absl::MutexLock lock(&mu_);
-  if (held_ != nullptr && absl::Now() - checked_at_ < options_.refresh_interval) return held_;
-  const absl::Status refreshed = Refresh();
-  if (held_ == nullptr) return refreshed;
-  if (!refreshed.ok()) {
-    // Keep planning from the catalog held; look again after the interval.
-    checked_at_ = absl::Now();
-    LogLine("catalog_refresh_failed")
-        .Add("held_digest", held_->content_digest())
-        .Add("error", std::string(refreshed.message()))
+  refreshing_ = false;
+  if (fetched.ok() && *fetched != nullptr) {
+    held_ = *std::move(fetched);
+    LogLine("catalog_loaded")
+        .Add("version", held_->version())
+        .Add("content_digest", held_->content_digest())
+        .Add("entries", held_->size())
         .Write();
   }
+  if (held_ == nullptr) return fetched.status();
+  if (!fetched.ok()) {
+    // Keep planning from the catalog held; look again after the interval.
+    LogLine("catalog_refresh_failed")
+        .Add("held_digest", held_->content_digest())
+        .Add("error", std::string(fetched.status().message()))
+        .Write();
+  }
+  checked_at_ = absl::Now();
   return held_;
 }
 
-absl::Status CatalogClient::Refresh() {
+absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> CatalogClient::FetchIfChanged(
+    const std::string& held_digest) {
   catalog::v1::CatalogInfo info;
   if (grpc::Status status = stub_->GetCatalogInfo(Context().get(), {}, &info); !status.ok()) {
     return Unreachable(status);
   }
-  if (held_ != nullptr && held_->content_digest() == info.content_digest()) {
-    checked_at_ = absl::Now();
-    return absl::OkStatus();
+  if (!held_digest.empty() && held_digest == info.content_digest()) {
+    return std::shared_ptr<const catalog::ExerciseCatalog>();
   }
   catalog::v1::CatalogDocument document;
   if (grpc::Status status = stub_->GetCatalogDocument(Context().get(), {}, &document);
@@ -65,14 +86,7 @@ absl::Status CatalogClient::Refresh() {
   }
   // The content may have changed between the two calls; the digest of what
   // was fetched is the one that counts.
-  held_ = *std::move(fetched);
-  checked_at_ = absl::Now();
-  LogLine("catalog_loaded")
-      .Add("version", held_->version())
-      .Add("content_digest", held_->content_digest())
-      .Add("entries", held_->size())
-      .Write();
-  return absl::OkStatus();
+  return fetched;
 }
 
 }  // namespace osteoflow::scheduling

@@ -23,8 +23,9 @@ struct CatalogClientOptions {
 // every refresh_interval, one caller asks GetCatalogInfo whether the content
 // digest changed and, only if it did, fetches the whole document once
 // (GetCatalogDocument) and validates it locally; everyone else is answered
-// from memory. When the catalog service is unreachable the catalog already
-// held keeps serving: it was valid, and plans stay safe with it.
+// from memory meanwhile, without waiting. When the catalog service is
+// unreachable the catalog already held keeps serving: it was valid, and plans
+// stay safe with it.
 class CatalogClient final : public CatalogSource {
  public:
   CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options);
@@ -32,8 +33,10 @@ class CatalogClient final : public CatalogSource {
   absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> Current() override;
 
  private:
-  // Checks the digest and fetches the document when it changed.
-  absl::Status Refresh() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The catalog when its digest differs from `held_digest`; nullptr when it
+  // is unchanged. Makes calls; holds no lock.
+  absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> FetchIfChanged(
+      const std::string& held_digest);
   std::unique_ptr<grpc::ClientContext> Context() const;
 
   const CatalogClientOptions options_;
@@ -41,6 +44,7 @@ class CatalogClient final : public CatalogSource {
   absl::Mutex mu_;
   std::shared_ptr<const catalog::ExerciseCatalog> held_ ABSL_GUARDED_BY(mu_);
   absl::Time checked_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool refreshing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace osteoflow::scheduling
