@@ -67,8 +67,9 @@ void LogWriter::Enqueue(AccessEntry entry) {
 
 // One printer pass for the whole batch, then one line per record: the
 // printer writes the records as {...},{...} inside {"records":[...]}, and no
-// value of a record can hold a brace (request ids, method and service names,
-// code names and timestamps are all from brace-free alphabets).
+// value of a record can hold a brace (request ids and method names are
+// checked against brace-free alphabets when the call is logged; service
+// names, code names and timestamps are ours).
 void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;

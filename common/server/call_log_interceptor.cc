@@ -1,5 +1,7 @@
 #include "common/server/call_log_interceptor.h"
 
+#include "absl/strings/ascii.h"
+
 #include <grpcpp/support/status_code_enum.h>
 
 #include <algorithm>
@@ -13,6 +15,21 @@
 
 namespace osteoflow {
 namespace {
+
+// The method as logged. For a method the server does not have, the path is
+// whatever the client sent: only a path of gRPC's own alphabet is written,
+// so a log line can be neither split nor made invalid by a caller.
+absl::string_view LoggableMethod(const char* method) {
+  const absl::string_view path(method);
+  constexpr size_t kLongest = 128;
+  if (path.empty() || path.size() > kLongest) return "(unrecognised)";
+  for (const char c : path) {
+    const bool allowed = absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+                         c == '.' || c == '_' || c == '-';
+    if (!allowed) return "(unrecognised)";
+  }
+  return path;
+}
 
 using grpc::experimental::InterceptionHookPoints;
 
@@ -70,7 +87,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
     LogWriter::Instance().Enqueue(LogWriter::AccessEntry{
         .at = now,
         .service = absl::string_view(service_label_),
-        .method = absl::string_view(info_->method()),
+        .method = LoggableMethod(info_->method()),
         .code = static_cast<absl::StatusCode>(code),
         .latency_us = static_cast<int32_t>(
             std::min<int64_t>(absl::ToInt64Microseconds(now - started_), INT32_MAX)),

@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <string>
 #include <type_traits>
 
@@ -49,16 +50,28 @@ grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context,
 }
 
 // Answers on a BlockingWork thread: for work that waits on a dependency. The
-// request and response buffers stay valid until the reactor finishes.
+// request and response buffers stay valid until the reactor finishes. A call
+// that was cancelled or ran out of time while it waited for a thread is
+// finished without running: its caller has gone (or the server is draining
+// and cancelled it), and a write it no longer waits for must not happen.
 template <typename Request, typename Response, typename Handle>
 grpc::ServerUnaryReactor* AnswerUnaryOn(BlockingWork& work, grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* request_bytes,
                                         grpc::ByteBuffer* response_bytes, Handle handle) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const bool queued = work.Submit([reactor, request_bytes, response_bytes, handle]() mutable {
-    FinishReactor(reactor,
-                  ComputeAnswer<Request, Response>(*request_bytes, *response_bytes, handle));
-  });
+  const bool queued =
+      work.Submit([context, reactor, request_bytes, response_bytes, handle]() mutable {
+        if (context->IsCancelled()) {
+          FinishReactor(reactor, absl::CancelledError("the call was cancelled while it waited"));
+          return;
+        }
+        if (context->deadline() <= std::chrono::system_clock::now()) {
+          FinishReactor(reactor, absl::DeadlineExceededError("the deadline passed while it waited"));
+          return;
+        }
+        FinishReactor(reactor,
+                      ComputeAnswer<Request, Response>(*request_bytes, *response_bytes, handle));
+      });
   if (!queued) FinishReactor(reactor, absl::UnavailableError("server busy: try again"));
   return reactor;
 }

@@ -1,5 +1,13 @@
 // Scheduling's catalog client against the real catalog binary.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include <fstream>
 #include <string>
@@ -54,6 +62,48 @@ TEST(CatalogClient, UnreachableWithNothingHeldIsUnavailable) {
   EXPECT_EQ(held.status().code(), absl::StatusCode::kUnavailable) << held.status();
   EXPECT_THAT(std::string(held.status().message()), ::testing::HasSubstr("catalog service"));
   EXPECT_LT(absl::Now() - started, absl::Seconds(3));
+}
+
+// A loopback listener that never speaks: calls to it wait for their deadline.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    listen(fd_, 64);
+    socklen_t length = sizeof(address);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() { close(fd_); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+// Callers that find a fetch under way share its answer instead of each
+// waiting out a deadline of their own in turn.
+TEST(CatalogClient, CallersWaitingForAFailingFetchShareItsAnswer) {
+  SilentListener silent;
+  CatalogClient client(ChannelTo(silent.address()), {.deadline = absl::Milliseconds(300)});
+  const absl::Time started = absl::Now();
+  std::vector<std::thread> callers;
+  std::atomic<int> unavailable{0};
+  for (int i = 0; i < 8; ++i) {
+    callers.emplace_back([&] {
+      if (client.Current().status().code() == absl::StatusCode::kUnavailable) ++unavailable;
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_EQ(unavailable.load(), 8);
+  // One or two rounds of the deadline, not eight.
+  EXPECT_LT(absl::Now() - started, absl::Milliseconds(1500));
 }
 
 TEST(CatalogClient, KeepsWhatItHoldsThroughAnOutageAndTakesANewCatalogWhenItChanges) {

@@ -22,6 +22,7 @@ namespace osteoflow {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
@@ -233,6 +234,20 @@ TEST(ServiceRuntime, UnknownMethodIsUnimplemented) {
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_EQ(testing::SendRawBytes(ChannelTo(**server), "/osteoflow.catalog.v1.CatalogService/Delete", "").error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
+}
+
+// A caller's path reaches the access log only when it is made of gRPC's own
+// alphabet: a path cannot split a log line or forge a field.
+TEST(ServiceRuntime, AHostileMethodPathCannotForgeAccessLines) {
+  auto server = testing::StartCatalogServer();
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ(testing::SendRawBytes(ChannelTo(**server), "/evil},{\"forged\":1/x", "").error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  (*server)->Signal(SIGTERM);
+  ASSERT_TRUE((*server)->WaitForExit(absl::Seconds(15)).ok());
+  const std::string log = (*server)->Log();
+  EXPECT_THAT(log, HasSubstr("\"method\":\"(unrecognised)\""));
+  EXPECT_THAT(log, Not(HasSubstr("forged")));
 }
 
 }  // namespace

@@ -88,14 +88,21 @@ absl::StatusOr<std::string> PlanCache::GetOrCompute(
   }
 
   absl::StatusOr<std::string> result = compute();
-  if (result.ok()) Store(key, *result);
+  // Waiters get the result before the cache write: they need not wait on Redis.
   {
     absl::MutexLock lock(&flight->mu);
     flight->result = result;
     flight->done = true;
   }
-  absl::MutexLock lock(&mu_);
-  flights_.erase(key);
+  bool cache_down = false;
+  {
+    absl::MutexLock lock(&mu_);
+    flights_.erase(key);
+    cache_down = cache_down_;
+  }
+  // While the cache is down a write would only wait out its timeout; lookups
+  // keep trying, and the first that succeeds brings writes back.
+  if (result.ok() && !cache_down) Store(key, *result);
   return result;
 }
 

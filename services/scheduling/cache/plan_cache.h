@@ -35,9 +35,9 @@ struct PlanCacheCounts {
 
 // Cache-aside for computed plans in the Redis cache role. Losing the cache
 // costs only recomputation, so it fails open: when Redis is down a lookup is
-// a miss and a store is skipped, the outage is logged once (and the
-// recovery once), and the cache is used again as soon as Redis answers, with
-// no restart. Concurrent misses for one key in this process compute once;
+// a miss and the write that would follow is skipped, the outage is logged
+// once (and the recovery once), and the cache is used again as soon as a
+// lookup succeeds, with no restart. Concurrent misses for one key in this process compute once;
 // the others wait for that result.
 class PlanCache {
  public:

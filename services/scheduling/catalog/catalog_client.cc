@@ -30,10 +30,15 @@ absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> CatalogClient::C
     absl::MutexLock lock(&mu_);
     const bool fresh = absl::Now() - checked_at_ < options_.refresh_interval;
     if (held_ != nullptr && (fresh || refreshing_)) return held_;
-    // Nothing held yet and someone is fetching: wait for that fetch.
-    mu_.Await(absl::Condition(
-        +[](bool* refreshing) { return !*refreshing; }, &refreshing_));
-    if (held_ != nullptr && absl::Now() - checked_at_ < options_.refresh_interval) return held_;
+    if (refreshing_) {
+      // Nothing held yet and someone is fetching: that fetch answers this
+      // caller too, success or failure, rather than each waiter trying (and
+      // timing out) in turn.
+      const uint64_t attempt = attempts_;
+      mu_.Await(absl::Condition(+[](bool* refreshing) { return !*refreshing; }, &refreshing_));
+      if (held_ != nullptr) return held_;
+      if (attempts_ != attempt) return last_failure_;
+    }
     refreshing_ = true;
     if (held_ != nullptr) held_digest = held_->content_digest();
   }
@@ -41,6 +46,8 @@ absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> CatalogClient::C
       FetchIfChanged(held_digest);
   absl::MutexLock lock(&mu_);
   refreshing_ = false;
+  ++attempts_;
+  last_failure_ = fetched.status();
   if (fetched.ok() && *fetched != nullptr) {
     held_ = *std::move(fetched);
     LogLine("catalog_loaded")

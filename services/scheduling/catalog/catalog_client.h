@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,10 @@ class CatalogClient final : public CatalogSource {
   std::shared_ptr<const catalog::ExerciseCatalog> held_ ABSL_GUARDED_BY(mu_);
   absl::Time checked_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool refreshing_ ABSL_GUARDED_BY(mu_) = false;
+  // Fetches finished, and how the last one ended: callers who waited for a
+  // fetch share its answer.
+  uint64_t attempts_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status last_failure_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace osteoflow::scheduling
