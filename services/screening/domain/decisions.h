@@ -47,6 +47,9 @@ struct Decisions {
   LowestLimit load;
   // By tag number, so the result lists them in a stable order.
   std::array<RuleList, osteoflow::common::v1::SafetyTag_ARRAYSIZE> excluded_tags;
+  // The first effect that excluded each tag: its wire form is the whole
+  // exclusion when no other rule excluded the tag too.
+  std::array<const CompiledEffect*, osteoflow::common::v1::SafetyTag_ARRAYSIZE> first_exclusion{};
 
   // Settled from the above once every rule has run.
   osteoflow::screening::v1::Outcome outcome = osteoflow::screening::v1::OUTCOME_UNSPECIFIED;

@@ -82,6 +82,11 @@ std::string RestrictionsWire(const Decisions& decisions) {
   for (size_t tag = 0; tag < decisions.excluded_tags.size(); ++tag) {
     const RuleList& rules = decisions.excluded_tags[tag];
     if (rules.empty()) continue;
+    if (rules.size() == 1) {
+      fields.Bytes(Restrictions::kExcludedTagsFieldNumber,
+                   decisions.first_exclusion[tag]->item_wire);
+      continue;
+    }
     std::string exclusion;
     Fields exclusion_fields(exclusion);
     exclusion_fields.Varint(TagExclusion::kTagFieldNumber, static_cast<uint64_t>(tag));

@@ -171,6 +171,13 @@ std::string ItemWire(const Effect& effect, const osteoflow::common::v1::RuleCita
                                                                      : effect.fall_risk());
       return reason.SerializeAsString();
     }
+    case Effect::kExcludeTag: {
+      // As the exclusion reads when this rule alone excludes the tag.
+      osteoflow::common::v1::TagExclusion exclusion;
+      exclusion.set_tag(effect.exclude_tag());
+      *exclusion.add_rules() = citation;
+      return exclusion.SerializeAsString();
+    }
     default:
       return "";
   }

@@ -12,8 +12,9 @@
 namespace osteoflow::screening {
 
 // One effect, with the wire form of the result item it adds (a red flag, a
-// clearance reason, a supervision or fall-risk reason), made once at load:
-// every screening that fires it answers with the same bytes.
+// clearance reason, a supervision or fall-risk reason, a tag exclusion by
+// this rule alone), made once at load: every screening that fires it answers
+// with the same bytes.
 struct CompiledEffect {
   osteoflow::screening::v1::Effect effect;
   std::string item_wire;  // empty for effects that add no item

@@ -62,6 +62,9 @@ void Apply(const CompiledEffect& compiled, const CompiledRule& rule, FactValues&
     case Effect::kExcludeTag:
       // Tags are known values: the rule set refuses others at load.
       AddRule(rule, decisions.excluded_tags[static_cast<size_t>(effect.exclude_tag())]);
+      if (decisions.first_exclusion[static_cast<size_t>(effect.exclude_tag())] == nullptr) {
+        decisions.first_exclusion[static_cast<size_t>(effect.exclude_tag())] = &compiled;
+      }
       break;
     case Effect::kAerobicIntensityCap:
       decisions.intensity.Offer(effect.aerobic_intensity_cap(), rule);
