@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/redis/redis_settings.h"
 
 namespace osteoflow::bench {
 namespace {
@@ -64,17 +64,18 @@ void Write(const std::string& host, int port, int writer, Clock::time_point stop
 
 RoundSample RunRedisWriteLoop(const std::string& address, int concurrency, absl::Duration duration,
                               size_t value_bytes, absl::Duration command_timeout) {
-  const size_t colon = address.rfind(':');
-  const std::string host = address.substr(0, colon);
-  int port = 0;
   RoundSample sample;
   sample.elapsed = duration;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(absl::string_view(address).substr(colon + 1), &port)) {
+  // The services' own reading of a Redis address, so both sides agree on it.
+  const absl::StatusOr<RedisPoolOptions> where =
+      RedisPoolOptionsFor("baseline", {address, absl::Seconds(1), absl::Seconds(1), 1});
+  if (!where.ok()) {
     sample.errors = 1;
-    sample.first_error = "INVALID_ARGUMENT: want host:port";
+    sample.first_error = absl::StrCat("INVALID_ARGUMENT: ", where.status().message());
     return sample;
   }
+  const std::string& host = where->host;
+  const int port = where->port;
   std::vector<WriterResult> results(concurrency);
   std::vector<std::thread> writers;
   const Clock::time_point stop_at = Clock::now() + absl::ToChronoNanoseconds(duration);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
 #include "common/server/raw_messages.h"
+#include "common/server/unary_answer.h"
 #include "common/server/unary_finish.h"
 #include "services/catalog/domain/exercise_query.h"
 #include "services/catalog/domain/restriction_match.h"
@@ -66,36 +67,34 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(grpc::CallbackServer
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogInfo(grpc::CallbackServerContext* context,
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
-  v1::GetCatalogInfoRequest parsed;
-  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
-    return FinishUnary(context, read);
-  }
-  v1::CatalogInfo info;
-  info.set_version(catalog_->version());
-  info.set_exercise_count(catalog_->size());
-  info.set_content_digest(catalog_->content_digest());
-  return FinishUnary(context, SerializeResponse(info, *response));
+  return AnswerUnary<v1::GetCatalogInfoRequest, v1::CatalogInfo>(
+      context, request, response, [this](const auto&, v1::CatalogInfo* info) {
+        info->set_version(catalog_->version());
+        info->set_exercise_count(catalog_->size());
+        info->set_content_digest(catalog_->content_digest());
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::EvaluateActivity(grpc::CallbackServerContext* context,
                                                                const grpc::ByteBuffer* request,
                                                                grpc::ByteBuffer* response) {
-  v1::EvaluateActivityRequest parsed;
-  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
-    return FinishUnary(context, read);
-  }
-  if (!parsed.has_restrictions()) {
-    return FinishUnary(context, InvalidField("restrictions", "required, in the shape screening returns"));
-  }
-  if (absl::Status valid = ValidateRestrictions(parsed.restrictions(), "restrictions"); !valid.ok()) {
-    return FinishUnary(context, valid);
-  }
-  absl::StatusOr<const v1::Exercise*> exercise = FindByName(*catalog_, parsed.exercise(), "exercise");
-  if (!exercise.ok()) return FinishUnary(context, exercise.status());
-  return FinishUnary(context,
-                     SerializeResponse(osteoflow::catalog::EvaluateActivity(
-                                           **exercise, parsed.restrictions(), *catalog_),
-                                       *response));
+  return AnswerUnary<v1::EvaluateActivityRequest, v1::EvaluateActivityResponse>(
+      context, request, response,
+      [this](const v1::EvaluateActivityRequest& parsed, v1::EvaluateActivityResponse* answer) {
+        if (!parsed.has_restrictions()) {
+          return InvalidField("restrictions", "required, in the shape screening returns");
+        }
+        if (absl::Status valid = ValidateRestrictions(parsed.restrictions(), "restrictions");
+            !valid.ok()) {
+          return valid;
+        }
+        absl::StatusOr<const v1::Exercise*> exercise =
+            FindByName(*catalog_, parsed.exercise(), "exercise");
+        if (!exercise.ok()) return exercise.status();
+        *answer = osteoflow::catalog::EvaluateActivity(**exercise, parsed.restrictions(), *catalog_);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogDocument(

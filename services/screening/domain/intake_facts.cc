@@ -12,15 +12,15 @@ namespace {
 
 using v1::Intake;
 
-FactDefinition Number(Fact fact, absl::string_view name, absl::string_view meaning) {
-  return {fact, name, FactType::kNumber, nullptr, "", false, false, meaning};
+FactDefinition Number(Fact fact, absl::string_view name) {
+  return {fact, name, FactType::kNumber, nullptr, "", false, false};
 }
-FactDefinition Flag(Fact fact, absl::string_view name, absl::string_view meaning) {
-  return {fact, name, FactType::kFlag, nullptr, "", false, false, meaning};
+FactDefinition Flag(Fact fact, absl::string_view name) {
+  return {fact, name, FactType::kFlag, nullptr, "", false, false};
 }
 FactDefinition Symbol(Fact fact, absl::string_view name, const google::protobuf::EnumDescriptor* e,
-                      absl::string_view prefix, absl::string_view meaning) {
-  return {fact, name, FactType::kSymbol, e, prefix, false, false, meaning};
+                      absl::string_view prefix) {
+  return {fact, name, FactType::kSymbol, e, prefix, false, false};
 }
 FactDefinition MayBeAbsent(FactDefinition definition) {
   definition.may_be_absent = true;
@@ -33,63 +33,64 @@ FactDefinition Decided(FactDefinition definition) {
 
 std::vector<FactDefinition> MakeDefinitions() {
   std::vector<FactDefinition> d = {
-      Number(Fact::kAgeYears, "age_years", "age in whole years"),
-      Symbol(Fact::kSex, "sex", v1::Sex_descriptor(), "SEX_", "FEMALE or MALE"),
-      Flag(Fact::kPostmenopausal, "postmenopausal", "a woman after menopause"),
-      Number(Fact::kBmi, "bmi", "body-mass index from height and weight, kg/m²"),
-      Flag(Fact::kHasDxa, "has_dxa", "a DXA scan was given"),
-      MayBeAbsent(Number(Fact::kLowestTScore, "lowest_t_score",
-             "lowest T-score of lumbar spine, total hip and femoral neck (forearm when none)")),
-      MayBeAbsent(Number(Fact::kLowestZScore, "lowest_z_score",
-             "lowest Z-score of lumbar spine, total hip and femoral neck (forearm when none)")),
-      Number(Fact::kLowTraumaFractures, "low_trauma_fractures", "count of fragility fractures"),
-      Flag(Fact::kVertebralFracture, "vertebral_fracture", "any vertebral fracture"),
-      MayBeAbsent(Number(Fact::kWeeksSinceLastFracture, "weeks_since_last_fracture",
-             "weeks from the latest fracture to the assessment (days / 7)")),
-      Number(Fact::kFallsLast12Months, "falls_last_12_months", "falls in the last 12 months"),
-      Flag(Fact::kFallNeededMedicalAttention, "fall_needed_medical_attention",
-           "a fall in the last 12 months needed medical attention"),
-      Flag(Fact::kGaitOrBalanceProblem, "gait_or_balance_problem",
-           "reported problems with gait or balance"),
-      MayBeAbsent(Number(Fact::kTimedUpAndGoSeconds, "timed_up_and_go_seconds", "Timed Up and Go, seconds")),
-      MayBeAbsent(Number(Fact::kTandemStanceSeconds, "tandem_stance_seconds",
-             "longest tandem stance held, seconds")),
-      MayBeAbsent(Number(Fact::kChairStands30Seconds, "chair_stands_30_seconds",
-             "stands in the 30-second chair-stand test")),
-      Flag(Fact::kCardiovascular, "cardiovascular", "known heart or blood-vessel disease"),
-      Flag(Fact::kDiabetes, "diabetes", "known diabetes"),
-      Flag(Fact::kRenal, "renal", "known chronic kidney disease"),
-      Flag(Fact::kHypertension, "hypertension", "known high blood pressure"),
-      Flag(Fact::kLungDisease, "lung_disease", "known chronic lung disease"),
-      Flag(Fact::kObesity, "obesity", "diagnosed obesity (a BMI of 30 or more is read from bmi)"),
-      Flag(Fact::kArthritis, "arthritis", "known arthritis"),
-      Flag(Fact::kFrail, "frail", "judged frail by a clinician"),
-      Flag(Fact::kGlucocorticoidUse, "glucocorticoid_use", "long-term oral glucocorticoids"),
-      Number(Fact::kActivityDaysPerWeek, "activity_days_per_week", "exercise days a week now"),
-      Number(Fact::kActivityMinutesPerDay, "activity_minutes_per_day",
-             "minutes on an exercise day now"),
-      Flag(Fact::kChestPain, "chest_pain", "chest pain at rest, in daily life or on exertion"),
-      Flag(Fact::kDizzinessOrFainting, "dizziness_or_fainting",
-           "dizziness or fainting in the last 12 months"),
-      Flag(Fact::kNewOrSharpBackPain, "new_or_sharp_back_pain",
-           "new, sudden or sharp back pain without a clear cause"),
-      Flag(Fact::kRadiatingPain, "radiating_pain", "pain radiating down a limb"),
-      Number(Fact::kHeightLossCm, "height_loss_cm", "height lost, centimetres"),
-      Flag(Fact::kNewStoop, "new_stoop", "a new forward stoop"),
-      Flag(Fact::kBreathlessUnableToSpeak, "breathless_unable_to_speak",
-           "breathlessness that stops speech during activity"),
-      MayBeAbsent(Number(Fact::kWeeksSinceSurgery, "weeks_since_surgery",
-             "weeks from the last surgery to the assessment (days / 7)")),
-      Flag(Fact::kRecoveringFromHipFracture, "recovering_from_hip_fracture",
-           "in rehabilitation after a hip fracture"),
-      Flag(Fact::kSpinalCordInjury, "spinal_cord_injury", "a spinal cord injury"),
+      Number(Fact::kAgeYears, "age_years"),  // age in whole years
+      Symbol(Fact::kSex, "sex", v1::Sex_descriptor(), "SEX_"),  // FEMALE or MALE
+      Flag(Fact::kPostmenopausal, "postmenopausal"),  // a woman after menopause
+      Number(Fact::kBmi, "bmi"),  // body-mass index from height and weight, kg/m²
+      Flag(Fact::kHasDxa, "has_dxa"),  // a DXA scan was given
+      // lowest T-score of lumbar spine, total hip and femoral neck (forearm when none)
+      MayBeAbsent(Number(Fact::kLowestTScore, "lowest_t_score")),
+      // lowest Z-score of lumbar spine, total hip and femoral neck (forearm when none)
+      MayBeAbsent(Number(Fact::kLowestZScore, "lowest_z_score")),
+      Number(Fact::kLowTraumaFractures, "low_trauma_fractures"),  // count of fragility fractures
+      Flag(Fact::kVertebralFracture, "vertebral_fracture"),  // any vertebral fracture
+      // weeks from the latest fracture to the assessment (days / 7)
+      MayBeAbsent(Number(Fact::kWeeksSinceLastFracture, "weeks_since_last_fracture")),
+      Number(Fact::kFallsLast12Months, "falls_last_12_months"),  // falls in the last 12 months
+      // a fall in the last 12 months needed medical attention
+      Flag(Fact::kFallNeededMedicalAttention, "fall_needed_medical_attention"),
+      // reported problems with gait or balance
+      Flag(Fact::kGaitOrBalanceProblem, "gait_or_balance_problem"),
+      // Timed Up and Go, seconds
+      MayBeAbsent(Number(Fact::kTimedUpAndGoSeconds, "timed_up_and_go_seconds")),
+      // longest tandem stance held, seconds
+      MayBeAbsent(Number(Fact::kTandemStanceSeconds, "tandem_stance_seconds")),
+      // stands in the 30-second chair-stand test
+      MayBeAbsent(Number(Fact::kChairStands30Seconds, "chair_stands_30_seconds")),
+      Flag(Fact::kCardiovascular, "cardiovascular"),  // known heart or blood-vessel disease
+      Flag(Fact::kDiabetes, "diabetes"),  // known diabetes
+      Flag(Fact::kRenal, "renal"),  // known chronic kidney disease
+      Flag(Fact::kHypertension, "hypertension"),  // known high blood pressure
+      Flag(Fact::kLungDisease, "lung_disease"),  // known chronic lung disease
+      Flag(Fact::kObesity, "obesity"),  // diagnosed obesity (a BMI of 30 or more is read from bmi)
+      Flag(Fact::kArthritis, "arthritis"),  // known arthritis
+      Flag(Fact::kFrail, "frail"),  // judged frail by a clinician
+      Flag(Fact::kGlucocorticoidUse, "glucocorticoid_use"),  // long-term oral glucocorticoids
+      Number(Fact::kActivityDaysPerWeek, "activity_days_per_week"),  // exercise days a week now
+      // minutes on an exercise day now
+      Number(Fact::kActivityMinutesPerDay, "activity_minutes_per_day"),
+      Flag(Fact::kChestPain, "chest_pain"),  // chest pain at rest, in daily life or on exertion
+      // dizziness or fainting in the last 12 months
+      Flag(Fact::kDizzinessOrFainting, "dizziness_or_fainting"),
+      // new, sudden or sharp back pain without a clear cause
+      Flag(Fact::kNewOrSharpBackPain, "new_or_sharp_back_pain"),
+      Flag(Fact::kRadiatingPain, "radiating_pain"),  // pain radiating down a limb
+      Number(Fact::kHeightLossCm, "height_loss_cm"),  // height lost, centimetres
+      Flag(Fact::kNewStoop, "new_stoop"),  // a new forward stoop
+      // breathlessness that stops speech during activity
+      Flag(Fact::kBreathlessUnableToSpeak, "breathless_unable_to_speak"),
+      // weeks from the last surgery to the assessment (days / 7)
+      MayBeAbsent(Number(Fact::kWeeksSinceSurgery, "weeks_since_surgery")),
+      // in rehabilitation after a hip fracture
+      Flag(Fact::kRecoveringFromHipFracture, "recovering_from_hip_fracture"),
+      Flag(Fact::kSpinalCordInjury, "spinal_cord_injury"),  // a spinal cord injury
       Decided(Symbol(Fact::kBoneCategory, "bone_category", v1::BoneCategory_descriptor(),
-                     "BONE_CATEGORY_", "the bone category decided so far (starts UNKNOWN)")),
+                     "BONE_CATEGORY_")),  // the bone category decided so far (starts UNKNOWN)
       Decided(Symbol(Fact::kBoneTreatedAs, "bone_treated_as", v1::BoneCategory_descriptor(),
-                     "BONE_CATEGORY_", "what the bone is treated as (starts UNKNOWN)")),
-      Decided(Flag(Fact::kSevereOsteoporosis, "severe_osteoporosis",
-                   "established osteoporosis decided so far")),
-      Decided(Flag(Fact::kFallRisk, "fall_risk", "the fall-risk flag raised so far")),
+                     "BONE_CATEGORY_")),  // what the bone is treated as (starts UNKNOWN)
+      // established osteoporosis decided so far
+      Decided(Flag(Fact::kSevereOsteoporosis, "severe_osteoporosis")),
+      Decided(Flag(Fact::kFallRisk, "fall_risk")),  // the fall-risk flag raised so far
   };
   // The table is indexed by Fact; a mismatch is a programming error caught at start.
   for (size_t i = 0; i < d.size(); ++i) {

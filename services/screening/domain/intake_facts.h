@@ -79,8 +79,6 @@ struct FactDefinition {
   bool decided = false;
   // An intake may leave it out (no DXA, no functional test, no fracture).
   bool may_be_absent = false;
-  // Meaning and unit, for reviewers and error messages.
-  absl::string_view meaning;
 };
 
 // Every fact, in Fact order.

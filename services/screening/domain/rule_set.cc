@@ -236,7 +236,8 @@ CompiledRule CompileRule(const v1::Rule& rule, const std::string& at,
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::FromDocument(RuleSetDocument document) {
+absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::FromDocument(
+    const RuleSetDocument& document) {
   FieldViolations problems(100);
   if (!IsVersion(document.version())) {
     problems.Add("version", "required: letters, digits, '.' and '-', at most 32");
@@ -271,7 +272,7 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::FromDocument(RuleSetDocu
   absl::string_view hex = rule_set->content_digest_;
   absl::ConsumePrefix(&hex, "sha256:");
   rule_set->version_ = absl::StrCat(document.version(), "+", hex.substr(0, kDigestPrefix));
-  rule_set->document_ = std::move(document);
+  rule_set->declared_version_ = document.version();
   return rule_set;
 }
 

@@ -40,21 +40,20 @@ class RuleSet {
   // rule the clinical reference names for screening is present) and compiles
   // its conditions. INVALID_ARGUMENT names the rule and clause at fault.
   static absl::StatusOr<std::shared_ptr<const RuleSet>> FromDocument(
-      osteoflow::screening::v1::RuleSetDocument document);
+      const osteoflow::screening::v1::RuleSetDocument& document);
 
   // The declared version and the first 12 hex digits of the content digest,
   // "2026.11.1+1a2b3c4d5e6f": any change to the content changes it.
   const std::string& version() const { return version_; }
-  const std::string& declared_version() const { return document_.version(); }
+  const std::string& declared_version() const { return declared_version_; }
   // "sha256:" and the hex digest of the document's deterministic encoding.
   const std::string& content_digest() const { return content_digest_; }
   const std::vector<CompiledRule>& rules() const { return rules_; }
-  const osteoflow::screening::v1::RuleSetDocument& document() const { return document_; }
 
  private:
   RuleSet() = default;
 
-  osteoflow::screening::v1::RuleSetDocument document_;
+  std::string declared_version_;
   std::vector<CompiledRule> rules_;
   std::string content_digest_;
   std::string version_;

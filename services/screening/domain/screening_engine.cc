@@ -125,17 +125,11 @@ absl::StatusOr<std::string> EvaluateIntakeWire(const RuleSet& rules, const v1::I
   return ResultWire(decisions, facts, reading, rules.version());
 }
 
-absl::Status EvaluateIntake(const RuleSet& rules, const v1::Intake& intake,
-                            v1::ScreeningResult* result) {
+absl::StatusOr<v1::ScreeningResult> EvaluateIntake(const RuleSet& rules, const v1::Intake& intake) {
   absl::StatusOr<std::string> wire = EvaluateIntakeWire(rules, intake);
   if (!wire.ok()) return wire.status();
-  if (!result->ParseFromString(*wire)) return absl::InternalError("result: written unreadable");
-  return absl::OkStatus();
-}
-
-absl::StatusOr<v1::ScreeningResult> EvaluateIntake(const RuleSet& rules, const v1::Intake& intake) {
   v1::ScreeningResult result;
-  if (absl::Status status = EvaluateIntake(rules, intake, &result); !status.ok()) return status;
+  if (!result.ParseFromString(*wire)) return absl::InternalError("result: written unreadable");
   return result;
 }
 

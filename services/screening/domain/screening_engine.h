@@ -18,10 +18,6 @@ absl::StatusOr<std::string> EvaluateIntakeWire(const RuleSet& rules,
                                                const osteoflow::screening::v1::Intake& intake);
 
 // The same as a message.
-absl::Status EvaluateIntake(const RuleSet& rules, const osteoflow::screening::v1::Intake& intake,
-                            osteoflow::screening::v1::ScreeningResult* result);
-
-// The same, returning the result.
 absl::StatusOr<osteoflow::screening::v1::ScreeningResult> EvaluateIntake(
     const RuleSet& rules, const osteoflow::screening::v1::Intake& intake);
 

@@ -35,8 +35,6 @@ class Screenings {
   // ValidateIntakeResponse.
   absl::Status Preview(const v1::ValidateIntakeRequest& request, std::string* response_wire);
 
-  const RuleSet& rules() const { return *rules_; }
-
  private:
   // The serialised ScreeningResult of a valid intake.
   absl::StatusOr<std::string> Evaluate(const v1::Intake& intake, absl::string_view field);
