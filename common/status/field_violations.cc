@@ -10,6 +10,12 @@ void FieldViolations::Add(absl::string_view field, absl::string_view why) {
   if (violations_.size() < max_listed_) violations_.push_back(absl::StrCat(field, ": ", why));
 }
 
+void FieldViolations::Include(const absl::Status& status) {
+  if (status.ok()) return;
+  ++count_;
+  if (violations_.size() < max_listed_) violations_.emplace_back(status.message());
+}
+
 absl::Status FieldViolations::ToStatus() const {
   if (count_ == 0) return absl::OkStatus();
   std::string message = absl::StrJoin(violations_, "; ");

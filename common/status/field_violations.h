@@ -18,6 +18,9 @@ class FieldViolations {
   explicit FieldViolations(size_t max_listed = kDefaultMaxListed) : max_listed_(max_listed) {}
 
   void Add(absl::string_view field, absl::string_view why);
+  // Takes in the violations of another check whose INVALID_ARGUMENT already
+  // names its fields in full; an OK status adds nothing.
+  void Include(const absl::Status& status);
   bool empty() const { return count_ == 0; }
   size_t size() const { return count_; }
 

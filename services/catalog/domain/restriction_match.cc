@@ -114,6 +114,14 @@ bool IsAllowed(const v1::Exercise& exercise, const common::Restrictions& restric
   return true;
 }
 
+v1::Verdict VerdictOf(const v1::Exercise& exercise, const common::Restrictions& restrictions) {
+  if (!IsAllowed(exercise, restrictions)) return v1::VERDICT_NOT_RECOMMENDED;
+  if (ExceedsIntensityCap(exercise, restrictions) || ExceedsLoadCap(exercise, restrictions)) {
+    return v1::VERDICT_ALLOWED_WITH_MODIFICATION;
+  }
+  return v1::VERDICT_ALLOWED;
+}
+
 RestrictionCheck CheckExercise(const v1::Exercise& exercise,
                                const common::Restrictions& restrictions,
                                const ExerciseCatalog& catalog) {

@@ -34,6 +34,11 @@ RestrictionCheck CheckExercise(const osteoflow::catalog::v1::Exercise& exercise,
                                const osteoflow::common::v1::Restrictions& restrictions,
                                const ExerciseCatalog& catalog);
 
+// CheckExercise's verdict alone, without building findings: for callers that
+// filter many entries (scheduling's candidates).
+osteoflow::catalog::v1::Verdict VerdictOf(const osteoflow::catalog::v1::Exercise& exercise,
+                                          const osteoflow::common::v1::Restrictions& restrictions);
+
 // Whether the restrictions allow the exercise, possibly with modification.
 bool IsAllowed(const osteoflow::catalog::v1::Exercise& exercise,
                const osteoflow::common::v1::Restrictions& restrictions);

@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/text/identifiers.h"
 #include "osteoflow/screening/v1/intake.pb.h"
 
 namespace osteoflow::screening {
@@ -14,11 +15,5 @@ namespace osteoflow::screening {
 // assessment date may not be after it.
 absl::Status ValidateIntake(const osteoflow::screening::v1::Intake& intake, absl::CivilDay today,
                             absl::string_view field);
-
-// "YYYY-MM-DD" as a calendar day; nullopt-like error when malformed.
-bool ParseIsoDate(absl::string_view text, absl::CivilDay* day);
-
-// Opaque ids (patient ids, request ids): 1-64 characters from A-Z a-z 0-9 . _ -
-bool IsOpaqueId(absl::string_view id);
 
 }  // namespace osteoflow::screening

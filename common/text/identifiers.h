@@ -1,0 +1,15 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+
+namespace osteoflow {
+
+// "YYYY-MM-DD" of a real calendar day (no normalising of 2026-02-30).
+bool ParseIsoDate(absl::string_view text, absl::CivilDay* day);
+
+// Opaque ids (patient ids, request ids): 1-64 characters from A-Z a-z 0-9 . _ -
+// Safe in Redis keys, resource names and log lines, and carry no health data.
+bool IsOpaqueId(absl::string_view id);
+
+}  // namespace osteoflow
