@@ -8,59 +8,72 @@ root=$PWD
 build_dir=${OSTEOFLOW_BUILD_DIR:-build}
 run_dir=${OSTEOFLOW_RUN_DIR:-$root/.run}
 health=$build_dir/tools/osteoflow-health
-# The suite's own durable Redis (the store role). Not 6379, where a Redis the
-# machine already runs may listen without the store's durability settings.
+# The suite's own two Redis roles. Not 6379, where a Redis the machine already
+# runs may listen without the settings each role needs.
 store_port=${OSTEOFLOW_STORE_PORT:-6380}
+cache_port=${OSTEOFLOW_CACHE_PORT:-6381}
 
 # name | binary | gRPC service | port | extra settings
 services=(
   "catalog|services/catalog/osteoflow-catalog|osteoflow.catalog.v1.CatalogService|${OSTEOFLOW_CATALOG_PORT:-50051}|--catalog_file=$root/services/catalog/data/catalog.json"
   "screening|services/screening/osteoflow-screening|osteoflow.screening.v1.ScreeningService|${OSTEOFLOW_SCREENING_PORT:-50052}|--rule_set_file=$root/services/screening/data/rules.json --store_address=127.0.0.1:$store_port"
+  "scheduling|services/scheduling/osteoflow-scheduling|osteoflow.scheduling.v1.SchedulingService|${OSTEOFLOW_SCHEDULING_PORT:-50053}|--plan_rules_file=$root/services/scheduling/data/plan_rules.json --cache_address=127.0.0.1:$cache_port --catalog_address=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051} --screening_address=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052}"
 )
 
-store_running() { redis-cli -p "$store_port" ping >/dev/null 2>&1; }
+# role | port | settings | description
+redis_roles=(
+  "store|$store_port|--appendonly yes --appendfsync always --maxmemory-policy noeviction|append-only, fsync always"
+  "cache|$cache_port|--appendonly no --maxmemory 256mb --maxmemory-policy allkeys-lru|no persistence, 256 MB, LRU"
+)
 
-# Append-only with fsync on every write and no eviction: an acknowledged
-# write survives a crash of Redis.
-start_store() {
-  if [[ -f $run_dir/store.pid ]] && kill -0 "$(cat "$run_dir/store.pid")" 2>/dev/null; then
-    echo "store: already running (pid $(cat "$run_dir/store.pid"))"
+redis_running() { redis-cli -p "$1" ping >/dev/null 2>&1; }
+
+# The store is append-only with fsync on every write and no eviction: an
+# acknowledged write survives a crash of Redis. The cache keeps nothing on
+# disk and evicts the least recently used plan when full.
+start_redis() {
+  local role=$1 port=$2 settings=$3 description=$4
+  if [[ -f $run_dir/$role.pid ]] && kill -0 "$(cat "$run_dir/$role.pid")" 2>/dev/null; then
+    echo "$role: already running (pid $(cat "$run_dir/$role.pid"))"
     return
   fi
-  if store_running; then
-    echo "store: something else already listens on 127.0.0.1:$store_port; set OSTEOFLOW_STORE_PORT" >&2
+  if redis_running "$port"; then
+    echo "$role: something else already listens on 127.0.0.1:$port; set OSTEOFLOW_${role^^}_PORT" >&2
     exit 1
   fi
-  mkdir -p "$run_dir/store"
-  redis-server --bind 127.0.0.1 --port "$store_port" --dir "$run_dir/store" --save "" \
-    --appendonly yes --appendfsync always --maxmemory-policy noeviction \
-    >>"$run_dir/store.log" 2>&1 &
-  echo $! >"$run_dir/store.pid"
-  for _ in $(seq 1 100); do store_running && break; sleep 0.1; done
-  if ! store_running; then
-    echo "store: redis-server did not start; last log lines:" >&2
-    tail -n 20 "$run_dir/store.log" >&2
+  mkdir -p "$run_dir/$role"
+  # shellcheck disable=SC2086 # settings holds whole --option value words
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$run_dir/$role" --save "" $settings \
+    >>"$run_dir/$role.log" 2>&1 &
+  echo $! >"$run_dir/$role.pid"
+  for _ in $(seq 1 100); do redis_running "$port" && break; sleep 0.1; done
+  if ! redis_running "$port"; then
+    echo "$role: redis-server did not start; last log lines:" >&2
+    tail -n 20 "$run_dir/$role.log" >&2
     exit 1
   fi
-  printf '%-10s READY    127.0.0.1:%s  redis, append-only, fsync always  (data %s)\n' store "$store_port" "$run_dir/store"
+  printf '%-10s READY    127.0.0.1:%s  redis, %s  (data %s)\n' "$role" "$port" "$description" "$run_dir/$role"
 }
 
-stop_store() {
-  local pid_file=$run_dir/store.pid
+stop_redis() {
+  local role=$1 pid_file=$run_dir/$1.pid
   [[ -f $pid_file ]] || return 0
   local pid
   pid=$(cat "$pid_file")
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    echo "store: stopped"
+    echo "$role: stopped"
   fi
   rm -f "$pid_file"
 }
 
 start() {
   mkdir -p "$run_dir"
-  start_store
+  for entry in "${redis_roles[@]}"; do
+    IFS='|' read -r role port settings description <<<"$entry"
+    start_redis "$role" "$port" "$settings" "$description"
+  done
   for entry in "${services[@]}"; do
     IFS='|' read -r name binary grpc_service port extra <<<"$entry"
     if [[ -f $run_dir/$name.pid ]] && kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null; then
@@ -103,11 +116,17 @@ stop() {
     fi
     rm -f "$pid_file"
   done
-  stop_store
+  for entry in "${redis_roles[@]}"; do
+    IFS='|' read -r role _ <<<"$entry"
+    stop_redis "$role"
+  done
 }
 
 status() {
-  printf '%-10s 127.0.0.1:%s  %s\n' store "$store_port" "$(store_running && echo PONG || echo down)"
+  for entry in "${redis_roles[@]}"; do
+    IFS='|' read -r role port _ <<<"$entry"
+    printf '%-10s 127.0.0.1:%s  %s\n' "$role" "$port" "$(redis_running "$port" && echo PONG || echo down)"
+  done
   for entry in "${services[@]}"; do
     IFS='|' read -r name binary grpc_service port extra <<<"$entry"
     printf '%-10s 127.0.0.1:%s  liveness %s  readiness %s\n' "$name" "$port" \

@@ -19,7 +19,7 @@ PlanCache::PlanCache(std::shared_ptr<RedisPool> pool, PlanCacheOptions options)
 
 PlanCacheCounts PlanCache::counts() const {
   return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed),
-          failures_.load(std::memory_order_relaxed)};
+          failures_.load(std::memory_order_relaxed), computed_.load(std::memory_order_relaxed)};
 }
 
 void PlanCache::NoteOutcome(const absl::Status& status) {
@@ -46,14 +46,20 @@ absl::Duration PlanCache::JitteredTtl() {
 }
 
 std::optional<std::string> PlanCache::Lookup(const std::string& key) {
+  absl::StatusOr<std::optional<std::string>> found = Find(key);
+  if (!found.ok()) return std::nullopt;  // fail open: a miss
+  return *std::move(found);
+}
+
+absl::StatusOr<std::optional<std::string>> PlanCache::Find(const std::string& key) {
   absl::StatusOr<RedisReply> reply = pool_->Execute({"GET", key});
   NoteOutcome(reply.status());
   if (!reply.ok()) {
     failures_.fetch_add(1, std::memory_order_relaxed);
-    return std::nullopt;
+    return reply.status();
   }
   if (reply->type != RedisReply::Type::kString) return std::nullopt;
-  return std::move(reply->text);
+  return std::optional<std::string>(std::move(reply->text));
 }
 
 void PlanCache::Store(const std::string& key, const std::string& bytes) {
@@ -87,6 +93,7 @@ absl::StatusOr<std::string> PlanCache::GetOrCompute(
     return flight->result;
   }
 
+  computed_.fetch_add(1, std::memory_order_relaxed);
   absl::StatusOr<std::string> result = compute();
   // Waiters get the result before the cache write: they need not wait on Redis.
   {

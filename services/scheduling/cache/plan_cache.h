@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_pool.h"
+#include "services/scheduling/domain/computed_plan_cache.h"
 
 namespace osteoflow::scheduling {
 
@@ -31,6 +32,9 @@ struct PlanCacheCounts {
   int64_t misses = 0;
   // Cache calls that failed (Redis down or refusing): each is a miss.
   int64_t failures = 0;
+  // Plans computed: misses that waited for another caller's computation of
+  // the same key are not counted again.
+  int64_t computed = 0;
 };
 
 // Cache-aside for computed plans in the Redis cache role. Losing the cache
@@ -39,14 +43,16 @@ struct PlanCacheCounts {
 // once (and the recovery once), and the cache is used again as soon as a
 // lookup succeeds, with no restart. Concurrent misses for one key in this process compute once;
 // the others wait for that result.
-class PlanCache {
+class PlanCache final : public ComputedPlanCache {
  public:
   PlanCache(std::shared_ptr<RedisPool> pool, PlanCacheOptions options);
 
   // The cached bytes for `key`, or `compute()`'s, which are then cached. A
   // failed computation is returned as it is and not cached.
-  absl::StatusOr<std::string> GetOrCompute(const std::string& key,
-                                           const std::function<absl::StatusOr<std::string>()>& compute);
+  absl::StatusOr<std::string> GetOrCompute(
+      const std::string& key, const std::function<absl::StatusOr<std::string>()>& compute) override;
+
+  absl::StatusOr<std::optional<std::string>> Find(const std::string& key) override;
 
   PlanCacheCounts counts() const;
 
@@ -71,6 +77,7 @@ class PlanCache {
   std::atomic<int64_t> hits_{0};
   std::atomic<int64_t> misses_{0};
   std::atomic<int64_t> failures_{0};
+  std::atomic<int64_t> computed_{0};
 };
 
 }  // namespace osteoflow::scheduling

@@ -1,0 +1,292 @@
+#include "services/scheduling/domain/plan_inputs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/digest/content_digest.h"
+#include "common/status/field_violations.h"
+#include "common/text/identifiers.h"
+#include "services/catalog/domain/restriction_match.h"
+
+namespace osteoflow::scheduling {
+namespace {
+
+namespace v1 = osteoflow::scheduling::v1;
+namespace common = osteoflow::common::v1;
+namespace screening_v1 = osteoflow::screening::v1;
+
+constexpr int kMaxNamedExercises = 50;
+constexpr int kMaxProgressions = 200;
+constexpr int kMaxEquipmentEntries = 64;
+constexpr int kPlanIdHexDigits = 32;
+constexpr int kEarliestYear = 2000;
+constexpr int kLatestYear = 2100;
+
+struct ScreeningNameParts {
+  std::string patient_id;
+  std::string screening_id;
+};
+
+bool ParseScreeningName(absl::string_view name, ScreeningNameParts* parts) {
+  const std::vector<absl::string_view> pieces = absl::StrSplit(name, '/');
+  if (pieces.size() != 4 || pieces[0] != "patients" || pieces[2] != "screenings" ||
+      !IsOpaqueId(pieces[1]) || !IsOpaqueId(pieces[3])) {
+    return false;
+  }
+  if (parts != nullptr) *parts = {std::string(pieces[1]), std::string(pieces[3])};
+  return true;
+}
+
+void CheckExerciseList(const google::protobuf::RepeatedPtrField<std::string>& names,
+                       const std::string& field, FieldViolations& problems) {
+  if (names.size() > kMaxNamedExercises) {
+    problems.Add(field, absl::StrCat("at most ", kMaxNamedExercises, " entries"));
+    return;
+  }
+  for (int i = 0; i < names.size(); ++i) {
+    const std::string at = absl::StrCat(field, "[", i, "]");
+    absl::StatusOr<std::string> id = catalog::ParseExerciseName(names[i], at);
+    if (!id.ok()) problems.Add(at, "want \"exercises/{id}\"");
+  }
+}
+
+void CheckPreferences(const v1::Preferences& preferences, FieldViolations& problems) {
+  const int days = preferences.available_days_size();
+  if (days == 0 || days > 7) {
+    problems.Add("preferences.available_days", "give 1 to 7 distinct weekdays");
+  } else {
+    uint32_t seen = 0;
+    for (int i = 0; i < days; ++i) {
+      const int day = preferences.available_days(i);
+      const std::string at = absl::StrCat("preferences.available_days[", i, "]");
+      if (day == v1::WEEKDAY_UNSPECIFIED || !v1::Weekday_IsValid(day)) {
+        problems.Add(at, "unknown or unspecified weekday");
+      } else if (seen & (1u << day)) {
+        problems.Add(at, "repeated");
+      } else {
+        seen |= 1u << day;
+      }
+    }
+  }
+  const int minutes = preferences.minutes_per_day();
+  if (minutes < 10 || minutes > 240) {
+    problems.Add("preferences.minutes_per_day", absl::StrCat("must be 10..240, not ", minutes));
+  }
+  if (preferences.equipment_size() > kMaxEquipmentEntries) {
+    problems.Add("preferences.equipment", absl::StrCat("at most ", kMaxEquipmentEntries, " entries"));
+  } else {
+    for (int i = 0; i < preferences.equipment_size(); ++i) {
+      const int item = preferences.equipment(i);
+      if (item == common::EQUIPMENT_UNSPECIFIED || !common::Equipment_IsValid(item)) {
+        problems.Add(absl::StrCat("preferences.equipment[", i, "]"), "unknown or unspecified equipment");
+      }
+    }
+  }
+  CheckExerciseList(preferences.enjoyed_exercises(), "preferences.enjoyed_exercises", problems);
+  CheckExerciseList(preferences.disliked_exercises(), "preferences.disliked_exercises", problems);
+  if (preferences.enjoyed_exercises_size() <= kMaxNamedExercises) {
+    const absl::flat_hash_set<std::string> disliked(preferences.disliked_exercises().begin(),
+                                                    preferences.disliked_exercises().end());
+    for (int i = 0; i < preferences.enjoyed_exercises_size(); ++i) {
+      if (disliked.contains(preferences.enjoyed_exercises(i))) {
+        problems.Add(absl::StrCat("preferences.enjoyed_exercises[", i, "]"),
+                     "also listed as disliked");
+      }
+    }
+  }
+}
+
+void CheckRange(const std::string& field, int value, int low, int high, FieldViolations& problems) {
+  if (value < low || value > high) {
+    problems.Add(field, absl::StrCat("must be ", low, "..", high, ", not ", value));
+  }
+}
+
+void CheckProgression(const google::protobuf::RepeatedPtrField<v1::ExerciseProgression>& progression,
+                      FieldViolations& problems) {
+  if (progression.size() > kMaxProgressions) {
+    problems.Add("progression", absl::StrCat("at most ", kMaxProgressions, " entries"));
+    return;
+  }
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < progression.size(); ++i) {
+    const v1::ExerciseProgression& entry = progression[i];
+    const std::string at = absl::StrCat("progression[", i, "]");
+    if (!catalog::ParseExerciseName(entry.exercise(), at + ".exercise").ok()) {
+      problems.Add(at + ".exercise", "want \"exercises/{id}\"");
+    } else if (!seen.insert(entry.exercise()).second) {
+      problems.Add(at + ".exercise", "repeated: at most one entry per exercise");
+    }
+    if (!std::isfinite(entry.load_kg()) || entry.load_kg() < 0 || entry.load_kg() > 500) {
+      problems.Add(at + ".load_kg", "must be 0..500");
+    }
+    if (entry.sets() != 0) CheckRange(at + ".sets", entry.sets(), 1, 10, problems);
+    if (entry.reps() != 0) CheckRange(at + ".reps", entry.reps(), 1, 100, problems);
+    if ((entry.sets() == 0) != (entry.reps() == 0)) {
+      problems.Add(at, "give sets and reps together, or neither");
+    }
+    if (entry.minutes() != 0) CheckRange(at + ".minutes", entry.minutes(), 1, 240, problems);
+    if (entry.impacts() != 0) CheckRange(at + ".impacts", entry.impacts(), 1, 500, problems);
+    if (entry.sets() == 0 && entry.minutes() == 0 && entry.impacts() == 0) {
+      problems.Add(at, "give sets and reps, minutes or impacts");
+    }
+  }
+}
+
+template <typename T>
+void SortUnique(google::protobuf::RepeatedField<T>* values) {
+  std::sort(values->begin(), values->end());
+  values->Truncate(static_cast<int>(std::unique(values->begin(), values->end()) - values->begin()));
+}
+
+void SortUnique(google::protobuf::RepeatedPtrField<std::string>* values) {
+  std::sort(values->begin(), values->end());
+  auto end = std::unique(values->begin(), values->end());
+  while (values->end() != end) values->RemoveLast();
+}
+
+}  // namespace
+
+absl::Status ValidateScreeningResult(const screening_v1::ScreeningResult& result,
+                                     absl::string_view field) {
+  FieldViolations problems;
+  const std::string at(field);
+  const int outcome = result.outcome();
+  if (outcome == screening_v1::OUTCOME_UNSPECIFIED || !screening_v1::Outcome_IsValid(outcome)) {
+    problems.Add(at + ".outcome", "required: PROCEED, SUPERVISED_ONLY, PROCEED_AFTER_CLEARANCE or REFER");
+  }
+  if (result.rule_set_version().empty()) problems.Add(at + ".rule_set_version", "required");
+  if (outcome != screening_v1::OUTCOME_REFER) {
+    // A referred person gets no plan, so their restrictions are never applied.
+    if (!result.has_restrictions()) {
+      problems.Add(at + ".restrictions", "required");
+    } else {
+      problems.Include(catalog::ValidateRestrictions(result.restrictions(), at + ".restrictions"));
+    }
+  }
+  return problems.ToStatus();
+}
+
+absl::Status ValidateBuildRequest(const v1::BuildWeeklyPlanRequest& request) {
+  FieldViolations problems;
+  switch (request.screening_source_case()) {
+    case v1::BuildWeeklyPlanRequest::kScreening: {
+      ScreeningNameParts parts;
+      if (!ParseScreeningName(request.screening(), &parts)) {
+        problems.Add("screening", "want \"patients/{patient_id}/screenings/{screening_id}\"");
+      } else if (!request.patient_id().empty() && request.patient_id() != parts.patient_id) {
+        problems.Add("patient_id", "does not match the patient in the screening's name");
+      }
+      break;
+    }
+    case v1::BuildWeeklyPlanRequest::kScreeningResult: {
+      if (request.patient_id().empty()) {
+        problems.Add("patient_id", "required with screening_result");
+      } else if (!IsOpaqueId(request.patient_id())) {
+        problems.Add("patient_id", "must be 1-64 characters from A-Z a-z 0-9 . _ -");
+      }
+      problems.Include(ValidateScreeningResult(request.screening_result(), "screening_result"));
+      break;
+    }
+    default:
+      problems.Add("screening", "required: a screening's name, or screening_result");
+  }
+  if (!request.has_preferences()) {
+    problems.Add("preferences", "required");
+  } else {
+    CheckPreferences(request.preferences(), problems);
+  }
+  absl::CivilDay start;
+  if (request.week_start_date().empty()) {
+    problems.Add("week_start_date", "required, YYYY-MM-DD");
+  } else if (!ParseIsoDate(request.week_start_date(), &start)) {
+    problems.Add("week_start_date", "not a date: want YYYY-MM-DD");
+  } else if (start.year() < kEarliestYear || start.year() > kLatestYear) {
+    problems.Add("week_start_date", absl::StrCat("must be in ", kEarliestYear, "..", kLatestYear));
+  }
+  CheckRange("week_index", request.week_index(), 1, 520, problems);
+  CheckProgression(request.progression(), problems);
+  return problems.ToStatus();
+}
+
+std::string PatientOf(const v1::BuildWeeklyPlanRequest& request) {
+  ScreeningNameParts parts;
+  if (request.has_screening_result() || !ParseScreeningName(request.screening(), &parts)) {
+    return request.patient_id();
+  }
+  return parts.patient_id;
+}
+
+v1::PlanInputs CanonicalInputs(const v1::BuildWeeklyPlanRequest& request,
+                               const screening_v1::ScreeningResult& result) {
+  v1::PlanInputs inputs;
+  *inputs.mutable_screening_result() = result;
+  inputs.set_patient_id(PatientOf(request));
+  v1::Preferences* preferences = inputs.mutable_preferences();
+  *preferences = request.preferences();
+  SortUnique(preferences->mutable_available_days());
+  SortUnique(preferences->mutable_equipment());
+  SortUnique(preferences->mutable_enjoyed_exercises());
+  SortUnique(preferences->mutable_disliked_exercises());
+  inputs.set_week_start_date(request.week_start_date());
+  inputs.set_week_index(request.week_index());
+  *inputs.mutable_progression() = request.progression();
+  std::sort(inputs.mutable_progression()->begin(), inputs.mutable_progression()->end(),
+            [](const v1::ExerciseProgression& a, const v1::ExerciseProgression& b) {
+              return a.exercise() < b.exercise();
+            });
+  return inputs;
+}
+
+absl::Status CheckAgainstCatalog(const v1::PlanInputs& inputs, const catalog::ExerciseCatalog& catalog) {
+  FieldViolations problems;
+  auto check = [&](const std::string& name, const std::string& field) {
+    absl::StatusOr<std::string> id = catalog::ParseExerciseName(name, field);
+    if (id.ok() && catalog.Find(*id) == nullptr) {
+      problems.Add(field, absl::StrCat("no exercise ", name, " in catalog ", catalog.version()));
+    }
+  };
+  // Canonical lists are sorted, so fields name the sorted position; the
+  // message names the exercise itself.
+  const v1::Preferences& preferences = inputs.preferences();
+  for (int i = 0; i < preferences.enjoyed_exercises_size(); ++i) {
+    check(preferences.enjoyed_exercises(i), "preferences.enjoyed_exercises");
+  }
+  for (int i = 0; i < preferences.disliked_exercises_size(); ++i) {
+    check(preferences.disliked_exercises(i), "preferences.disliked_exercises");
+  }
+  for (int i = 0; i < inputs.progression_size(); ++i) {
+    check(inputs.progression(i).exercise(), "progression.exercise");
+  }
+  return problems.ToStatus();
+}
+
+std::string PlanId(const v1::PlanInputs& inputs, absl::string_view catalog_digest,
+                   absl::string_view plan_rules_version) {
+  const std::string digest = Sha256(
+      absl::StrCat(ContentDigest(inputs), "\n", catalog_digest, "\n", plan_rules_version));
+  return absl::BytesToHexString(digest).substr(0, kPlanIdHexDigits);
+}
+
+std::string PlanName(absl::string_view plan_id) { return absl::StrCat("plans/", plan_id); }
+
+absl::StatusOr<std::string> ParsePlanName(absl::string_view name) {
+  constexpr absl::string_view kPrefix = "plans/";
+  if (name.empty()) return InvalidField("name", "required, \"plans/{plan_id}\"");
+  bool valid = absl::StartsWith(name, kPrefix) && name.size() == kPrefix.size() + kPlanIdHexDigits;
+  for (size_t i = kPrefix.size(); valid && i < name.size(); ++i) {
+    valid = absl::ascii_isxdigit(static_cast<unsigned char>(name[i])) &&
+            !absl::ascii_isupper(static_cast<unsigned char>(name[i]));
+  }
+  if (!valid) return InvalidField("name", "want \"plans/{plan_id}\" with a 32-digit hex id");
+  return std::string(name.substr(kPrefix.size()));
+}
+
+}  // namespace osteoflow::scheduling

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "osteoflow/scheduling/v1/scheduling_service.pb.h"
+#include "services/catalog/domain/exercise_catalog.h"
+
+namespace osteoflow::scheduling {
+
+// A BuildWeeklyPlan request's own fields: one INVALID_ARGUMENT naming every
+// field at fault. The catalog-dependent checks come later
+// (CheckAgainstCatalog), once the catalog is in hand.
+absl::Status ValidateBuildRequest(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request);
+
+// A screening result given inline: outcome, restrictions (by the catalog's
+// restriction-matching library) and rule-set version. `field` prefixes errors.
+absl::Status ValidateScreeningResult(const osteoflow::screening::v1::ScreeningResult& result,
+                                     absl::string_view field);
+
+// The patient id a validated request plans for: its patient_id, or the one
+// in the screening's name.
+std::string PatientOf(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request);
+
+// The canonical inputs of a validated request (see PlanInputs): the same
+// plan asked for with days, equipment or exercises in another order gives
+// the same inputs.
+osteoflow::scheduling::v1::PlanInputs CanonicalInputs(
+    const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
+    const osteoflow::screening::v1::ScreeningResult& result);
+
+// Exercises the inputs name (enjoyed, disliked, progression) must be in the
+// catalog the plan is made from.
+absl::Status CheckAgainstCatalog(const osteoflow::scheduling::v1::PlanInputs& inputs,
+                                 const catalog::ExerciseCatalog& catalog);
+
+// The plan id: 32 hex digits of a digest over the canonical inputs, the
+// catalog's content digest and the plan-rules version (the screening rule-set
+// version is inside the inputs). A new catalog or rule set gives new ids,
+// hence new cache keys.
+std::string PlanId(const osteoflow::scheduling::v1::PlanInputs& inputs,
+                   absl::string_view catalog_digest, absl::string_view plan_rules_version);
+
+// "plans/{plan_id}", and back (INVALID_ARGUMENT naming "name").
+std::string PlanName(absl::string_view plan_id);
+absl::StatusOr<std::string> ParsePlanName(absl::string_view name);
+
+}  // namespace osteoflow::scheduling

@@ -1,0 +1,860 @@
+#include "services/scheduling/domain/weekly_planner.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "common/text/identifiers.h"
+#include "services/catalog/domain/restriction_match.h"
+#include "services/scheduling/domain/day_spread.h"
+
+namespace osteoflow::scheduling {
+namespace {
+
+namespace v1 = osteoflow::scheduling::v1;
+namespace catalog_v1 = osteoflow::catalog::v1;
+namespace common = osteoflow::common::v1;
+namespace screening_v1 = osteoflow::screening::v1;
+
+constexpr int kDays = 7;
+
+// Item order within a day's session: impacts while fresh, then strength,
+// balance and posture; aerobic time; stretching last, while warm.
+constexpr std::array<v1::Component, 7> kSessionOrder = {
+    v1::COMPONENT_IMPACT,          v1::COMPONENT_STRENGTH,
+    v1::COMPONENT_BALANCE,         v1::COMPONENT_POSTURE,
+    v1::COMPONENT_WEIGHT_BEARING_AEROBIC, v1::COMPONENT_NON_WEIGHT_BEARING,
+    v1::COMPONENT_FLEXIBILITY};
+
+const char* ComponentWords(v1::Component component) {
+  switch (component) {
+    case v1::COMPONENT_STRENGTH: return "strength";
+    case v1::COMPONENT_IMPACT: return "impact";
+    case v1::COMPONENT_WEIGHT_BEARING_AEROBIC: return "weight-bearing activity";
+    case v1::COMPONENT_BALANCE: return "balance";
+    case v1::COMPONENT_POSTURE: return "posture";
+    case v1::COMPONENT_FLEXIBILITY: return "stretching";
+    case v1::COMPONENT_NON_WEIGHT_BEARING: return "non-weight-bearing activity";
+    default: return "exercise";
+  }
+}
+
+const char* PatternWords(int pattern) {
+  switch (pattern) {
+    case catalog_v1::MOVEMENT_PATTERN_HINGE: return "hinge";
+    case catalog_v1::MOVEMENT_PATTERN_SQUAT: return "squat";
+    case catalog_v1::MOVEMENT_PATTERN_PUSH: return "push";
+    case catalog_v1::MOVEMENT_PATTERN_PULL: return "pull";
+    case catalog_v1::MOVEMENT_PATTERN_SPINAL_EXTENSION: return "back extensors";
+    default: return "movement";
+  }
+}
+
+std::string Capitalised(std::string text) {
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  return text;
+}
+
+void AddCitation(const common::RuleCitation& citation,
+                 google::protobuf::RepeatedPtrField<common::RuleCitation>* rules) {
+  if (citation.rule_id().empty()) return;
+  for (const common::RuleCitation& present : *rules) {
+    if (present.rule_id() == citation.rule_id()) return;
+  }
+  *rules->Add() = citation;
+}
+
+void AddCitations(const google::protobuf::RepeatedPtrField<common::RuleCitation>& citations,
+                  google::protobuf::RepeatedPtrField<common::RuleCitation>* rules) {
+  for (const common::RuleCitation& citation : citations) AddCitation(citation, rules);
+}
+
+std::string RuleIds(const google::protobuf::RepeatedPtrField<common::RuleCitation>& citations) {
+  std::vector<std::string> ids;
+  for (const common::RuleCitation& citation : citations) ids.push_back(citation.rule_id());
+  return absl::StrJoin(ids, ", ");
+}
+
+// Why a component could not be placed as its target asks.
+struct Obstacle {
+  std::string reason;
+};
+
+class WeekPlanner {
+ public:
+  WeekPlanner(const v1::PlanInputs& inputs, const PlanningCatalog& catalog, const PlanRules& rules)
+      : inputs_(inputs),
+        catalog_(catalog),
+        rules_(rules.document()),
+        plan_rules_(rules),
+        restrictions_(inputs.screening_result().restrictions()),
+        fall_risk_(inputs.screening_result().fall_risk().flagged()),
+        have_equipment_(EquipmentMask(inputs.preferences().equipment())) {
+    for (const v1::ExerciseProgression& progression : inputs.progression()) {
+      if (absl::StatusOr<std::string> id = catalog::ParseExerciseName(progression.exercise(), "");
+          id.ok()) {
+        progression_[*id] = &progression;
+      }
+    }
+    for (const std::string& name : inputs.preferences().enjoyed_exercises()) enjoyed_.push_back(name);
+    for (const std::string& name : inputs.preferences().disliked_exercises()) disliked_.push_back(name);
+    absl::CivilDay start;
+    ParseIsoDate(inputs.week_start_date(), &start);  // validated by the caller
+    uint32_t available = 0;
+    for (const int weekday : inputs.preferences().available_days()) available |= 1u << weekday;
+    for (int i = 0; i < kDays; ++i) {
+      Day& day = days_[i];
+      day.date = start + i;
+      // absl numbers Monday 0; the contract numbers it 1, as ISO 8601 does.
+      day.weekday = static_cast<v1::Weekday>(static_cast<int>(absl::GetWeekday(day.date)) + 1);
+      day.available = (available & (1u << day.weekday)) != 0;
+      day.left = day.available ? inputs.preferences().minutes_per_day() : 0;
+    }
+    // Variety from week to week without randomness: the week index turns the
+    // order in which equal choices are taken.
+    rotation_ = inputs.week_index() > 0 ? inputs.week_index() - 1 : 0;
+  }
+
+  v1::WeeklyPlan Build() {
+    if (fall_risk_) PlaceBalance(rules_.balance().fall_risk_min_days());
+    PlaceStrength();
+    PlacePosture();
+    PlaceImpact();
+    if (!fall_risk_) PlaceBalance(rules_.balance().min_days());
+    PlaceWeightBearing();
+    PlaceFlexibility();
+    PlaceEnjoyedNonWeightBearing();
+    return Assemble();
+  }
+
+ private:
+  struct Day {
+    absl::CivilDay date;
+    v1::Weekday weekday = v1::WEEKDAY_UNSPECIFIED;
+    bool available = false;
+    int left = 0;
+    std::array<std::vector<v1::PlanItem>, v1::Component_ARRAYSIZE> items;
+
+    int MinutesOf(v1::Component component) const {
+      int minutes = 0;
+      for (const v1::PlanItem& item : items[component]) minutes += item.minutes();
+      return minutes;
+    }
+    bool Has(v1::Component component) const { return !items[component].empty(); }
+  };
+
+  // --- choosing exercises ---------------------------------------------------
+
+  bool Permitted(const PlanningEntry& entry) const {
+    if (catalog::VerdictOf(*entry.exercise, restrictions_) != catalog_v1::VERDICT_ALLOWED) return false;
+    if (entry.component == v1::COMPONENT_FLEXIBILITY) {
+      for (const int tag : entry.exercise->safety_tags()) {
+        for (const int never : rules_.flexibility().never_tags()) {
+          if (tag == never) return false;
+        }
+      }
+    }
+    return true;
+  }
+  bool Equipped(const PlanningEntry& entry) const { return (entry.equipment & ~have_equipment_) == 0; }
+
+  static bool Listed(const std::vector<std::string>& names, const std::string& id) {
+    const std::string name = catalog::ExerciseName(id);
+    return std::binary_search(names.begin(), names.end(), name);
+  }
+
+  // The usable entries of a component passing `keep`, best first: the ones
+  // the person enjoys, then (with `keep_progressed`) ones with a recorded
+  // progression, then the rest turned by `turn`, and disliked ones last.
+  template <typename Keep>
+  std::vector<const PlanningEntry*> Choices(v1::Component component, Keep keep, int turn,
+                                            bool keep_progressed) const {
+    std::vector<const PlanningEntry*> enjoyed, progressed, neutral, disliked;
+    for (const PlanningEntry& entry : catalog_.entries(component)) {
+      if (!keep(entry) || !Equipped(entry) || !Permitted(entry)) continue;
+      const std::string& id = entry.exercise->id();
+      if (Listed(disliked_, id)) {
+        disliked.push_back(&entry);
+      } else if (Listed(enjoyed_, id)) {
+        enjoyed.push_back(&entry);
+      } else if (keep_progressed && progression_.contains(id)) {
+        progressed.push_back(&entry);
+      } else {
+        neutral.push_back(&entry);
+      }
+    }
+    if (!neutral.empty()) {
+      std::rotate(neutral.begin(), neutral.begin() + (turn % static_cast<int>(neutral.size())),
+                  neutral.end());
+    }
+    std::vector<const PlanningEntry*> ordered = std::move(enjoyed);
+    ordered.insert(ordered.end(), progressed.begin(), progressed.end());
+    ordered.insert(ordered.end(), neutral.begin(), neutral.end());
+    ordered.insert(ordered.end(), disliked.begin(), disliked.end());
+    return ordered;
+  }
+
+  // Why a component has nothing to offer: a restriction or missing equipment.
+  template <typename Keep>
+  std::string NothingUsable(v1::Component component, Keep keep) const {
+    bool permitted = false;
+    std::string needs;
+    for (const PlanningEntry& entry : catalog_.entries(component)) {
+      if (!keep(entry) || !Permitted(entry)) continue;
+      permitted = true;
+      if (needs.empty()) needs = entry.exercise->display_name();
+    }
+    if (!permitted) {
+      if (component == v1::COMPONENT_IMPACT) {
+        return absl::StrCat("the screening's impact ceiling (",
+                            RuleIds(restrictions_.impact_ceiling().rules()),
+                            ") allows no impact drills");
+      }
+      return "no catalog exercise for it is allowed by the screening's restrictions";
+    }
+    return absl::StrCat("every allowed choice needs equipment not at hand (for example ", needs, ")");
+  }
+
+  const v1::ExerciseProgression* ProgressionOf(const PlanningEntry& entry) const {
+    auto found = progression_.find(entry.exercise->id());
+    return found != progression_.end() ? found->second : nullptr;
+  }
+
+  // --- items ----------------------------------------------------------------
+
+  v1::PlanItem NewItem(const PlanningEntry& entry, const v1::ComponentText& text) const {
+    v1::PlanItem item;
+    const catalog_v1::Exercise& exercise = *entry.exercise;
+    item.set_exercise(exercise.name());
+    item.set_exercise_id(exercise.id());
+    item.set_display_name(exercise.display_name());
+    item.set_component(entry.component);
+    item.set_tempo(text.tempo());
+    for (const std::string& cue : exercise.cues()) item.add_cues(cue);
+    for (const std::string& cue : text.cues()) item.add_cues(cue);
+    AddCitation(plan_rules_.Citation(text.rule_id()), item.mutable_rules());
+    // Swimming and cycling never count as weight-bearing (rule NWB).
+    item.set_counts_as_weight_bearing(exercise.weight_bearing() &&
+                                      entry.component != v1::COMPONENT_NON_WEIGHT_BEARING);
+    for (const v1::RestrictionCue& cue : rules_.restriction_cues()) {
+      if (std::find(cue.categories().begin(), cue.categories().end(), exercise.category()) ==
+          cue.categories().end()) {
+        continue;
+      }
+      for (const common::TagExclusion& exclusion : restrictions_.excluded_tags()) {
+        if (exclusion.tag() != cue.tag()) continue;
+        item.add_cues(cue.cue());
+        AddCitations(exclusion.rules(), item.mutable_rules());
+      }
+    }
+    return item;
+  }
+
+  void Put(int day, v1::PlanItem item) {
+    days_[day].left -= item.minutes();
+    const v1::Component component = item.component();
+    days_[day].items[component].push_back(std::move(item));
+  }
+
+  // --- components, in priority order ---------------------------------------
+
+  void PlaceBalance(int wanted_days) {
+    const v1::BalanceDose& balance = rules_.balance();
+    balance_days_wanted_ = wanted_days;
+    auto any = [](const PlanningEntry&) { return true; };
+    auto is_static = [](const PlanningEntry& entry) {
+      return entry.exercise->movement_pattern() == catalog_v1::MOVEMENT_PATTERN_STATIC_BALANCE;
+    };
+    // PROG-BALANCE: static stances first; dynamic work joins after the first weeks.
+    const bool static_only = inputs_.week_index() <= balance.static_weeks();
+    uint32_t eligible = 0;
+    for (int i = 0; i < kDays; ++i) {
+      if (days_[i].left >= balance.min_minutes()) eligible |= 1u << i;
+    }
+    const std::vector<int> chosen = SpreadDays(eligible, eligible, wanted_days, false);
+    if (Choices(v1::COMPONENT_BALANCE, any, 0, false).empty()) {
+      balance_obstacle_ = NothingUsable(v1::COMPONENT_BALANCE, any);
+      return;
+    }
+    int slot = 0;
+    for (const int day : chosen) {
+      const int minutes = std::min(balance.minutes_per_day(), days_[day].left);
+      std::vector<const PlanningEntry*> choices =
+          static_only ? Choices(v1::COMPONENT_BALANCE, is_static, rotation_ + slot, false)
+                      : Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
+      if (choices.empty()) choices = Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
+      // About five minutes an exercise, at most three a day.
+      const int count = std::clamp(minutes / 5, 1, std::min(3, static_cast<int>(choices.size())));
+      int given = 0;
+      for (int k = 0; k < count; ++k) {
+        v1::PlanItem item = NewItem(*choices[k], balance.text());
+        *item.mutable_dose() = choices[k]->exercise->default_dose();
+        const int share = k + 1 == count ? minutes - given : minutes / count;
+        item.set_minutes(share);
+        given += share;
+        if (fall_risk_) {
+          for (const screening_v1::Reason& reason : inputs_.screening_result().fall_risk().reasons()) {
+            AddCitation(reason.rule(), item.mutable_rules());
+          }
+        }
+        if (static_only) AddCitation(plan_rules_.Citation(balance.progression_rule_id()), item.mutable_rules());
+        Put(day, std::move(item));
+      }
+      ++slot;
+    }
+  }
+
+  void PlaceStrength() {
+    const v1::StrengthDose& strength = rules_.strength();
+    // One exercise per pattern, the same on every strength day of the week so
+    // that its load can progress.
+    for (const int pattern : strength.patterns()) {
+      auto of_pattern = [pattern](const PlanningEntry& entry) {
+        return entry.exercise->movement_pattern() == pattern;
+      };
+      std::vector<const PlanningEntry*> choices =
+          Choices(v1::COMPONENT_STRENGTH, of_pattern, rotation_, true);
+      if (choices.empty()) {
+        missing_patterns_.push_back(
+            absl::StrCat(PatternWords(pattern), ": ", NothingUsable(v1::COMPONENT_STRENGTH, of_pattern)));
+        continue;
+      }
+      strength_items_.push_back(StrengthItem(*choices.front()));
+    }
+    if (strength_items_.empty()) return;
+    int block = 0;
+    int smallest = strength_items_.front().minutes();
+    for (const v1::PlanItem& item : strength_items_) {
+      block += item.minutes();
+      smallest = std::min(smallest, item.minutes());
+    }
+    uint32_t fits_block = 0, fits_one = 0;
+    for (int i = 0; i < kDays; ++i) {
+      if (days_[i].left >= block) fits_block |= 1u << i;
+      if (days_[i].left >= smallest) fits_one |= 1u << i;
+    }
+    const std::vector<int> chosen = SpreadDays(fits_one, fits_block, strength.min_days(), true);
+    for (const int day : chosen) {
+      for (const v1::PlanItem& item : strength_items_) {
+        if (days_[day].left >= item.minutes()) {
+          Put(day, item);
+        } else {
+          strength_cut_short_ = true;
+        }
+      }
+    }
+  }
+
+  v1::PlanItem StrengthItem(const PlanningEntry& entry) const {
+    const v1::StrengthDose& strength = rules_.strength();
+    v1::PlanItem item = NewItem(entry, strength.text());
+    AddCitation(plan_rules_.Citation(strength.dose_rule_id()), item.mutable_rules());
+    const catalog_v1::Exercise& exercise = *entry.exercise;
+    const v1::ExerciseProgression* progression = ProgressionOf(entry);
+    common::SetsReps* sets_reps = item.mutable_dose()->mutable_sets_reps();
+    const common::SetsReps& usual = exercise.default_dose().sets_reps();
+    const bool has_usual = exercise.default_dose().has_sets_reps();
+    sets_reps->set_sets(std::clamp(progression != nullptr && progression->sets() > 0
+                                       ? progression->sets()
+                                       : strength.start_sets(),
+                                   1, strength.max_sets()));
+    if (progression != nullptr && progression->reps() > 0) {
+      sets_reps->set_reps_min(progression->reps());
+      sets_reps->set_reps_max(progression->reps());
+    } else {
+      sets_reps->set_reps_min(has_usual ? usual.reps_min() : strength.reps_min());
+      sets_reps->set_reps_max(has_usual ? usual.reps_max() : strength.reps_max());
+    }
+    sets_reps->set_hold_seconds(usual.hold_seconds());
+    sets_reps->set_per_side(usual.per_side());
+    if (!exercise.default_dose().load_guide().empty()) {
+      item.mutable_dose()->set_load_guide(exercise.default_dose().load_guide());
+    } else if (!exercise.equipment().empty()) {
+      item.mutable_dose()->set_load_guide(strength.load_guide());
+    }
+    if (progression != nullptr) {
+      item.set_load_kg(progression->load_kg());
+    } else {
+      item.add_cues(strength.start_cue());
+      AddCitation(plan_rules_.Citation(strength.start_rule_id()), item.mutable_rules());
+    }
+    const int load_cap = restrictions_.load_cap().max_percent_one_rep_max();
+    if (load_cap > 0 && !item.dose().load_guide().empty()) {
+      item.add_cues(absl::StrCat("Keep the load below ", load_cap,
+                                 "% of the most you could lift once."));
+      AddCitations(restrictions_.load_cap().rules(), item.mutable_rules());
+    }
+    item.set_minutes(sets_reps->sets() * strength.minutes_per_set());
+    return item;
+  }
+
+  void PlacePosture() {
+    const v1::PostureDose& posture = rules_.posture();
+    auto any = [](const PlanningEntry&) { return true; };
+    int slot = 0;
+    for (int day = 0; day < kDays; ++day) {
+      if (!days_[day].available || days_[day].left < posture.minutes_per_day()) continue;
+      const std::vector<const PlanningEntry*> choices =
+          Choices(v1::COMPONENT_POSTURE, any, rotation_ + slot, false);
+      if (choices.empty()) {
+        posture_obstacle_ = NothingUsable(v1::COMPONENT_POSTURE, any);
+        return;
+      }
+      v1::PlanItem item = NewItem(*choices.front(), posture.text());
+      *item.mutable_dose() = choices.front()->exercise->default_dose();
+      item.set_minutes(posture.minutes_per_day());
+      Put(day, std::move(item));
+      ++slot;
+    }
+  }
+
+  void PlaceImpact() {
+    const v1::ImpactDose& impact = rules_.impact();
+    auto any = [](const PlanningEntry&) { return true; };
+    const std::vector<const PlanningEntry*> first = Choices(v1::COMPONENT_IMPACT, any, rotation_, true);
+    if (first.empty()) {
+      impact_obstacle_ = NothingUsable(v1::COMPONENT_IMPACT, any);
+      return;
+    }
+    uint32_t eligible = 0;
+    auto impacts_for = [&](const PlanningEntry& entry) {
+      const v1::ExerciseProgression* progression = ProgressionOf(entry);
+      const int impacts = progression != nullptr && progression->impacts() > 0
+                              ? progression->impacts()
+                              : impact.start_impacts();
+      return std::min(impacts, impact.impacts_per_day());
+    };
+    auto minutes_for = [&](int impacts) {
+      return (impacts + impact.impacts_per_minute() - 1) / impact.impacts_per_minute();
+    };
+    const int need = minutes_for(impacts_for(*first.front()));
+    for (int i = 0; i < kDays; ++i) {
+      if (days_[i].left >= need) eligible |= 1u << i;
+    }
+    int slot = 0;
+    for (const int day : SpreadDays(eligible, eligible, impact.min_days(), false)) {
+      // A drill with a recorded progression is kept, so that its impacts keep
+      // building (PROG-IMPACT); otherwise drills take turns.
+      const std::vector<const PlanningEntry*> choices =
+          Choices(v1::COMPONENT_IMPACT, any, rotation_ + slot, true);
+      const PlanningEntry& entry = *choices.front();
+      const int impacts = impacts_for(entry);
+      if (days_[day].left < minutes_for(impacts)) continue;
+      v1::PlanItem item = NewItem(entry, impact.text());
+      item.mutable_dose()->set_impacts(impacts);
+      item.set_minutes(minutes_for(impacts));
+      AddCitations(restrictions_.impact_ceiling().rules(), item.mutable_rules());
+      if (impacts < impact.impacts_per_day()) {
+        AddCitation(plan_rules_.Citation(impact.build_up_rule_id()), item.mutable_rules());
+      }
+      Put(day, std::move(item));
+      ++slot;
+    }
+  }
+
+  void PlaceWeightBearing() {
+    const v1::AerobicDose& aerobic = rules_.weight_bearing();
+    auto any = [](const PlanningEntry&) { return true; };
+    if (Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, 0, false).empty()) {
+      aerobic_obstacle_ = NothingUsable(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any);
+      return;
+    }
+    int slot = 0;
+    std::vector<int> placed;
+    for (int day = 0; day < kDays; ++day) {
+      if (!days_[day].available || days_[day].left < aerobic.min_bout_minutes()) continue;
+      const std::vector<const PlanningEntry*> choices =
+          Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, rotation_ + slot, false);
+      const PlanningEntry& entry = *choices.front();
+      const v1::ExerciseProgression* progression = ProgressionOf(entry);
+      const int wanted = progression != nullptr && progression->minutes() > 0
+                             ? progression->minutes()
+                             : aerobic.minutes_per_day();
+      const int minutes = std::min(wanted, days_[day].left);
+      if (minutes < aerobic.min_bout_minutes()) continue;
+      v1::PlanItem item = NewItem(entry, aerobic.text());
+      if (!entry.exercise->default_dose().load_guide().empty()) {
+        item.mutable_dose()->set_load_guide(entry.exercise->default_dose().load_guide());
+      }
+      if (progression == nullptr) {
+        item.add_cues(aerobic.start_cue());
+        AddCitation(plan_rules_.Citation(aerobic.start_rule_id()), item.mutable_rules());
+      }
+      item.set_minutes(minutes);
+      Put(day, std::move(item));
+      placed.push_back(day);
+      ++slot;
+    }
+    // Fewer days than the target: longer days towards the weekly minutes, up
+    // to twice the daily time.
+    int total = 0;
+    for (const int day : placed) total += days_[day].MinutesOf(v1::COMPONENT_WEIGHT_BEARING_AEROBIC);
+    for (const int day : placed) {
+      if (total >= aerobic.weekly_minutes()) break;
+      v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
+      const int room = std::min({days_[day].left, 2 * aerobic.minutes_per_day() - item.minutes(),
+                                 aerobic.weekly_minutes() - total});
+      if (room <= 0) continue;
+      item.set_minutes(item.minutes() + room);
+      days_[day].left -= room;
+      total += room;
+    }
+    for (const int day : placed) {
+      v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
+      item.mutable_dose()->set_minutes(item.minutes());
+    }
+  }
+
+  void PlaceFlexibility() {
+    const v1::FlexibilityDose& flexibility = rules_.flexibility();
+    auto any = [](const PlanningEntry&) { return true; };
+    const std::vector<const PlanningEntry*> some = Choices(v1::COMPONENT_FLEXIBILITY, any, 0, false);
+    if (some.empty()) {
+      flexibility_obstacle_ = NothingUsable(v1::COMPONENT_FLEXIBILITY, any);
+      return;
+    }
+    // After each strength session; with no strength day, after the first
+    // session that has room.
+    int slot = 0;
+    bool any_strength = false;
+    for (int day = 0; day < kDays; ++day) any_strength |= days_[day].Has(v1::COMPONENT_STRENGTH);
+    for (int day = 0; day < kDays; ++day) {
+      Day& today = days_[day];
+      const bool after =
+          any_strength ? today.Has(v1::COMPONENT_STRENGTH) : (slot == 0 && HasAnyItem(today));
+      if (!after || today.left < flexibility.minutes()) continue;
+      const std::vector<const PlanningEntry*> choices =
+          Choices(v1::COMPONENT_FLEXIBILITY, any, rotation_ + slot, false);
+      v1::PlanItem item = NewItem(*choices.front(), flexibility.text());
+      *item.mutable_dose() = choices.front()->exercise->default_dose();
+      item.set_minutes(flexibility.minutes());
+      Put(day, std::move(item));
+      ++slot;
+    }
+  }
+
+  static bool HasAnyItem(const Day& day) {
+    for (const auto& items : day.items) {
+      if (!items.empty()) return true;
+    }
+    return false;
+  }
+
+  void PlaceEnjoyedNonWeightBearing() {
+    auto enjoyed = [this](const PlanningEntry& entry) { return Listed(enjoyed_, entry.exercise->id()); };
+    const std::vector<const PlanningEntry*> choices =
+        Choices(v1::COMPONENT_NON_WEIGHT_BEARING, enjoyed, 0, false);
+    if (choices.empty()) return;
+    const catalog::v1::RuleDefinition* nwb = catalog_.catalog().Rule("NWB");
+    const int shortest = rules_.weight_bearing().min_bout_minutes();
+    int slot = 0;
+    for (int day = 0; day < kDays; ++day) {
+      if (!days_[day].available || days_[day].left < shortest) continue;
+      const PlanningEntry& entry = *choices[slot % choices.size()];
+      v1::PlanItem item;
+      const catalog_v1::Exercise& exercise = *entry.exercise;
+      item.set_exercise(exercise.name());
+      item.set_exercise_id(exercise.id());
+      item.set_display_name(exercise.display_name());
+      item.set_component(v1::COMPONENT_NON_WEIGHT_BEARING);
+      item.set_tempo("at an easy to moderate effort");
+      for (const std::string& cue : exercise.cues()) item.add_cues(cue);
+      if (nwb != nullptr) {
+        item.add_cues("Good for fitness; it does not count towards weight-bearing minutes.");
+        common::RuleCitation* citation = item.add_rules();
+        citation->set_rule_id(nwb->rule_id());
+        *citation->mutable_source_keys() = nwb->source_keys();
+      }
+      const int usual = exercise.default_dose().has_minutes() ? exercise.default_dose().minutes() : shortest;
+      const int minutes = std::min(usual, days_[day].left);
+      item.mutable_dose()->set_minutes(minutes);
+      item.set_minutes(minutes);
+      Put(day, std::move(item));
+      ++slot;
+    }
+  }
+
+  // --- the plan -------------------------------------------------------------
+
+  v1::WeeklyPlan Assemble() {
+    v1::WeeklyPlan plan;
+    plan.set_patient_id(inputs_.patient_id());
+    plan.set_week_start_date(inputs_.week_start_date());
+    plan.set_week_index(inputs_.week_index());
+    for (Day& day : days_) {
+      v1::PlanDay* out = plan.add_days();
+      out->set_date(absl::FormatCivilTime(day.date));
+      out->set_weekday(day.weekday);
+      out->set_available(day.available);
+      std::vector<std::string> words;
+      v1::PlanSession session;
+      for (const v1::Component component : kSessionOrder) {
+        if (day.items[component].empty()) continue;
+        words.push_back(ComponentWords(component));
+        for (v1::PlanItem& item : day.items[component]) {
+          session.set_minutes(session.minutes() + item.minutes());
+          *session.add_items() = std::move(item);
+        }
+      }
+      if (words.empty()) continue;
+      const std::string last = words.back();
+      words.pop_back();
+      session.set_title(Capitalised(
+          words.empty() ? last : absl::StrCat(absl::StrJoin(words, ", "), " and ", last)));
+      *out->add_sessions() = std::move(session);
+    }
+    AddTotals(plan);
+    const screening_v1::ScreeningResult& screening = inputs_.screening_result();
+    *plan.mutable_banners()->mutable_clearance() = screening.clearance();
+    *plan.mutable_banners()->mutable_supervision() = screening.supervision();
+    *plan.mutable_banners()->mutable_fall_risk() = screening.fall_risk();
+    plan.set_rule_set_version(screening.rule_set_version());
+    plan.set_catalog_version(catalog_.catalog().version());
+    plan.set_catalog_digest(catalog_.catalog().content_digest());
+    plan.set_plan_rules_version(plan_rules_.version());
+    return plan;
+  }
+
+  struct Tally {
+    int days = 0;
+    int minutes = 0;
+    int impacts = 0;
+    int full_days = 0;  // days holding the whole daily dose
+    uint32_t day_mask = 0;
+  };
+
+  Tally Count(const v1::WeeklyPlan& plan, v1::Component component, int full_minutes,
+              int full_impacts) const {
+    Tally tally;
+    for (int i = 0; i < plan.days_size(); ++i) {
+      int minutes = 0, impacts = 0;
+      bool present = false;
+      for (const v1::PlanSession& session : plan.days(i).sessions()) {
+        for (const v1::PlanItem& item : session.items()) {
+          if (item.component() != component) continue;
+          // Weight-bearing totals count weight-bearing items only (rule NWB).
+          if (component == v1::COMPONENT_WEIGHT_BEARING_AEROBIC && !item.counts_as_weight_bearing()) continue;
+          present = true;
+          minutes += item.minutes();
+          impacts += item.dose().impacts();
+        }
+      }
+      if (!present) continue;
+      ++tally.days;
+      tally.day_mask |= 1u << i;
+      tally.minutes += minutes;
+      tally.impacts += impacts;
+      if (minutes >= full_minutes && impacts >= full_impacts) ++tally.full_days;
+    }
+    return tally;
+  }
+
+  int AvailableDays() const {
+    int count = 0;
+    for (const Day& day : days_) count += day.available ? 1 : 0;
+    return count;
+  }
+
+  // Components placed before `component` in this plan's priority order.
+  std::string HigherPriorities(v1::Component component) const {
+    std::vector<v1::Component> order;
+    if (fall_risk_) order.push_back(v1::COMPONENT_BALANCE);
+    order.insert(order.end(), {v1::COMPONENT_STRENGTH, v1::COMPONENT_POSTURE, v1::COMPONENT_IMPACT});
+    if (!fall_risk_) order.push_back(v1::COMPONENT_BALANCE);
+    order.insert(order.end(), {v1::COMPONENT_WEIGHT_BEARING_AEROBIC, v1::COMPONENT_FLEXIBILITY});
+    std::vector<std::string> before;
+    for (const v1::Component earlier : order) {
+      if (earlier == component) break;
+      before.push_back(ComponentWords(earlier));
+    }
+    return absl::StrJoin(before, ", ");
+  }
+
+  // The reason for a target missed on days or minutes, given what one day of
+  // the component needs.
+  std::string TimeReason(v1::Component component, int days_needed, int minutes_needed) const {
+    const int available = AvailableDays();
+    if (available < days_needed) {
+      return absl::StrCat("only ", available, " available day", available == 1 ? "" : "s",
+                          " a week; the target needs ", days_needed);
+    }
+    if (inputs_.preferences().minutes_per_day() < minutes_needed) {
+      return absl::StrCat(inputs_.preferences().minutes_per_day(),
+                          " minutes a day is less than the ", minutes_needed,
+                          " this needs on each of its days");
+    }
+    return absl::StrCat("time given to higher priorities (", HigherPriorities(component), ")");
+  }
+
+  void Report(v1::WeeklyPlan& plan, v1::Component component, const v1::ComponentText& text,
+              const Tally& tally, bool met, const std::string& planned, const std::string& reason) {
+    v1::ComponentTotal* total = plan.add_totals();
+    total->set_component(component);
+    total->set_days(tally.days);
+    total->set_minutes(tally.minutes);
+    total->set_impacts(tally.impacts);
+    total->set_target(text.target());
+    total->set_met(met);
+    *total->mutable_rule() = plan_rules_.Citation(text.rule_id());
+    if (met) return;
+    v1::Shortfall* shortfall = plan.add_shortfalls();
+    shortfall->set_component(component);
+    *shortfall->mutable_rule() = total->rule();
+    shortfall->set_target(text.target());
+    shortfall->set_planned(planned);
+    shortfall->set_reason(reason);
+  }
+
+  static std::string DaysAndMinutes(const Tally& tally) {
+    return absl::StrCat(tally.days, " day", tally.days == 1 ? "" : "s", ", ", tally.minutes, " minutes");
+  }
+
+  void AddTotals(v1::WeeklyPlan& plan) {
+    // Strength.
+    const v1::StrengthDose& strength = rules_.strength();
+    int block = 0;
+    for (const v1::PlanItem& item : strength_items_) block += item.minutes();
+    const Tally strength_tally = Count(plan, v1::COMPONENT_STRENGTH, block, 0);
+    {
+      const bool all_patterns = missing_patterns_.empty() && !strength_cut_short_;
+      const bool met = strength_tally.days >= strength.min_days() &&
+                       strength_tally.days <= strength.max_days() && all_patterns &&
+                       !HasNeighbours(strength_tally.day_mask);
+      std::string reason;
+      if (!missing_patterns_.empty()) {
+        reason = absl::StrCat("patterns not planned: ", absl::StrJoin(missing_patterns_, "; "));
+      } else if (strength_tally.days < strength.min_days()) {
+        const int non_consecutive = static_cast<int>(
+            SpreadDays(AvailableMask(), AvailableMask(), strength.max_days(), true).size());
+        reason = non_consecutive < strength.min_days()
+                     ? absl::StrCat("the available days allow only ", non_consecutive,
+                                    " strength day", non_consecutive == 1 ? "" : "s",
+                                    " without two in a row")
+                     : TimeReason(v1::COMPONENT_STRENGTH, strength.min_days(), block);
+      } else {
+        reason = TimeReason(v1::COMPONENT_STRENGTH, strength.min_days(), block);
+      }
+      Report(plan, v1::COMPONENT_STRENGTH, strength.text(), strength_tally, met,
+             absl::StrCat(DaysAndMinutes(strength_tally), ", ", strength_tally.full_days,
+                          " with every pattern"),
+             reason);
+    }
+    // Posture: every day.
+    {
+      const v1::PostureDose& posture = rules_.posture();
+      const Tally tally = Count(plan, v1::COMPONENT_POSTURE, posture.minutes_per_day(), 0);
+      Report(plan, v1::COMPONENT_POSTURE, posture.text(), tally, tally.full_days == kDays,
+             DaysAndMinutes(tally),
+             !posture_obstacle_.empty() ? posture_obstacle_
+                                        : TimeReason(v1::COMPONENT_POSTURE, kDays, posture.minutes_per_day()));
+    }
+    // Impact.
+    {
+      const v1::ImpactDose& impact = rules_.impact();
+      const Tally tally = Count(plan, v1::COMPONENT_IMPACT, 0, impact.impacts_per_day());
+      const int per_minute = impact.impacts_per_minute();
+      const int need = (impact.start_impacts() + per_minute - 1) / per_minute;
+      std::string reason;
+      if (!impact_obstacle_.empty()) {
+        reason = impact_obstacle_;
+      } else if (tally.days < impact.min_days()) {
+        reason = TimeReason(v1::COMPONENT_IMPACT, impact.min_days(), need);
+      } else {
+        reason = absl::StrCat("building up towards ", impact.impacts_per_day(), " a day (",
+                              impact.build_up_rule_id(), ")");
+      }
+      Report(plan, v1::COMPONENT_IMPACT, impact.text(), tally, tally.full_days >= impact.min_days(),
+             absl::StrCat(tally.days, " day", tally.days == 1 ? "" : "s", ", ", tally.impacts, " impacts"),
+             reason);
+    }
+    // Balance.
+    {
+      const v1::BalanceDose& balance = rules_.balance();
+      const Tally tally = Count(plan, v1::COMPONENT_BALANCE, balance.minutes_per_day(), 0);
+      Report(plan, v1::COMPONENT_BALANCE, balance.text(), tally, tally.full_days >= balance_days_wanted_,
+             DaysAndMinutes(tally),
+             !balance_obstacle_.empty()
+                 ? balance_obstacle_
+                 : TimeReason(v1::COMPONENT_BALANCE, balance_days_wanted_, balance.minutes_per_day()));
+    }
+    // Weight-bearing minutes.
+    {
+      const v1::AerobicDose& aerobic = rules_.weight_bearing();
+      const Tally tally = Count(plan, v1::COMPONENT_WEIGHT_BEARING_AEROBIC, aerobic.minutes_per_day(), 0);
+      const bool met = tally.full_days >= aerobic.min_days() && tally.minutes >= aerobic.weekly_minutes();
+      Report(plan, v1::COMPONENT_WEIGHT_BEARING_AEROBIC, aerobic.text(), tally, met,
+             DaysAndMinutes(tally),
+             !aerobic_obstacle_.empty()
+                 ? aerobic_obstacle_
+                 : TimeReason(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, aerobic.min_days(),
+                              aerobic.minutes_per_day()));
+    }
+    // Stretching after each strength session.
+    {
+      const v1::FlexibilityDose& flexibility = rules_.flexibility();
+      const Tally tally = Count(plan, v1::COMPONENT_FLEXIBILITY, flexibility.minutes(), 0);
+      const int wanted = std::max(1, strength_tally.days);
+      Report(plan, v1::COMPONENT_FLEXIBILITY, flexibility.text(), tally, tally.days >= wanted,
+             DaysAndMinutes(tally),
+             !flexibility_obstacle_.empty()
+                 ? flexibility_obstacle_
+                 : TimeReason(v1::COMPONENT_FLEXIBILITY, wanted, flexibility.minutes()));
+    }
+  }
+
+  uint32_t AvailableMask() const {
+    uint32_t mask = 0;
+    for (int i = 0; i < kDays; ++i) mask |= days_[i].available ? 1u << i : 0;
+    return mask;
+  }
+
+  const v1::PlanInputs& inputs_;
+  const PlanningCatalog& catalog_;
+  const v1::PlanRulesDocument& rules_;
+  const PlanRules& plan_rules_;
+  const common::Restrictions& restrictions_;
+  const bool fall_risk_;
+  const uint32_t have_equipment_;
+  absl::flat_hash_map<std::string, const v1::ExerciseProgression*> progression_;
+  std::vector<std::string> enjoyed_;   // sorted by the caller
+  std::vector<std::string> disliked_;  // sorted by the caller
+  int rotation_ = 0;
+  std::array<Day, kDays> days_;
+
+  std::vector<v1::PlanItem> strength_items_;
+  std::vector<std::string> missing_patterns_;
+  bool strength_cut_short_ = false;
+  int balance_days_wanted_ = 0;
+  std::string balance_obstacle_, posture_obstacle_, impact_obstacle_, aerobic_obstacle_,
+      flexibility_obstacle_;
+};
+
+}  // namespace
+
+absl::Status ReferralStatus(const screening_v1::ScreeningResult& screening) {
+  std::vector<std::string> reasons;
+  for (const screening_v1::RedFlag& flag : screening.red_flags()) {
+    reasons.push_back(absl::StrCat(flag.rule().rule_id(), ": ", flag.finding()));
+  }
+  if (reasons.empty()) reasons.push_back(RuleIds(screening.outcome_rules()));
+  return absl::FailedPreconditionError(
+      absl::StrCat("the screening refers this person on before exercise; no plan is made (",
+                   absl::StrJoin(reasons, "; "), ")"));
+}
+
+absl::StatusOr<v1::WeeklyPlan> BuildWeeklyPlan(const v1::PlanInputs& inputs,
+                                               const PlanningCatalog& catalog,
+                                               const PlanRules& rules) {
+  if (inputs.screening_result().outcome() == screening_v1::OUTCOME_REFER) {
+    return ReferralStatus(inputs.screening_result());
+  }
+  return WeekPlanner(inputs, catalog, rules).Build();
+}
+
+}  // namespace osteoflow::scheduling

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "osteoflow/scheduling/v1/scheduling_service.pb.h"
+#include "services/scheduling/domain/catalog_source.h"
+#include "services/scheduling/domain/computed_plan_cache.h"
+#include "services/scheduling/domain/plan_rules.h"
+#include "services/scheduling/domain/planning_catalog.h"
+#include "services/scheduling/domain/screening_source.h"
+
+namespace osteoflow::scheduling {
+
+// The scheduling use cases: validate, resolve the screening, find the plan
+// in the cache or make it. Answers are WeeklyPlan messages in wire form,
+// exactly the bytes cached.
+class WeeklyPlans {
+ public:
+  WeeklyPlans(std::shared_ptr<const PlanRules> rules, std::shared_ptr<CatalogSource> catalog,
+              std::shared_ptr<ScreeningSource> screenings, std::shared_ptr<ComputedPlanCache> cache);
+
+  absl::Status Build(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
+                     std::string* plan_wire);
+  absl::Status Get(const osteoflow::scheduling::v1::GetWeeklyPlanRequest& request,
+                   std::string* plan_wire);
+
+  // The cache key of a plan id.
+  static std::string CacheKey(const std::string& plan_id);
+
+ private:
+  // The planner's view of a catalog, made once per content digest.
+  std::shared_ptr<const PlanningCatalog> PlanningFor(
+      std::shared_ptr<const catalog::ExerciseCatalog> catalog);
+
+  const std::shared_ptr<const PlanRules> rules_;
+  const std::shared_ptr<CatalogSource> catalog_;
+  const std::shared_ptr<ScreeningSource> screenings_;
+  const std::shared_ptr<ComputedPlanCache> cache_;
+
+  absl::Mutex mu_;
+  std::shared_ptr<const PlanningCatalog> planning_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace osteoflow::scheduling
