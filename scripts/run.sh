@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, starts the suite on
-# loopback, screens the sample patients, takes one patient's restrictions
-# through the catalog, and stops it.
+# loopback, screens the sample patients and plans their first week from each
+# screening, takes one patient's restrictions through the catalog, and stops
+# it.
 # With --keep the suite keeps running (stop it with scripts/local-suite.sh stop).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,6 +19,8 @@ $keep || trap 'scripts/local-suite.sh stop' EXIT
 
 catalog=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051}
 screening=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052}
+scheduling=127.0.0.1:${OSTEOFLOW_SCHEDULING_PORT:-50053}
+plan_table=$build_dir/tools/osteoflow-plan-table
 say() { printf '\n== %s\n' "$*"; }
 # The lines of a screening a reader looks at first: outcome, bone status,
 # red flags, clearance, supervision, fall risk, impact ceiling, rule ids.
@@ -29,11 +32,24 @@ summary() {
 # A fresh request id per run: the store keeps earlier runs' screenings, and a
 # reused id would answer with those (as a retry should).
 run_id=$(date +%s)
+# Plans start on the coming Monday.
+week_start=$(date -d "next monday" +%F)
 for sample in samples/intakes/*.json; do
   name=$(basename "$sample" .json)
   say "Screening the sample patient '$name'"
-  "$call" --target="$screening" --method=osteoflow.screening.v1.ScreeningService/Screen \
-    --request_json="{\"requestId\": \"run-$name-$run_id\", \"intake\": $(cat "$sample")}" | summary
+  screened=$("$call" --target="$screening" --method=osteoflow.screening.v1.ScreeningService/Screen \
+    --request_json="{\"requestId\": \"run-$name-$run_id\", \"intake\": $(cat "$sample")}")
+  summary <<<"$screened"
+  screening_name=$(grep -m 1 -o '"name": "patients/[^"]*"' <<<"$screened" | cut -d'"' -f4)
+  say "Week 1 for '$name' (preferences: samples/preferences/$name.json)"
+  # A referral gets no plan: the call fails FAILED_PRECONDITION with the reasons.
+  if plan=$("$call" --target="$scheduling" --method=osteoflow.scheduling.v1.SchedulingService/BuildWeeklyPlan \
+      --request_json="{\"screening\": \"$screening_name\", \"weekStartDate\": \"$week_start\",
+                       \"weekIndex\": 1, \"preferences\": $(cat "samples/preferences/$name.json")}" 2>&1); then
+    "$plan_table" <<<"$plan"
+  else
+    echo "no plan: $plan"
+  fi
 done
 
 say "The catalog"

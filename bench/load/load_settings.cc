@@ -24,6 +24,12 @@ ABSL_FLAG(std::string, echo_size, "response",
 ABSL_FLAG(std::string, baseline_redis, "",
           "host:port of a Redis: the baseline is then SET of a value as large as the target's "
           "response, with that server's durability, instead of the echo");
+ABSL_FLAG(std::string, redis_command, "set",
+          "with baseline_redis: \"set\" writes a fresh key per call, \"get\" reads one key "
+          "holding a value as large as the target's response");
+ABSL_FLAG(int, baseline_unique_field, 0,
+          "field number of a top-level string field: the baseline is then the target itself, "
+          "with that field fresh on every call (for a cache: misses against hits)");
 ABSL_FLAG(int, unique_field, 0,
           "field number of a top-level string field (an idempotency key such as request_id) "
           "given a fresh value on every call; 0 sends the request unchanged");
@@ -80,6 +86,18 @@ LoadSettings LoadSettingsFromFlags() {
   settings.baseline_redis = absl::GetFlag(FLAGS_baseline_redis);
   if (!settings.baseline_redis.empty() && !settings.baseline_target.empty()) {
     ExitInvalidSetting("baseline_redis", "give baseline_target or baseline_redis, not both");
+  }
+  settings.redis_command = absl::GetFlag(FLAGS_redis_command);
+  if (settings.redis_command != "set" && settings.redis_command != "get") {
+    ExitInvalidSetting("redis_command", "must be set or get");
+  }
+  settings.baseline_unique_field = absl::GetFlag(FLAGS_baseline_unique_field);
+  if (settings.baseline_unique_field < 0 || settings.baseline_unique_field > 536870911) {
+    ExitInvalidSetting("baseline_unique_field", "must be a field number (0 = none)");
+  }
+  if (settings.baseline_unique_field > 0 &&
+      (!settings.baseline_redis.empty() || !settings.baseline_target.empty())) {
+    ExitInvalidSetting("baseline_unique_field", "give one baseline only");
   }
   settings.unique_field = absl::GetFlag(FLAGS_unique_field);
   if (settings.unique_field < 0 || settings.unique_field > 536870911) {

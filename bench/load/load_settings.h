@@ -20,7 +20,9 @@ struct LoadSettings {
   std::string baseline_target;  // osteoflow-echo; empty: no echo baseline
   // Size the echo's messages like the target's request rather than its response.
   bool echo_request_size = false;
-  std::string baseline_redis;  // Redis for a SET baseline instead of the echo
+  std::string baseline_redis;  // Redis for a SET or GET baseline instead of the echo
+  std::string redis_command = "set";
+  int baseline_unique_field = 0;  // baseline: the target with this field fresh per call
   int unique_field = 0;        // see LoadTarget::unique_field
   int channels = 1;
   absl::Duration deadline;

@@ -31,7 +31,9 @@ constexpr char kUsage[] =
     "    --method=osteoflow.catalog.v1.CatalogService/GetExercise \\\n"
     "    --request_json='{\"name\":\"exercises/ID\"}' --concurrency=1,8\n"
     "With --baseline_redis=HOST:PORT instead of --baseline_target, the baseline is\n"
-    "a bare Redis SET of a value as large as the target's response.\n"
+    "a bare Redis SET (or, with --redis_command=get, GET) of a value as large as\n"
+    "the target's response. With --baseline_unique_field=N the baseline is the\n"
+    "target itself with string field N fresh on every call: cache misses.\n"
     "Exit codes: 0 done, 1 a server failed a call, 2 bad settings.";
 
 constexpr char kEchoPath[] = "/osteoflow.bench.v1.EchoService/Echo";
@@ -119,12 +121,27 @@ int main(int argc, char** argv) {
       return Run(echo, concurrency, duration, settings);
     };
   } else if (!settings.baseline_redis.empty()) {
+    const bool get = settings.redis_command == "get";
     baseline_bytes = target_bytes;
-    baseline_name = "redis-set";
-    baseline_where = absl::StrCat("SET of ", target_bytes, " bytes on ", settings.baseline_redis);
+    baseline_name = get ? "redis-get" : "redis-set";
+    baseline_where = absl::StrCat(get ? "GET" : "SET", " of ", target_bytes, " bytes on ",
+                                  settings.baseline_redis);
+    run_baseline = [&settings, get, target_bytes](int concurrency, absl::Duration duration) {
+      return osteoflow::bench::RunRedisLoop(
+          settings.baseline_redis,
+          get ? osteoflow::bench::RedisBaseline::kGet : osteoflow::bench::RedisBaseline::kSet,
+          concurrency, duration, target_bytes, settings.deadline);
+    };
+  } else if (settings.baseline_unique_field > 0) {
+    echo = MakeTarget("fresh", settings.target, method->path, *request, settings.channels);
+    echo.unique_field = settings.baseline_unique_field;
+    echo.unique_prefix = absl::StrCat("fresh-", absl::ToUnixMicros(absl::Now()));
+    baseline_bytes = ProbeResponseSize(echo, *request, settings.deadline);
+    baseline_name = "fresh";
+    baseline_where = absl::StrCat("the same method with field ", settings.baseline_unique_field,
+                                  " fresh on every call");
     run_baseline = [&](int concurrency, absl::Duration duration) {
-      return osteoflow::bench::RunRedisWriteLoop(settings.baseline_redis, concurrency, duration,
-                                                 target_bytes, settings.deadline);
+      return Run(echo, concurrency, duration, settings);
     };
   }
   const bool with_baseline = static_cast<bool>(run_baseline);

@@ -27,8 +27,11 @@ void RecordError(WriterResult& result, std::string error) {
   if (result.errors++ == 0) result.first_error = std::move(error);
 }
 
-void Write(const std::string& host, int port, int writer, Clock::time_point stop_at,
-           size_t value_bytes, absl::Duration timeout, WriterResult& result) {
+constexpr char kGetKey[] = "osteoflow:bench:get";
+
+void Loop(const std::string& host, int port, RedisBaseline command, int writer,
+          Clock::time_point stop_at, size_t value_bytes, absl::Duration timeout,
+          WriterResult& result) {
   const timeval tv = absl::ToTimeval(timeout);
   redisContext* context = redisConnectWithTimeout(host.c_str(), port, tv);
   if (context == nullptr || context->err != 0) {
@@ -41,8 +44,10 @@ void Write(const std::string& host, int port, int writer, Clock::time_point stop
   for (int64_t n = 0; Clock::now() < stop_at; ++n) {
     const std::string key = absl::StrCat("osteoflow:bench:", writer, ":", n);
     const Clock::time_point started = Clock::now();
-    auto* reply = static_cast<redisReply*>(redisCommand(
-        context, "SET %b %b", key.data(), key.size(), value.data(), value.size()));
+    auto* reply = static_cast<redisReply*>(
+        command == RedisBaseline::kSet
+            ? redisCommand(context, "SET %b %b", key.data(), key.size(), value.data(), value.size())
+            : redisCommand(context, "GET %s", kGetKey));
     const Clock::time_point now = Clock::now();
     if (reply == nullptr) {
       RecordError(result, absl::StrCat("UNAVAILABLE: ", context->errstr));
@@ -50,6 +55,8 @@ void Write(const std::string& host, int port, int writer, Clock::time_point stop
     }
     if (reply->type == REDIS_REPLY_ERROR) {
       RecordError(result, absl::StrCat("INTERNAL: ", reply->str));
+    } else if (command == RedisBaseline::kGet && reply->len != static_cast<size_t>(value_bytes)) {
+      RecordError(result, "INTERNAL: the GET baseline's key is missing or of another size");
     } else {
       result.latencies_ns.push_back(
           std::chrono::duration_cast<std::chrono::nanoseconds>(now - started).count());
@@ -62,8 +69,8 @@ void Write(const std::string& host, int port, int writer, Clock::time_point stop
 
 }  // namespace
 
-RoundSample RunRedisWriteLoop(const std::string& address, int concurrency, absl::Duration duration,
-                              size_t value_bytes, absl::Duration command_timeout) {
+RoundSample RunRedisLoop(const std::string& address, RedisBaseline command, int concurrency,
+                         absl::Duration duration, size_t value_bytes, absl::Duration command_timeout) {
   RoundSample sample;
   sample.elapsed = duration;
   // The services' own reading of a Redis address, so both sides agree on it.
@@ -76,11 +83,27 @@ RoundSample RunRedisWriteLoop(const std::string& address, int concurrency, absl:
   }
   const std::string& host = where->host;
   const int port = where->port;
+  if (command == RedisBaseline::kGet) {
+    // The value every GET reads, written once per round.
+    const timeval tv = absl::ToTimeval(command_timeout);
+    redisContext* context = redisConnectWithTimeout(host.c_str(), port, tv);
+    if (context == nullptr || context->err != 0) {
+      sample.errors = 1;
+      sample.first_error = absl::StrCat("UNAVAILABLE: ", context ? context->errstr : "no memory");
+      if (context != nullptr) redisFree(context);
+      return sample;
+    }
+    const std::string value(value_bytes, 'x');
+    auto* reply = static_cast<redisReply*>(
+        redisCommand(context, "SET %s %b", kGetKey, value.data(), value.size()));
+    if (reply != nullptr) freeReplyObject(reply);
+    redisFree(context);
+  }
   std::vector<WriterResult> results(concurrency);
   std::vector<std::thread> writers;
   const Clock::time_point stop_at = Clock::now() + absl::ToChronoNanoseconds(duration);
   for (int i = 0; i < concurrency; ++i) {
-    writers.emplace_back(Write, host, port, i, stop_at, value_bytes, command_timeout,
+    writers.emplace_back(Loop, host, port, command, i, stop_at, value_bytes, command_timeout,
                          std::ref(results[i]));
   }
   for (std::thread& writer : writers) writer.join();

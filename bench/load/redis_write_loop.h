@@ -7,11 +7,13 @@
 
 namespace osteoflow::bench {
 
-// The bare Redis write baseline: `concurrency` connections, each doing SET of
-// a fresh key with a `value_bytes` value, one after another, for `duration`.
-// Whatever durability the server is configured with (appendfsync always for
-// the store) applies to these writes as it does to the service's.
-RoundSample RunRedisWriteLoop(const std::string& address, int concurrency, absl::Duration duration,
-                              size_t value_bytes, absl::Duration command_timeout);
+// The bare Redis baselines: `concurrency` connections, each doing one command
+// after another for `duration`. kSet writes a fresh key with a `value_bytes`
+// value (whatever durability the server is configured with, appendfsync
+// always for the store, applies as it does to the service's writes); kGet
+// reads one key holding such a value (a cache hit's Redis part).
+enum class RedisBaseline { kSet, kGet };
+RoundSample RunRedisLoop(const std::string& address, RedisBaseline command, int concurrency,
+                         absl::Duration duration, size_t value_bytes, absl::Duration command_timeout);
 
 }  // namespace osteoflow::bench

@@ -17,7 +17,7 @@ std::string Sha256(absl::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
-std::string ContentDigest(const google::protobuf::Message& message) {
+std::string DeterministicBytes(const google::protobuf::Message& message) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream output(&bytes);
@@ -25,7 +25,11 @@ std::string ContentDigest(const google::protobuf::Message& message) {
     coded.SetSerializationDeterministic(true);
     message.SerializeToCodedStream(&coded);
   }
-  return absl::StrCat("sha256:", absl::BytesToHexString(Sha256(bytes)));
+  return bytes;
+}
+
+std::string ContentDigest(const google::protobuf::Message& message) {
+  return absl::StrCat("sha256:", absl::BytesToHexString(Sha256(DeterministicBytes(message))));
 }
 
 }  // namespace osteoflow

@@ -11,6 +11,9 @@ namespace osteoflow {
 // gives the same digest in every process and on every machine.
 std::string ContentDigest(const google::protobuf::Message& message);
 
+// A message's deterministic serialization (no map-order freedom).
+std::string DeterministicBytes(const google::protobuf::Message& message);
+
 // Raw SHA-256 of bytes (32 bytes).
 std::string Sha256(absl::string_view bytes);
 

@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   osteoflow::LogLine("plan_rules_loaded")
       .Add("version", (*rules)->version())
       .Add("content_digest", (*rules)->content_digest())
+      .Add("planner_digest", osteoflow::scheduling::WeeklyPlans::PlannerDigest())
       .Write();
 
   // Channels connect lazily and reconnect by themselves: a peer that is down

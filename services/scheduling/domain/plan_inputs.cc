@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/digest/content_digest.h"
+#include "common/proto/wire_fields.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
 #include "services/catalog/domain/restriction_match.h"
@@ -224,28 +225,47 @@ std::string PatientOf(const v1::BuildWeeklyPlanRequest& request) {
   return parts.patient_id;
 }
 
+std::string CanonicalInputsWire(const v1::BuildWeeklyPlanRequest& request,
+                                const screening_v1::ScreeningResult& result) {
+  v1::Preferences preferences = request.preferences();
+  SortUnique(preferences.mutable_available_days());
+  SortUnique(preferences.mutable_equipment());
+  SortUnique(preferences.mutable_enjoyed_exercises());
+  SortUnique(preferences.mutable_disliked_exercises());
+  std::vector<const v1::ExerciseProgression*> progression;
+  progression.reserve(request.progression_size());
+  for (const v1::ExerciseProgression& entry : request.progression()) progression.push_back(&entry);
+  std::sort(progression.begin(), progression.end(),
+            [](const v1::ExerciseProgression* a, const v1::ExerciseProgression* b) {
+              return a->exercise() < b->exercise();
+            });
+  // Field by field in number order: exactly PlanInputs' own serialisation.
+  std::string wire;
+  WireFields fields(wire);
+  fields.Bytes(v1::PlanInputs::kScreeningResultFieldNumber, DeterministicBytes(result));
+  fields.String(v1::PlanInputs::kPatientIdFieldNumber, PatientOf(request));
+  fields.Bytes(v1::PlanInputs::kPreferencesFieldNumber, DeterministicBytes(preferences));
+  fields.String(v1::PlanInputs::kWeekStartDateFieldNumber, request.week_start_date());
+  fields.Varint(v1::PlanInputs::kWeekIndexFieldNumber, static_cast<uint64_t>(request.week_index()));
+  for (const v1::ExerciseProgression* entry : progression) {
+    fields.Bytes(v1::PlanInputs::kProgressionFieldNumber, DeterministicBytes(*entry));
+  }
+  return wire;
+}
+
 v1::PlanInputs CanonicalInputs(const v1::BuildWeeklyPlanRequest& request,
                                const screening_v1::ScreeningResult& result) {
   v1::PlanInputs inputs;
-  *inputs.mutable_screening_result() = result;
-  inputs.set_patient_id(PatientOf(request));
-  v1::Preferences* preferences = inputs.mutable_preferences();
-  *preferences = request.preferences();
-  SortUnique(preferences->mutable_available_days());
-  SortUnique(preferences->mutable_equipment());
-  SortUnique(preferences->mutable_enjoyed_exercises());
-  SortUnique(preferences->mutable_disliked_exercises());
-  inputs.set_week_start_date(request.week_start_date());
-  inputs.set_week_index(request.week_index());
-  *inputs.mutable_progression() = request.progression();
-  std::sort(inputs.mutable_progression()->begin(), inputs.mutable_progression()->end(),
-            [](const v1::ExerciseProgression& a, const v1::ExerciseProgression& b) {
-              return a.exercise() < b.exercise();
-            });
+  inputs.ParseFromString(CanonicalInputsWire(request, result));
   return inputs;
 }
 
-absl::Status CheckAgainstCatalog(const v1::PlanInputs& inputs, const catalog::ExerciseCatalog& catalog) {
+namespace {
+
+absl::Status CheckNamedExercises(
+    const v1::Preferences& preferences,
+    const google::protobuf::RepeatedPtrField<v1::ExerciseProgression>& progression,
+    const catalog::ExerciseCatalog& catalog) {
   FieldViolations problems;
   auto check = [&](const std::string& name, const std::string& field) {
     absl::StatusOr<std::string> id = catalog::ParseExerciseName(name, field);
@@ -253,26 +273,39 @@ absl::Status CheckAgainstCatalog(const v1::PlanInputs& inputs, const catalog::Ex
       problems.Add(field, absl::StrCat("no exercise ", name, " in catalog ", catalog.version()));
     }
   };
-  // Canonical lists are sorted, so fields name the sorted position; the
-  // message names the exercise itself.
-  const v1::Preferences& preferences = inputs.preferences();
   for (int i = 0; i < preferences.enjoyed_exercises_size(); ++i) {
-    check(preferences.enjoyed_exercises(i), "preferences.enjoyed_exercises");
+    check(preferences.enjoyed_exercises(i), absl::StrCat("preferences.enjoyed_exercises[", i, "]"));
   }
   for (int i = 0; i < preferences.disliked_exercises_size(); ++i) {
-    check(preferences.disliked_exercises(i), "preferences.disliked_exercises");
+    check(preferences.disliked_exercises(i), absl::StrCat("preferences.disliked_exercises[", i, "]"));
   }
-  for (int i = 0; i < inputs.progression_size(); ++i) {
-    check(inputs.progression(i).exercise(), "progression.exercise");
+  for (int i = 0; i < progression.size(); ++i) {
+    check(progression[i].exercise(), absl::StrCat("progression[", i, "].exercise"));
   }
   return problems.ToStatus();
 }
 
+}  // namespace
+
+absl::Status CheckAgainstCatalog(const v1::PlanInputs& inputs, const catalog::ExerciseCatalog& catalog) {
+  return CheckNamedExercises(inputs.preferences(), inputs.progression(), catalog);
+}
+
+absl::Status CheckAgainstCatalog(const v1::BuildWeeklyPlanRequest& request,
+                                 const catalog::ExerciseCatalog& catalog) {
+  return CheckNamedExercises(request.preferences(), request.progression(), catalog);
+}
+
+std::string PlanIdOfWire(absl::string_view inputs_wire, absl::string_view catalog_digest,
+                         absl::string_view plan_rules_version) {
+  const std::string digest =
+      Sha256(absl::StrCat(inputs_wire, "\n", catalog_digest, "\n", plan_rules_version));
+  return absl::BytesToHexString(absl::string_view(digest).substr(0, kPlanIdHexDigits / 2));
+}
+
 std::string PlanId(const v1::PlanInputs& inputs, absl::string_view catalog_digest,
                    absl::string_view plan_rules_version) {
-  const std::string digest = Sha256(
-      absl::StrCat(ContentDigest(inputs), "\n", catalog_digest, "\n", plan_rules_version));
-  return absl::BytesToHexString(digest).substr(0, kPlanIdHexDigits);
+  return PlanIdOfWire(DeterministicBytes(inputs), catalog_digest, plan_rules_version);
 }
 
 std::string PlanName(absl::string_view plan_id) { return absl::StrCat("plans/", plan_id); }

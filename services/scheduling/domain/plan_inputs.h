@@ -30,9 +30,18 @@ osteoflow::scheduling::v1::PlanInputs CanonicalInputs(
     const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
     const osteoflow::screening::v1::ScreeningResult& result);
 
+// The same inputs in wire form, written without copying the screening result:
+// a cache hit needs only these bytes (for the plan id), never the message.
+// CanonicalInputs is these bytes parsed.
+std::string CanonicalInputsWire(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
+                                const osteoflow::screening::v1::ScreeningResult& result);
+
 // Exercises the inputs name (enjoyed, disliked, progression) must be in the
 // catalog the plan is made from.
 absl::Status CheckAgainstCatalog(const osteoflow::scheduling::v1::PlanInputs& inputs,
+                                 const catalog::ExerciseCatalog& catalog);
+// The same for a request, naming fields by their place in it.
+absl::Status CheckAgainstCatalog(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
                                  const catalog::ExerciseCatalog& catalog);
 
 // The plan id: 32 hex digits of a digest over the canonical inputs, the
@@ -41,6 +50,9 @@ absl::Status CheckAgainstCatalog(const osteoflow::scheduling::v1::PlanInputs& in
 // hence new cache keys.
 std::string PlanId(const osteoflow::scheduling::v1::PlanInputs& inputs,
                    absl::string_view catalog_digest, absl::string_view plan_rules_version);
+// The same id from CanonicalInputsWire's bytes.
+std::string PlanIdOfWire(absl::string_view inputs_wire, absl::string_view catalog_digest,
+                         absl::string_view plan_rules_version);
 
 // "plans/{plan_id}", and back (INVALID_ARGUMENT naming "name").
 std::string PlanName(absl::string_view plan_id);

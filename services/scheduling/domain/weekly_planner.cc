@@ -122,13 +122,18 @@ class WeekPlanner {
   }
 
   v1::WeeklyPlan Build() {
+    // First every component's smallest worthwhile dose, in priority order;
+    // then, in the same order, each grows towards its full daily dose.
     if (fall_risk_) PlaceBalance(rules_.balance().fall_risk_min_days());
     PlaceStrength();
-    PlacePosture();
     PlaceImpact();
-    if (!fall_risk_) PlaceBalance(rules_.balance().min_days());
     PlaceWeightBearing();
+    if (!fall_risk_) PlaceBalance(rules_.balance().min_days());
+    PlacePosture();
     PlaceFlexibility();
+    if (fall_risk_) TopUpBalance();
+    TopUpWeightBearing();
+    if (!fall_risk_) TopUpBalance();
     PlaceEnjoyedNonWeightBearing();
     return Assemble();
   }
@@ -200,23 +205,31 @@ class WeekPlanner {
     return ordered;
   }
 
-  // Why a component has nothing to offer: a restriction or missing equipment.
+  // Why a component has nothing to offer: the restrictions (naming the rules
+  // that refused its entries) or missing equipment.
   template <typename Keep>
   std::string NothingUsable(v1::Component component, Keep keep) const {
     bool permitted = false;
     std::string needs;
+    std::vector<std::string> refusing;
     for (const PlanningEntry& entry : catalog_.entries(component)) {
-      if (!keep(entry) || !Permitted(entry)) continue;
-      permitted = true;
-      if (needs.empty()) needs = entry.exercise->display_name();
+      if (!keep(entry)) continue;
+      if (Permitted(entry)) {
+        permitted = true;
+        if (needs.empty()) needs = entry.exercise->display_name();
+        continue;
+      }
+      for (const catalog_v1::Finding& finding :
+           catalog::CheckExercise(*entry.exercise, restrictions_, catalog_.catalog()).findings) {
+        const std::string& id = finding.rule().rule_id();
+        if (std::find(refusing.begin(), refusing.end(), id) == refusing.end()) refusing.push_back(id);
+      }
     }
     if (!permitted) {
-      if (component == v1::COMPONENT_IMPACT) {
-        return absl::StrCat("the screening's impact ceiling (",
-                            RuleIds(restrictions_.impact_ceiling().rules()),
-                            ") allows no impact drills");
-      }
-      return "no catalog exercise for it is allowed by the screening's restrictions";
+      if (refusing.empty()) return "no catalog exercise for it is suitable";
+      std::sort(refusing.begin(), refusing.end());
+      return absl::StrCat("the screening's restrictions (", absl::StrJoin(refusing, ", "),
+                          ") allow none of its exercises");
     }
     return absl::StrCat("every allowed choice needs equipment not at hand (for example ", needs, ")");
   }
@@ -284,7 +297,7 @@ class WeekPlanner {
     }
     int slot = 0;
     for (const int day : chosen) {
-      const int minutes = std::min(balance.minutes_per_day(), days_[day].left);
+      const int minutes = balance.min_minutes();
       std::vector<const PlanningEntry*> choices =
           static_only ? Choices(v1::COMPONENT_BALANCE, is_static, rotation_ + slot, false)
                       : Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
@@ -466,18 +479,13 @@ class WeekPlanner {
       return;
     }
     int slot = 0;
-    std::vector<int> placed;
     for (int day = 0; day < kDays; ++day) {
       if (!days_[day].available || days_[day].left < aerobic.min_bout_minutes()) continue;
       const std::vector<const PlanningEntry*> choices =
           Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, rotation_ + slot, false);
       const PlanningEntry& entry = *choices.front();
       const v1::ExerciseProgression* progression = ProgressionOf(entry);
-      const int wanted = progression != nullptr && progression->minutes() > 0
-                             ? progression->minutes()
-                             : aerobic.minutes_per_day();
-      const int minutes = std::min(wanted, days_[day].left);
-      if (minutes < aerobic.min_bout_minutes()) continue;
+      const int minutes = aerobic.min_bout_minutes();
       v1::PlanItem item = NewItem(entry, aerobic.text());
       if (!entry.exercise->default_dose().load_guide().empty()) {
         item.mutable_dose()->set_load_guide(entry.exercise->default_dose().load_guide());
@@ -487,14 +495,46 @@ class WeekPlanner {
         AddCitation(plan_rules_.Citation(aerobic.start_rule_id()), item.mutable_rules());
       }
       item.set_minutes(minutes);
+      item.mutable_dose()->set_minutes(minutes);
       Put(day, std::move(item));
-      placed.push_back(day);
       ++slot;
     }
-    // Fewer days than the target: longer days towards the weekly minutes, up
-    // to twice the daily time.
+  }
+
+  void TopUpBalance() {
+    const v1::BalanceDose& balance = rules_.balance();
+    for (Day& day : days_) {
+      if (day.items[v1::COMPONENT_BALANCE].empty()) continue;
+      const int room = std::min(day.left, balance.minutes_per_day() - day.MinutesOf(v1::COMPONENT_BALANCE));
+      if (room <= 0) continue;
+      v1::PlanItem& item = day.items[v1::COMPONENT_BALANCE].back();
+      item.set_minutes(item.minutes() + room);
+      day.left -= room;
+    }
+  }
+
+  // Each bout grows to the day's time (or the progression's), then, with
+  // fewer days than the target, towards the weekly minutes, up to twice the
+  // daily time.
+  void TopUpWeightBearing() {
+    const v1::AerobicDose& aerobic = rules_.weight_bearing();
+    std::vector<int> placed;
     int total = 0;
-    for (const int day : placed) total += days_[day].MinutesOf(v1::COMPONENT_WEIGHT_BEARING_AEROBIC);
+    for (int day = 0; day < kDays; ++day) {
+      if (days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].empty()) continue;
+      placed.push_back(day);
+      v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
+      auto found = progression_.find(item.exercise_id());
+      const int wanted = found != progression_.end() && found->second->minutes() > 0
+                             ? found->second->minutes()
+                             : aerobic.minutes_per_day();
+      const int room = std::min(days_[day].left, wanted - item.minutes());
+      if (room > 0) {
+        item.set_minutes(item.minutes() + room);
+        days_[day].left -= room;
+      }
+      total += item.minutes();
+    }
     for (const int day : placed) {
       if (total >= aerobic.weekly_minutes()) break;
       v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
@@ -665,9 +705,10 @@ class WeekPlanner {
   std::string HigherPriorities(v1::Component component) const {
     std::vector<v1::Component> order;
     if (fall_risk_) order.push_back(v1::COMPONENT_BALANCE);
-    order.insert(order.end(), {v1::COMPONENT_STRENGTH, v1::COMPONENT_POSTURE, v1::COMPONENT_IMPACT});
+    order.insert(order.end(),
+                 {v1::COMPONENT_STRENGTH, v1::COMPONENT_IMPACT, v1::COMPONENT_WEIGHT_BEARING_AEROBIC});
     if (!fall_risk_) order.push_back(v1::COMPONENT_BALANCE);
-    order.insert(order.end(), {v1::COMPONENT_WEIGHT_BEARING_AEROBIC, v1::COMPONENT_FLEXIBILITY});
+    order.insert(order.end(), {v1::COMPONENT_POSTURE, v1::COMPONENT_FLEXIBILITY});
     std::vector<std::string> before;
     for (const v1::Component earlier : order) {
       if (earlier == component) break;

@@ -14,13 +14,15 @@ namespace osteoflow::scheduling {
 // for the caller, who knows its digest.
 //
 // Safety first: only entries the restriction-matching library allows without
-// modification are planned. Then, when the person's days or minutes cannot
-// hold everything, components are placed in this order, each taking its
-// whole daily dose before the next is looked at: balance when the screening
-// flags fall risk, strength, posture, impact, balance otherwise,
-// weight-bearing minutes, stretching, and last any non-weight-bearing
-// activity the person enjoys. Every target not met is reported as a
-// shortfall with its reason.
+// modification are planned. Then components are placed in the priority order
+// of the dose rules (balance when the screening flags fall risk, strength,
+// impact, weight-bearing minutes), followed by those the rules do not rank
+// (balance otherwise, posture, stretching): first each component's smallest
+// worthwhile dose (strength's whole block), then, in the same order, each
+// grows towards its full daily dose; last, any non-weight-bearing activity
+// the person enjoys fills time left over. Short days so get some of
+// everything in priority order rather than all of the first component.
+// Every target not met is reported as a shortfall with its reason.
 //
 // FAILED_PRECONDITION when the screening's outcome is REFER.
 absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> BuildWeeklyPlan(

@@ -18,6 +18,8 @@ WeeklyPlans::WeeklyPlans(std::shared_ptr<const PlanRules> rules,
       screenings_(std::move(screenings)),
       cache_(std::move(cache)) {}
 
+const char* WeeklyPlans::PlannerDigest() { return OSTEOFLOW_PLANNER_DIGEST; }
+
 std::string WeeklyPlans::CacheKey(const std::string& plan_id) {
   return absl::StrCat("osteoflow:v1:plan:", plan_id);
 }
@@ -56,12 +58,16 @@ absl::Status WeeklyPlans::Build(const v1::BuildWeeklyPlanRequest& request, std::
   if (!catalog.ok()) return catalog.status();
   const std::shared_ptr<const PlanningCatalog> planning = PlanningFor(*std::move(catalog));
 
-  const v1::PlanInputs inputs = CanonicalInputs(request, *result);
-  if (absl::Status known = CheckAgainstCatalog(inputs, planning->catalog()); !known.ok()) return known;
+  if (absl::Status known = CheckAgainstCatalog(request, planning->catalog()); !known.ok()) return known;
+  // A hit needs only the canonical bytes; the inputs message is made on a miss.
+  const std::string inputs_wire = CanonicalInputsWire(request, *result);
   const std::string plan_id =
-      PlanId(inputs, planning->catalog().content_digest(), rules_->version());
+      PlanIdOfWire(inputs_wire, planning->catalog().content_digest(),
+                   absl::StrCat(rules_->version(), "+", PlannerDigest()));
 
   absl::StatusOr<std::string> bytes = cache_->GetOrCompute(CacheKey(plan_id), [&]() -> absl::StatusOr<std::string> {
+    v1::PlanInputs inputs;
+    if (!inputs.ParseFromString(inputs_wire)) return absl::InternalError("canonical inputs do not parse");
     absl::StatusOr<v1::WeeklyPlan> plan = BuildWeeklyPlan(inputs, *planning, *rules_);
     if (!plan.ok()) return plan.status();
     plan->set_name(PlanName(plan_id));

@@ -31,6 +31,9 @@ class WeeklyPlans {
   // The cache key of a plan id.
   static std::string CacheKey(const std::string& plan_id);
 
+  // A digest of the planner's code, made at build time; part of every plan id.
+  static const char* PlannerDigest();
+
  private:
   // The planner's view of a catalog, made once per content digest.
   std::shared_ptr<const PlanningCatalog> PlanningFor(
