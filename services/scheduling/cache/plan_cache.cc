@@ -22,10 +22,12 @@ PlanCacheCounts PlanCache::counts() const {
           failures_.load(std::memory_order_relaxed), computed_.load(std::memory_order_relaxed)};
 }
 
-void PlanCache::NoteOutcome(const absl::Status& status) {
+void PlanCache::NoteOutcome(const absl::Status& status, uint64_t ticket) {
   absl::MutexLock lock(&mu_);
+  if (ticket < changed_at_ticket_) return;
   if (status.ok() == !cache_down_) return;
   cache_down_ = !status.ok();
+  changed_at_ticket_ = ticket;
   if (cache_down_) {
     // The error names the role and address, never a key: keys are digests of
     // a person's inputs.
@@ -52,8 +54,9 @@ std::optional<std::string> PlanCache::Lookup(const std::string& key) {
 }
 
 absl::StatusOr<std::optional<std::string>> PlanCache::Find(const std::string& key) {
+  const uint64_t ticket = NextTicket();
   absl::StatusOr<RedisReply> reply = pool_->Execute({"GET", key});
-  NoteOutcome(reply.status());
+  NoteOutcome(reply.status(), ticket);
   if (!reply.ok()) {
     failures_.fetch_add(1, std::memory_order_relaxed);
     return reply.status();
@@ -64,9 +67,10 @@ absl::StatusOr<std::optional<std::string>> PlanCache::Find(const std::string& ke
 
 void PlanCache::Store(const std::string& key, const std::string& bytes) {
   const int64_t ttl_ms = absl::ToInt64Milliseconds(JitteredTtl());
+  const uint64_t ticket = NextTicket();
   absl::StatusOr<RedisReply> reply =
       pool_->Execute({"SET", key, bytes, "PX", absl::StrCat(ttl_ms)});
-  NoteOutcome(reply.status());
+  NoteOutcome(reply.status(), ticket);
   if (!reply.ok()) failures_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -93,24 +97,41 @@ absl::StatusOr<std::string> PlanCache::GetOrCompute(
     return flight->result;
   }
 
+  // A miss that reached the flights just after another computation of this
+  // key finished (and was cached) must not compute again: look once more
+  // (not while the cache is down: that would only wait out a second timeout).
+  if (!CacheDown()) {
+    if (std::optional<std::string> cached = Lookup(key); cached.has_value()) {
+      Land(key, *flight, *cached, /*store=*/false);
+      return *std::move(cached);
+    }
+  }
   computed_.fetch_add(1, std::memory_order_relaxed);
   absl::StatusOr<std::string> result = compute();
+  Land(key, *flight, result, /*store=*/true);
+  return result;
+}
+
+bool PlanCache::CacheDown() {
+  absl::MutexLock lock(&mu_);
+  return cache_down_;
+}
+
+void PlanCache::Land(const std::string& key, Flight& flight, const absl::StatusOr<std::string>& result,
+                     bool store) {
   // Waiters get the result before the cache write: they need not wait on Redis.
   {
-    absl::MutexLock lock(&flight->mu);
-    flight->result = result;
-    flight->done = true;
-  }
-  bool cache_down = false;
-  {
-    absl::MutexLock lock(&mu_);
-    flights_.erase(key);
-    cache_down = cache_down_;
+    absl::MutexLock lock(&flight.mu);
+    flight.result = result;
+    flight.done = true;
   }
   // While the cache is down a write would only wait out its timeout; lookups
-  // keep trying, and the first that succeeds brings writes back.
-  if (result.ok() && !cache_down) Store(key, *result);
-  return result;
+  // keep trying, and the first that succeeds brings writes back. The flight
+  // stays until the write is done, so a caller who missed meanwhile joins it
+  // instead of computing again.
+  if (store && result.ok() && !CacheDown()) Store(key, *result);
+  absl::MutexLock lock(&mu_);
+  flights_.erase(key);
 }
 
 }  // namespace osteoflow::scheduling

@@ -61,9 +61,17 @@ class PlanCache final : public ComputedPlanCache {
 
   std::optional<std::string> Lookup(const std::string& key);
   void Store(const std::string& key, const std::string& bytes);
+  // Hands a flight's result to its waiters, caches it, and ends the flight.
+  void Land(const std::string& key, Flight& flight, const absl::StatusOr<std::string>& result,
+            bool store);
+  bool CacheDown();
   // Logs the first failure after a success and the first success after a
-  // failure: an outage is one line, not one per call.
-  void NoteOutcome(const absl::Status& status);
+  // failure: an outage is one line, not one per call. `ticket` orders calls
+  // by when they were sent: the outcome of a call sent before the last change
+  // of state is stale (a GET answered just before Redis died may be noted
+  // after another call's failure) and changes nothing.
+  void NoteOutcome(const absl::Status& status, uint64_t ticket);
+  uint64_t NextTicket() { return next_ticket_.fetch_add(1, std::memory_order_relaxed); }
   absl::Duration JitteredTtl();
 
   const std::shared_ptr<RedisPool> pool_;
@@ -73,6 +81,8 @@ class PlanCache final : public ComputedPlanCache {
   absl::flat_hash_map<std::string, std::shared_ptr<Flight>> flights_ ABSL_GUARDED_BY(mu_);
   absl::BitGen random_ ABSL_GUARDED_BY(mu_);
   bool cache_down_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t changed_at_ticket_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<uint64_t> next_ticket_{1};
 
   std::atomic<int64_t> hits_{0};
   std::atomic<int64_t> misses_{0};
