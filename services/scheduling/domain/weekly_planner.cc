@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
@@ -102,8 +103,27 @@ class WeekPlanner {
         progression_[*id] = &progression;
       }
     }
-    for (const std::string& name : inputs.preferences().enjoyed_exercises()) enjoyed_.push_back(name);
-    for (const std::string& name : inputs.preferences().disliked_exercises()) disliked_.push_back(name);
+    absl::flat_hash_set<absl::string_view> enjoyed, disliked;
+    constexpr absl::string_view kPrefix = "exercises/";
+    for (const std::string& name : inputs.preferences().enjoyed_exercises()) {
+      enjoyed.insert(absl::string_view(name).substr(std::min(kPrefix.size(), name.size())));
+    }
+    for (const std::string& name : inputs.preferences().disliked_exercises()) {
+      disliked.insert(absl::string_view(name).substr(std::min(kPrefix.size(), name.size())));
+    }
+    // What this person may do with what they have, decided once per entry.
+    for (int component = 0; component < v1::Component_ARRAYSIZE; ++component) {
+      for (const PlanningEntry& entry : catalog_.entries(static_cast<v1::Component>(component))) {
+        if (!Equipped(entry) || !Permitted(entry)) continue;
+        const std::string& id = entry.exercise->id();
+        usable_[component].push_back(
+            Candidate{&entry,
+                      disliked.contains(id)  ? Liking::kDisliked
+                      : enjoyed.contains(id) ? Liking::kEnjoyed
+                                             : Liking::kNeutral,
+                      progression_.contains(id)});
+      }
+    }
     absl::CivilDay start;
     ParseIsoDate(inputs.week_start_date(), &start);  // validated by the caller
     uint32_t available = 0;
@@ -169,11 +189,6 @@ class WeekPlanner {
   }
   bool Equipped(const PlanningEntry& entry) const { return (entry.equipment & ~have_equipment_) == 0; }
 
-  static bool Listed(const std::vector<std::string>& names, const std::string& id) {
-    const std::string name = catalog::ExerciseName(id);
-    return std::binary_search(names.begin(), names.end(), name);
-  }
-
   // The usable entries of a component passing `keep`, best first: the ones
   // the person enjoys, then (with `keep_progressed`) ones with a recorded
   // progression, then the rest turned by `turn`, and disliked ones last.
@@ -181,17 +196,16 @@ class WeekPlanner {
   std::vector<const PlanningEntry*> Choices(v1::Component component, Keep keep, int turn,
                                             bool keep_progressed) const {
     std::vector<const PlanningEntry*> enjoyed, progressed, neutral, disliked;
-    for (const PlanningEntry& entry : catalog_.entries(component)) {
-      if (!keep(entry) || !Equipped(entry) || !Permitted(entry)) continue;
-      const std::string& id = entry.exercise->id();
-      if (Listed(disliked_, id)) {
-        disliked.push_back(&entry);
-      } else if (Listed(enjoyed_, id)) {
-        enjoyed.push_back(&entry);
-      } else if (keep_progressed && progression_.contains(id)) {
-        progressed.push_back(&entry);
+    for (const Candidate& candidate : usable_[component]) {
+      if (!keep(*candidate.entry)) continue;
+      if (candidate.liking == Liking::kDisliked) {
+        disliked.push_back(candidate.entry);
+      } else if (candidate.liking == Liking::kEnjoyed) {
+        enjoyed.push_back(candidate.entry);
+      } else if (keep_progressed && candidate.progressed) {
+        progressed.push_back(candidate.entry);
       } else {
-        neutral.push_back(&entry);
+        neutral.push_back(candidate.entry);
       }
     }
     if (!neutral.empty()) {
@@ -587,9 +601,10 @@ class WeekPlanner {
   }
 
   void PlaceEnjoyedNonWeightBearing() {
-    auto enjoyed = [this](const PlanningEntry& entry) { return Listed(enjoyed_, entry.exercise->id()); };
-    const std::vector<const PlanningEntry*> choices =
-        Choices(v1::COMPONENT_NON_WEIGHT_BEARING, enjoyed, 0, false);
+    std::vector<const PlanningEntry*> choices;
+    for (const Candidate& candidate : usable_[v1::COMPONENT_NON_WEIGHT_BEARING]) {
+      if (candidate.liking == Liking::kEnjoyed) choices.push_back(candidate.entry);
+    }
     if (choices.empty()) return;
     const catalog::v1::RuleDefinition* nwb = catalog_.catalog().Rule("NWB");
     const int shortest = rules_.weight_bearing().min_bout_minutes();
@@ -863,8 +878,14 @@ class WeekPlanner {
   const bool fall_risk_;
   const uint32_t have_equipment_;
   absl::flat_hash_map<std::string, const v1::ExerciseProgression*> progression_;
-  std::vector<std::string> enjoyed_;   // sorted by the caller
-  std::vector<std::string> disliked_;  // sorted by the caller
+  enum class Liking { kEnjoyed, kNeutral, kDisliked };
+  struct Candidate {
+    const PlanningEntry* entry;
+    Liking liking;
+    bool progressed;
+  };
+  // Per component, in catalog order: the entries allowed and equipped.
+  std::array<std::vector<Candidate>, v1::Component_ARRAYSIZE> usable_;
   int rotation_ = 0;
   std::array<Day, kDays> days_;
 
