@@ -100,6 +100,15 @@ void CheckStrength(const v1::StrengthDose& strength, DocumentCheck& check) {
   if (strength.load_guide().empty()) check.Add("strength.load_guide", "required");
   check.Rule("strength.start_rule_id", strength.start_rule_id());
   if (strength.start_cue().empty()) check.Add("strength.start_cue", "required");
+  check.Rule("strength.unsupervised_rule_id", strength.unsupervised_rule_id());
+  check.Range("strength.unsupervised_max_percent_one_rep_max",
+              strength.unsupervised_max_percent_one_rep_max(), 1, 100);
+  for (int i = 0; i < strength.unsupervised_never_tags_size(); ++i) {
+    const int tag = strength.unsupervised_never_tags(i);
+    if (tag == common::SAFETY_TAG_UNSPECIFIED || !common::SafetyTag_IsValid(tag)) {
+      check.Add(absl::StrCat("strength.unsupervised_never_tags[", i, "]"), "unknown or unspecified tag");
+    }
+  }
 }
 
 void CheckOthers(const v1::PlanRulesDocument& document, DocumentCheck& check) {
@@ -119,6 +128,8 @@ void CheckOthers(const v1::PlanRulesDocument& document, DocumentCheck& check) {
               aerobic.min_bout_minutes(), 240);
   check.Range("weight_bearing.weekly_minutes", aerobic.weekly_minutes(), 1, 7 * 240);
   check.Rule("weight_bearing.start_rule_id", aerobic.start_rule_id());
+  check.Range("weight_bearing.start_minutes", aerobic.start_minutes(), aerobic.min_bout_minutes(),
+              aerobic.minutes_per_day());
   if (aerobic.start_cue().empty()) check.Add("weight_bearing.start_cue", "required");
 
   const v1::BalanceDose& balance = document.balance();

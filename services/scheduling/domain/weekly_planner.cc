@@ -96,6 +96,7 @@ class WeekPlanner {
         plan_rules_(rules),
         restrictions_(inputs.screening_result().restrictions()),
         fall_risk_(inputs.screening_result().fall_risk().flagged()),
+        supervised_(inputs.screening_result().supervision().required()),
         have_equipment_(EquipmentMask(inputs.preferences().equipment())) {
     for (const v1::ExerciseProgression& progression : inputs.progression()) {
       if (absl::StatusOr<std::string> id = catalog::ParseExerciseName(progression.exercise(), "");
@@ -144,14 +145,14 @@ class WeekPlanner {
   v1::WeeklyPlan Build() {
     // First every component's smallest worthwhile dose, in priority order;
     // then, in the same order, each grows towards its full daily dose.
-    if (fall_risk_) PlaceBalance(rules_.balance().fall_risk_min_days());
+    // With a fall-risk flag balance comes first whole, not only its minimum.
+    if (fall_risk_) PlaceBalance(rules_.balance().fall_risk_min_days(), rules_.balance().minutes_per_day());
     PlaceStrength();
     PlaceImpact();
     PlaceWeightBearing();
-    if (!fall_risk_) PlaceBalance(rules_.balance().min_days());
+    if (!fall_risk_) PlaceBalance(rules_.balance().min_days(), rules_.balance().min_minutes());
     PlacePosture();
     PlaceFlexibility();
-    if (fall_risk_) TopUpBalance();
     TopUpWeightBearing();
     if (!fall_risk_) TopUpBalance();
     PlaceEnjoyedNonWeightBearing();
@@ -178,6 +179,7 @@ class WeekPlanner {
 
   bool Permitted(const PlanningEntry& entry) const {
     if (catalog::VerdictOf(*entry.exercise, restrictions_) != catalog_v1::VERDICT_ALLOWED) return false;
+    if (!supervised_ && TooHeavyAlone(*entry.exercise)) return false;
     if (entry.component == v1::COMPONENT_FLEXIBILITY) {
       for (const int tag : entry.exercise->safety_tags()) {
         for (const int never : rules_.flexibility().never_tags()) {
@@ -187,6 +189,25 @@ class WeekPlanner {
     }
     return true;
   }
+  bool IsDisliked(const PlanningEntry& entry) const {
+    for (const Candidate& candidate : usable_[entry.component]) {
+      if (candidate.entry == &entry) return candidate.liking == Liking::kDisliked;
+    }
+    return false;
+  }
+
+  // SUP-HIGHLOAD: what a plan followed alone never holds.
+  bool TooHeavyAlone(const catalog_v1::Exercise& exercise) const {
+    const v1::StrengthDose& strength = rules_.strength();
+    if (exercise.load_percent_one_rep_max() > strength.unsupervised_max_percent_one_rep_max()) return true;
+    for (const int tag : exercise.safety_tags()) {
+      for (const int never : strength.unsupervised_never_tags()) {
+        if (tag == never) return true;
+      }
+    }
+    return false;
+  }
+
   bool Equipped(const PlanningEntry& entry) const { return (entry.equipment & ~have_equipment_) == 0; }
 
   // The usable entries of a component passing `keep`, best first: the ones
@@ -291,7 +312,7 @@ class WeekPlanner {
 
   // --- components, in priority order ---------------------------------------
 
-  void PlaceBalance(int wanted_days) {
+  void PlaceBalance(int wanted_days, int block_minutes) {
     const v1::BalanceDose& balance = rules_.balance();
     balance_days_wanted_ = wanted_days;
     auto any = [](const PlanningEntry&) { return true; };
@@ -311,13 +332,18 @@ class WeekPlanner {
     }
     int slot = 0;
     for (const int day : chosen) {
-      const int minutes = balance.min_minutes();
+      const int minutes = std::min(block_minutes, days_[day].left);
       std::vector<const PlanningEntry*> choices =
           static_only ? Choices(v1::COMPONENT_BALANCE, is_static, rotation_ + slot, false)
                       : Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
       if (choices.empty()) choices = Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
-      // About five minutes an exercise, at most three a day.
-      const int count = std::clamp(minutes / 5, 1, std::min(3, static_cast<int>(choices.size())));
+      // About five minutes an exercise, at most three a day; a disliked
+      // exercise only when nothing else is left to choose (then fewer,
+      // longer ones rather than the disliked one).
+      int liked = 0;
+      for (const PlanningEntry* choice : choices) liked += IsDisliked(*choice) ? 0 : 1;
+      const int available = liked > 0 ? liked : static_cast<int>(choices.size());
+      const int count = std::clamp(minutes / 5, 1, std::min(3, available));
       int given = 0;
       for (int k = 0; k < count; ++k) {
         v1::PlanItem item = NewItem(*choices[k], balance.text());
@@ -392,8 +418,13 @@ class WeekPlanner {
                                        : strength.start_sets(),
                                    1, strength.max_sets()));
     if (progression != nullptr && progression->reps() > 0) {
-      sets_reps->set_reps_min(progression->reps());
-      sets_reps->set_reps_max(progression->reps());
+      // Progress passes reps within the exercise's range (PROG-LOAD moves
+      // past its top by adding load instead); anything else is held to it.
+      const int low = has_usual ? usual.reps_min() : strength.reps_min();
+      const int high = has_usual ? usual.reps_max() : strength.reps_max();
+      const int reps = std::clamp(progression->reps(), low, high);
+      sets_reps->set_reps_min(reps);
+      sets_reps->set_reps_max(reps);
     } else {
       sets_reps->set_reps_min(has_usual ? usual.reps_min() : strength.reps_min());
       sets_reps->set_reps_max(has_usual ? usual.reps_max() : strength.reps_max());
@@ -411,11 +442,15 @@ class WeekPlanner {
       item.add_cues(strength.start_cue());
       AddCitation(plan_rules_.Citation(strength.start_rule_id()), item.mutable_rules());
     }
-    const int load_cap = restrictions_.load_cap().max_percent_one_rep_max();
+    int load_cap = restrictions_.load_cap().max_percent_one_rep_max();
+    if (!supervised_ && (load_cap == 0 || load_cap > strength.unsupervised_max_percent_one_rep_max())) {
+      load_cap = strength.unsupervised_max_percent_one_rep_max();
+    }
     if (load_cap > 0 && !item.dose().load_guide().empty()) {
-      item.add_cues(absl::StrCat("Keep the load below ", load_cap,
+      item.add_cues(absl::StrCat("Keep the load below ", load_cap + 1,
                                  "% of the most you could lift once."));
       AddCitations(restrictions_.load_cap().rules(), item.mutable_rules());
+      if (!supervised_) AddCitation(plan_rules_.Citation(strength.unsupervised_rule_id()), item.mutable_rules());
     }
     item.set_minutes(sets_reps->sets() * strength.minutes_per_set());
     return item;
@@ -495,8 +530,10 @@ class WeekPlanner {
     int slot = 0;
     for (int day = 0; day < kDays; ++day) {
       if (!days_[day].available || days_[day].left < aerobic.min_bout_minutes()) continue;
+      // An activity with a recorded progression is kept, so that its time
+      // grows by the progression's steps; otherwise activities take turns.
       const std::vector<const PlanningEntry*> choices =
-          Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, rotation_ + slot, false);
+          Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, rotation_ + slot, true);
       const PlanningEntry& entry = *choices.front();
       const v1::ExerciseProgression* progression = ProgressionOf(entry);
       const int minutes = aerobic.min_bout_minutes();
@@ -539,9 +576,11 @@ class WeekPlanner {
       placed.push_back(day);
       v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
       auto found = progression_.find(item.exercise_id());
-      const int wanted = found != progression_.end() && found->second->minutes() > 0
-                             ? found->second->minutes()
-                             : aerobic.minutes_per_day();
+      const bool progressed = found != progression_.end() && found->second->minutes() > 0;
+      // PROG-START: an activity begins with short bouts.
+      const int wanted = progressed ? std::min(found->second->minutes(), 2 * aerobic.minutes_per_day())
+                                    : aerobic.start_minutes();
+      if (!progressed) aerobic_starting_ = true;
       const int room = std::min(days_[day].left, wanted - item.minutes());
       if (room > 0) {
         item.set_minutes(item.minutes() + room);
@@ -550,7 +589,7 @@ class WeekPlanner {
       total += item.minutes();
     }
     for (const int day : placed) {
-      if (total >= aerobic.weekly_minutes()) break;
+      if (total >= aerobic.weekly_minutes() || aerobic_starting_) break;
       v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
       const int room = std::min({days_[day].left, 2 * aerobic.minutes_per_day() - item.minutes(),
                                  aerobic.weekly_minutes() - total});
@@ -745,7 +784,16 @@ class WeekPlanner {
                           " minutes a day is less than the ", minutes_needed,
                           " this needs on each of its days");
     }
-    return absl::StrCat("time given to higher priorities (", HigherPriorities(component), ")");
+    if (component == v1::COMPONENT_WEIGHT_BEARING_AEROBIC && aerobic_starting_) {
+      return absl::StrCat("starting low: ", rules_.weight_bearing().start_minutes(),
+                          "-minute bouts this week, building up (", rules_.weight_bearing().start_rule_id(), ")");
+    }
+    const std::string before = HigherPriorities(component);
+    if (before.empty()) {
+      return absl::StrCat(inputs_.preferences().minutes_per_day(),
+                          " minutes a day do not hold the target on enough of the available days");
+    }
+    return absl::StrCat("time given to higher priorities (", before, ")");
   }
 
   void Report(v1::WeeklyPlan& plan, v1::Component component, const v1::ComponentText& text,
@@ -876,6 +924,7 @@ class WeekPlanner {
   const PlanRules& plan_rules_;
   const common::Restrictions& restrictions_;
   const bool fall_risk_;
+  const bool supervised_;
   const uint32_t have_equipment_;
   absl::flat_hash_map<std::string, const v1::ExerciseProgression*> progression_;
   enum class Liking { kEnjoyed, kNeutral, kDisliked };
@@ -893,6 +942,7 @@ class WeekPlanner {
   std::vector<std::string> missing_patterns_;
   bool strength_cut_short_ = false;
   int balance_days_wanted_ = 0;
+  bool aerobic_starting_ = false;
   std::string balance_obstacle_, posture_obstacle_, impact_obstacle_, aerobic_obstacle_,
       flexibility_obstacle_;
 };
