@@ -13,6 +13,8 @@
 # Environment (optional):
 #   CONCURRENCY=1,8  DURATION=3s  ROUNDS=3  WARMUP=1s   passed to osteoflow-load
 #   INTAKE=...       intake JSON; default samples/intakes/osteopenia-no-fractures.json
+#   CACHE_MEMORY_BYTES=N  the service's in-process copy of recent plans (default
+#                    as the service's; 0: every hit is a Redis GET)
 #   KEEP_RUN_DIR=1   keep the temporary run directory (logs, JSON results)
 set -euo pipefail
 unset "${!OSTEOFLOW_@}"
@@ -78,6 +80,7 @@ screening_address="127.0.0.1:$(read_port "$run_dir/screening.log" "$screening_pi
 "$scheduling_bin" --listen_address=127.0.0.1:0 --cache_address="127.0.0.1:$redis_port" \
   --catalog_address="$catalog_address" --screening_address="$screening_address" \
   --plan_rules_file="$repo_root/services/scheduling/data/plan_rules.json" --access_log=true \
+  ${CACHE_MEMORY_BYTES:+--cache_memory_bytes="$CACHE_MEMORY_BYTES"} \
   >"$run_dir/scheduling.out" 2>"$run_dir/scheduling.log" &
 server_pids+=("$!")
 scheduling_pid="$!"
@@ -105,6 +108,7 @@ commit="$(measured_commit)"
 echo "osteoflow scheduling benchmark at commit $commit"
 echo "scheduling $scheduling_address, cache redis 127.0.0.1:$redis_port (no persistence), catalog $catalog_address, echo $echo_address"
 echo "intake: $intake_file"
+echo "in-process copies of recent plans: ${CACHE_MEMORY_BYTES:-the service default} bytes"
 
 status=0
 run_load() {

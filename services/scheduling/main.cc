@@ -39,6 +39,9 @@ ABSL_FLAG(int, cache_pool_size, 16, "most connections to the cache at once");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Hours(24), "how long a computed plan stays cached");
 ABSL_FLAG(double, cache_ttl_jitter, 0.1,
           "each plan's TTL is spread by up to this fraction either way (0..0.5)");
+ABSL_FLAG(int64_t, cache_memory_bytes, 64 << 20,
+          "recently used plans also kept in this process's memory, up to this many bytes; "
+          "0 keeps none (every hit is then a Redis GET)");
 ABSL_FLAG(absl::Duration, cache_report_interval, absl::Seconds(60),
           "how often the cache's hit and miss counts are logged (when they changed)");
 ABSL_FLAG(absl::Duration, catalog_check_interval, absl::Seconds(1),
@@ -78,6 +81,10 @@ int main(int argc, char** argv) {
                 absl::Milliseconds(10), absl::Hours(24));
   CheckDuration("catalog_check_interval", absl::GetFlag(FLAGS_catalog_check_interval),
                 absl::Milliseconds(10), absl::Minutes(1));
+  const int64_t memory_bytes = absl::GetFlag(FLAGS_cache_memory_bytes);
+  if (memory_bytes < 0 || memory_bytes > (int64_t{16} << 30)) {
+    osteoflow::ExitInvalidSetting("cache_memory_bytes", "must be 0..17179869184");
+  }
   const double jitter = absl::GetFlag(FLAGS_cache_ttl_jitter);
   if (!(jitter >= 0 && jitter <= 0.5)) osteoflow::ExitInvalidSetting("cache_ttl_jitter", "must be 0..0.5");
   for (const char* name : {"catalog_address", "screening_address"}) {
@@ -108,7 +115,8 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_screening_deadline));
   auto cache = std::make_shared<osteoflow::scheduling::PlanCache>(
       std::make_shared<osteoflow::RedisPool>(cache_options),
-      osteoflow::scheduling::PlanCacheOptions{absl::GetFlag(FLAGS_cache_ttl), jitter});
+      osteoflow::scheduling::PlanCacheOptions{absl::GetFlag(FLAGS_cache_ttl), jitter,
+                                              static_cast<size_t>(memory_bytes)});
   auto plans = std::make_shared<osteoflow::scheduling::WeeklyPlans>(*rules, catalog, screenings, cache);
   osteoflow::scheduling::PlanCacheReport report(*cache, absl::GetFlag(FLAGS_cache_report_interval));
 

@@ -41,7 +41,7 @@ TEST(PlanCache, MissComputesAndStoresWithAJitteredTtlThenHits) {
   auto server = testing::RedisServer::Start();
   ASSERT_TRUE(server.ok()) << server.status();
   auto pool = PoolFor((*server)->port());
-  PlanCache cache(pool, {.ttl = absl::Seconds(100), .ttl_jitter = 0.1});
+  PlanCache cache(pool, {.ttl = absl::Seconds(100), .ttl_jitter = 0.1, .memory_bytes = 0});
   Counted plan{.value = "plan-bytes"};
   auto compute = [&] { return plan(); };
 
@@ -97,10 +97,13 @@ TEST(PlanCache, ConcurrentMissesForOneKeyComputeOnce) {
   EXPECT_EQ(plan.calls.load(), 1);
 }
 
+// Redis alone: the in-process copies of recent plans are off.
+constexpr PlanCacheOptions kRedisOnly = {.memory_bytes = 0};
+
 TEST(PlanCache, FailsOpenWhileRedisIsDownAndUsesItAgainWhenItIsBack) {
   auto server = testing::RedisServer::Start();
   ASSERT_TRUE(server.ok()) << server.status();
-  PlanCache cache(PoolFor((*server)->port()), {});
+  PlanCache cache(PoolFor((*server)->port()), kRedisOnly);
   Counted plan{.value = "plan"};
   auto compute = [&] { return plan(); };
   ASSERT_TRUE(cache.GetOrCompute("k", compute).ok());
@@ -129,6 +132,54 @@ TEST(PlanCache, AbsentRedisAtStartIsOnlyMisses) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, "plan");
   EXPECT_EQ(cache.counts().hits, 0);
+}
+
+TEST(PlanCache, RecentPlansAreAnsweredFromMemoryAlsoWhileRedisIsDown) {
+  auto server = testing::RedisServer::Start();
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto pool = PoolFor((*server)->port());
+  PlanCache cache(pool, {.memory_bytes = 1 << 20});
+  Counted plan{.value = "plan"};
+  auto compute = [&] { return plan(); };
+  ASSERT_TRUE(cache.GetOrCompute("k", compute).ok());
+  // Cached in Redis as well, for other replicas and restarts.
+  auto exists = pool->Execute({"EXISTS", "k"});
+  ASSERT_TRUE(exists.ok());
+  EXPECT_EQ(exists->integer, 1);
+
+  auto again = cache.GetOrCompute("k", compute);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(cache.counts().memory_hits, 1);
+  EXPECT_EQ(cache.counts().hits, 1);
+
+  (*server)->Kill();
+  auto while_down = cache.GetOrCompute("k", compute);
+  ASSERT_TRUE(while_down.ok());
+  EXPECT_EQ(*while_down, "plan");
+  EXPECT_EQ(plan.calls.load(), 1);
+  auto found = cache.Find("k");
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, "plan");
+  // A plan never seen here still needs Redis to be found by name.
+  EXPECT_EQ(cache.Find("other").status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(PlanCache, APlanSeenInRedisIsKeptInMemoryToo) {
+  auto server = testing::RedisServer::Start();
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto pool = PoolFor((*server)->port());
+  ASSERT_TRUE(pool->Execute({"SET", "k", "from-another-replica"}).ok());
+  PlanCache cache(pool, {.memory_bytes = 1 << 20});
+  auto compute = [] { return absl::StatusOr<std::string>("recomputed"); };
+  auto first = cache.GetOrCompute("k", compute);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, "from-another-replica");
+  EXPECT_EQ(cache.counts().memory_hits, 0);
+  auto second = cache.GetOrCompute("k", compute);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, "from-another-replica");
+  EXPECT_EQ(cache.counts().memory_hits, 1);
 }
 
 }  // namespace

@@ -218,13 +218,14 @@ std::vector<google::protobuf::Struct> Events(const std::string& log, const std::
 
 struct CacheCounts {
   int64_t hits = 0;
+  int64_t memory_hits = 0;
   int64_t misses = 0;
   int64_t failures = 0;
   int64_t computed = 0;
 };
 
 std::ostream& operator<<(std::ostream& out, const CacheCounts& counts) {
-  return out << "{hits " << counts.hits << ", misses " << counts.misses << ", failures "
+  return out << "{hits " << counts.hits << " (memory " << counts.memory_hits << "), misses " << counts.misses << ", failures "
              << counts.failures << ", computed " << counts.computed << "}";
 }
 
@@ -238,6 +239,7 @@ CacheCounts LastCacheCounts(const std::string& log) {
     return map.contains(key) ? static_cast<int64_t>(map.at(key).number_value()) : -1;
   };
   counts.hits = number("hits");
+  counts.memory_hits = number("memory_hits");
   counts.misses = number("misses");
   counts.failures = number("failures");
   counts.computed = number("computed");
@@ -436,6 +438,40 @@ TEST_F(SchedulingServiceTest, AMissThenAHitGiveTheSameBytesCachedWithAJitteredTt
   EXPECT_EQ(counts.misses, 1) << counts;
   EXPECT_EQ(counts.computed, 1) << counts;
   EXPECT_EQ(counts.failures, 0) << counts;
+}
+
+TEST_F(SchedulingServiceTest, RecentPlansAreAnsweredFromMemoryAndStillCachedInRedis) {
+  ASSERT_NO_FATAL_FAILURE(StartCatalog());
+  ASSERT_NO_FATAL_FAILURE(StartScheduling({"--cache_memory_bytes=1048576"}));
+  const v1::BuildWeeklyPlanRequest request = PlanRequest("memory-01");
+  std::string first;
+  v1::WeeklyPlan plan;
+  grpc::Status status = client_->Build(request, &first, &plan);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  // Still written to Redis, for other replicas and for after a restart.
+  EXPECT_EQ(Redis({"GET", kKeyPrefix + PlanIdOf(plan.name())}).text, first);
+
+  std::string second;
+  status = client_->Build(request, &second);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(second, first);
+  const CacheCounts counts = WaitForLookups(*scheduling_, 2);
+  EXPECT_EQ(counts.memory_hits, 1) << counts;
+  EXPECT_EQ(counts.computed, 1) << counts;
+
+  // With Redis gone, the recent plan is still answered, by name too; a plan
+  // this process never saw cannot be found by name.
+  cache_->Kill();
+  std::string while_down;
+  status = client_->Build(request, &while_down);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(while_down, first);
+  std::string by_name;
+  status = client_->Get(plan.name(), &by_name);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(by_name, first);
+  status = client_->Get("plans/0123456789abcdef0123456789abcdef", &by_name);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << Describe(status);
 }
 
 TEST_F(SchedulingServiceTest, ListsInAnotherOrderGiveTheSamePlan) {

@@ -15,7 +15,10 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> StartSchedulingServer(
                   absl::StrCat("--cache_address=127.0.0.1:", cache_port),
                   "--catalog_check_interval=100ms",
                   "--catalog_refresh_interval=200ms",
-                  "--cache_report_interval=50ms"};
+                  "--cache_report_interval=50ms",
+                  // Redis alone, so that tests see every hit and miss reach it;
+                  // tests of the in-process copies pass their own size.
+                  "--cache_memory_bytes=0"};
   options.args.insert(options.args.end(), extra_args.begin(), extra_args.end());
   options.env = std::move(env);
   return ServiceProcess::Start(BinaryPath("services/scheduling/osteoflow-scheduling"),

@@ -6,13 +6,14 @@ namespace osteoflow::scheduling {
 namespace {
 
 bool Same(const PlanCacheCounts& a, const PlanCacheCounts& b) {
-  return a.hits == b.hits && a.misses == b.misses && a.failures == b.failures &&
+  return a.hits == b.hits && a.memory_hits == b.memory_hits && a.misses == b.misses && a.failures == b.failures &&
          a.computed == b.computed;
 }
 
 void Write(const PlanCacheCounts& counts) {
   LogLine("plan_cache")
       .Add("hits", counts.hits)
+      .Add("memory_hits", counts.memory_hits)
       .Add("misses", counts.misses)
       .Add("failures", counts.failures)
       .Add("computed", counts.computed)

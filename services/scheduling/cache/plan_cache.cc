@@ -15,10 +15,11 @@ struct PlanCache::Flight {
 };
 
 PlanCache::PlanCache(std::shared_ptr<RedisPool> pool, PlanCacheOptions options)
-    : pool_(std::move(pool)), options_(options) {}
+    : pool_(std::move(pool)), options_(options), recent_(options.memory_bytes) {}
 
 PlanCacheCounts PlanCache::counts() const {
-  return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed),
+  return {hits_.load(std::memory_order_relaxed), memory_hits_.load(std::memory_order_relaxed),
+          misses_.load(std::memory_order_relaxed),
           failures_.load(std::memory_order_relaxed), computed_.load(std::memory_order_relaxed)};
 }
 
@@ -54,6 +55,7 @@ std::optional<std::string> PlanCache::Lookup(const std::string& key) {
 }
 
 absl::StatusOr<std::optional<std::string>> PlanCache::Find(const std::string& key) {
+  if (std::optional<std::string> recent = recent_.Get(key); recent.has_value()) return recent;
   const uint64_t ticket = NextTicket();
   absl::StatusOr<RedisReply> reply = pool_->Execute({"GET", key});
   NoteOutcome(reply.status(), ticket);
@@ -62,6 +64,7 @@ absl::StatusOr<std::optional<std::string>> PlanCache::Find(const std::string& ke
     return reply.status();
   }
   if (reply->type != RedisReply::Type::kString) return std::nullopt;
+  recent_.Put(key, reply->text);
   return std::optional<std::string>(std::move(reply->text));
 }
 
@@ -76,6 +79,11 @@ void PlanCache::Store(const std::string& key, const std::string& bytes) {
 
 absl::StatusOr<std::string> PlanCache::GetOrCompute(
     const std::string& key, const std::function<absl::StatusOr<std::string>()>& compute) {
+  if (std::optional<std::string> recent = recent_.Get(key); recent.has_value()) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    memory_hits_.fetch_add(1, std::memory_order_relaxed);
+    return *std::move(recent);
+  }
   if (std::optional<std::string> cached = Lookup(key); cached.has_value()) {
     hits_.fetch_add(1, std::memory_order_relaxed);
     return *std::move(cached);
@@ -119,6 +127,7 @@ bool PlanCache::CacheDown() {
 
 void PlanCache::Land(const std::string& key, Flight& flight, const absl::StatusOr<std::string>& result,
                      bool store) {
+  if (result.ok()) recent_.Put(key, *result);
   // Waiters get the result before the cache write: they need not wait on Redis.
   {
     absl::MutexLock lock(&flight.mu);

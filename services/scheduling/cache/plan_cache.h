@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_pool.h"
+#include "services/scheduling/cache/recent_plans.h"
 #include "services/scheduling/domain/computed_plan_cache.h"
 
 namespace osteoflow::scheduling {
@@ -24,11 +25,16 @@ struct PlanCacheOptions {
   // Each key's TTL is spread by up to this fraction either way, so that plans
   // computed together do not all expire together.
   double ttl_jitter = 0.1;
+  // Recently used plans also kept in this process (see RecentPlans), up to
+  // this many bytes; 0 keeps none and every hit is a Redis GET.
+  size_t memory_bytes = 64 << 20;
 };
 
 // Hit and miss counts since start.
 struct PlanCacheCounts {
+  // Plans found in Redis or in memory; memory_hits counts the latter alone.
   int64_t hits = 0;
+  int64_t memory_hits = 0;
   int64_t misses = 0;
   // Cache calls that failed (Redis down or refusing): each is a miss.
   int64_t failures = 0;
@@ -84,7 +90,9 @@ class PlanCache final : public ComputedPlanCache {
   uint64_t changed_at_ticket_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<uint64_t> next_ticket_{1};
 
+  RecentPlans recent_;
   std::atomic<int64_t> hits_{0};
+  std::atomic<int64_t> memory_hits_{0};
   std::atomic<int64_t> misses_{0};
   std::atomic<int64_t> failures_{0};
   std::atomic<int64_t> computed_{0};
