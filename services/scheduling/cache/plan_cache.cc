@@ -15,7 +15,10 @@ struct PlanCache::Flight {
 };
 
 PlanCache::PlanCache(std::shared_ptr<RedisPool> pool, PlanCacheOptions options)
-    : pool_(std::move(pool)), options_(options), recent_(options.memory_bytes) {}
+    : pool_(std::move(pool)),
+      options_(options),
+      // No longer than the shortest TTL a key can get in Redis.
+      recent_(options.memory_bytes, options.ttl * (1.0 - std::clamp(options.ttl_jitter, 0.0, 0.9))) {}
 
 PlanCacheCounts PlanCache::counts() const {
   return {hits_.load(std::memory_order_relaxed), memory_hits_.load(std::memory_order_relaxed),

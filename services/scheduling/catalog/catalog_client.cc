@@ -87,7 +87,8 @@ absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> CatalogClient::F
   absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> fetched =
       catalog::ExerciseCatalog::Create(std::move(document));
   if (!fetched.ok()) {
-    return absl::InternalError(
+    // Not this caller's fault, and another fetch may do better: retry later.
+    return absl::UnavailableError(
         absl::StrCat("catalog service sent a catalog that does not validate: ",
                      fetched.status().message()));
   }

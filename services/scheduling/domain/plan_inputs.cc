@@ -14,7 +14,7 @@
 #include "common/proto/wire_fields.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
-#include "services/catalog/domain/restriction_match.h"
+#include "services/scheduling/domain/screening_result_validation.h"
 
 namespace osteoflow::scheduling {
 namespace {
@@ -154,26 +154,6 @@ void SortUnique(google::protobuf::RepeatedPtrField<std::string>* values) {
 }
 
 }  // namespace
-
-absl::Status ValidateScreeningResult(const screening_v1::ScreeningResult& result,
-                                     absl::string_view field) {
-  FieldViolations problems;
-  const std::string at(field);
-  const int outcome = result.outcome();
-  if (outcome == screening_v1::OUTCOME_UNSPECIFIED || !screening_v1::Outcome_IsValid(outcome)) {
-    problems.Add(at + ".outcome", "required: PROCEED, SUPERVISED_ONLY, PROCEED_AFTER_CLEARANCE or REFER");
-  }
-  if (result.rule_set_version().empty()) problems.Add(at + ".rule_set_version", "required");
-  if (outcome != screening_v1::OUTCOME_REFER) {
-    // A referred person gets no plan, so their restrictions are never applied.
-    if (!result.has_restrictions()) {
-      problems.Add(at + ".restrictions", "required");
-    } else {
-      problems.Include(catalog::ValidateRestrictions(result.restrictions(), at + ".restrictions"));
-    }
-  }
-  return problems.ToStatus();
-}
 
 absl::Status ValidateBuildRequest(const v1::BuildWeeklyPlanRequest& request) {
   FieldViolations problems;

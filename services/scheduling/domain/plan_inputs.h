@@ -6,6 +6,7 @@
 #include "absl/strings/string_view.h"
 #include "osteoflow/scheduling/v1/scheduling_service.pb.h"
 #include "services/catalog/domain/exercise_catalog.h"
+#include "services/scheduling/domain/screening_result_validation.h"
 
 namespace osteoflow::scheduling {
 
@@ -14,10 +15,6 @@ namespace osteoflow::scheduling {
 // (CheckAgainstCatalog), once the catalog is in hand.
 absl::Status ValidateBuildRequest(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request);
 
-// A screening result given inline: outcome, restrictions (by the catalog's
-// restriction-matching library) and rule-set version. `field` prefixes errors.
-absl::Status ValidateScreeningResult(const osteoflow::screening::v1::ScreeningResult& result,
-                                     absl::string_view field);
 
 // The patient id a validated request plans for: its patient_id, or the one
 // in the screening's name.

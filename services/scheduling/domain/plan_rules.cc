@@ -154,6 +154,12 @@ void CheckOthers(const v1::PlanRulesDocument& document, DocumentCheck& check) {
     }
   }
 
+  for (int i = 0; i < document.never_planned_tags_size(); ++i) {
+    const int tag = document.never_planned_tags(i);
+    if (tag == common::SAFETY_TAG_UNSPECIFIED || !common::SafetyTag_IsValid(tag)) {
+      check.Add(absl::StrCat("never_planned_tags[", i, "]"), "unknown or unspecified tag");
+    }
+  }
   for (int i = 0; i < document.restriction_cues_size(); ++i) {
     const v1::RestrictionCue& cue = document.restriction_cues(i);
     const std::string at = absl::StrCat("restriction_cues[", i, "]");

@@ -82,11 +82,6 @@ std::string RuleIds(const google::protobuf::RepeatedPtrField<common::RuleCitatio
   return absl::StrJoin(ids, ", ");
 }
 
-// Why a component could not be placed as its target asks.
-struct Obstacle {
-  std::string reason;
-};
-
 class WeekPlanner {
  public:
   WeekPlanner(const v1::PlanInputs& inputs, const PlanningCatalog& catalog, const PlanRules& rules)
@@ -96,7 +91,6 @@ class WeekPlanner {
         plan_rules_(rules),
         restrictions_(inputs.screening_result().restrictions()),
         fall_risk_(inputs.screening_result().fall_risk().flagged()),
-        supervised_(inputs.screening_result().supervision().required()),
         have_equipment_(EquipmentMask(inputs.preferences().equipment())) {
     for (const v1::ExerciseProgression& progression : inputs.progression()) {
       if (absl::StatusOr<std::string> id = catalog::ParseExerciseName(progression.exercise(), "");
@@ -179,7 +173,12 @@ class WeekPlanner {
 
   bool Permitted(const PlanningEntry& entry) const {
     if (catalog::VerdictOf(*entry.exercise, restrictions_) != catalog_v1::VERDICT_ALLOWED) return false;
-    if (!supervised_ && TooHeavyAlone(*entry.exercise)) return false;
+    if (TooHeavyAlone(*entry.exercise)) return false;
+    for (const int tag : entry.exercise->safety_tags()) {
+      for (const int never : rules_.never_planned_tags()) {
+        if (tag == never) return false;
+      }
+    }
     if (entry.component == v1::COMPONENT_FLEXIBILITY) {
       for (const int tag : entry.exercise->safety_tags()) {
         for (const int never : rules_.flexibility().never_tags()) {
@@ -261,7 +260,10 @@ class WeekPlanner {
       }
     }
     if (!permitted) {
-      if (refusing.empty()) return "no catalog exercise for it is suitable";
+      if (refusing.empty()) {
+        return "every catalog exercise for it is one a plan never holds (an AVOID-* movement, a "
+               "spinal-flexion stretch or a load of 80 % of one-repetition maximum or more)";
+      }
       std::sort(refusing.begin(), refusing.end());
       return absl::StrCat("the screening's restrictions (", absl::StrJoin(refusing, ", "),
                           ") allow none of its exercises");
@@ -302,6 +304,13 @@ class WeekPlanner {
       }
     }
     return item;
+  }
+
+  // The time an item is given; a timed dose (Tai Chi's 20 minutes) says the
+  // same, never more than the day holds.
+  static void SetMinutes(v1::PlanItem& item, int minutes) {
+    item.set_minutes(minutes);
+    if (item.dose().has_minutes()) item.mutable_dose()->set_minutes(minutes);
   }
 
   void Put(int day, v1::PlanItem item) {
@@ -349,7 +358,7 @@ class WeekPlanner {
         v1::PlanItem item = NewItem(*choices[k], balance.text());
         *item.mutable_dose() = choices[k]->exercise->default_dose();
         const int share = k + 1 == count ? minutes - given : minutes / count;
-        item.set_minutes(share);
+        SetMinutes(item, share);
         given += share;
         if (fall_risk_) {
           for (const screening_v1::Reason& reason : inputs_.screening_result().fall_risk().reasons()) {
@@ -443,14 +452,14 @@ class WeekPlanner {
       AddCitation(plan_rules_.Citation(strength.start_rule_id()), item.mutable_rules());
     }
     int load_cap = restrictions_.load_cap().max_percent_one_rep_max();
-    if (!supervised_ && (load_cap == 0 || load_cap > strength.unsupervised_max_percent_one_rep_max())) {
+    if (load_cap == 0 || load_cap > strength.unsupervised_max_percent_one_rep_max()) {
       load_cap = strength.unsupervised_max_percent_one_rep_max();
     }
-    if (load_cap > 0 && !item.dose().load_guide().empty()) {
+    if (!item.dose().load_guide().empty()) {
       item.add_cues(absl::StrCat("Keep the load below ", load_cap + 1,
                                  "% of the most you could lift once."));
       AddCitations(restrictions_.load_cap().rules(), item.mutable_rules());
-      if (!supervised_) AddCitation(plan_rules_.Citation(strength.unsupervised_rule_id()), item.mutable_rules());
+      AddCitation(plan_rules_.Citation(strength.unsupervised_rule_id()), item.mutable_rules());
     }
     item.set_minutes(sets_reps->sets() * strength.minutes_per_set());
     return item;
@@ -470,7 +479,7 @@ class WeekPlanner {
       }
       v1::PlanItem item = NewItem(*choices.front(), posture.text());
       *item.mutable_dose() = choices.front()->exercise->default_dose();
-      item.set_minutes(posture.minutes_per_day());
+      SetMinutes(item, posture.minutes_per_day());
       Put(day, std::move(item));
       ++slot;
     }
@@ -545,8 +554,8 @@ class WeekPlanner {
         item.add_cues(aerobic.start_cue());
         AddCitation(plan_rules_.Citation(aerobic.start_rule_id()), item.mutable_rules());
       }
-      item.set_minutes(minutes);
       item.mutable_dose()->set_minutes(minutes);
+      SetMinutes(item, minutes);
       Put(day, std::move(item));
       ++slot;
     }
@@ -559,48 +568,29 @@ class WeekPlanner {
       const int room = std::min(day.left, balance.minutes_per_day() - day.MinutesOf(v1::COMPONENT_BALANCE));
       if (room <= 0) continue;
       v1::PlanItem& item = day.items[v1::COMPONENT_BALANCE].back();
-      item.set_minutes(item.minutes() + room);
+      SetMinutes(item, item.minutes() + room);
       day.left -= room;
     }
   }
 
-  // Each bout grows to the day's time (or the progression's), then, with
-  // fewer days than the target, towards the weekly minutes, up to twice the
-  // daily time.
+  // Each bout grows to the minutes progress recorded for the activity, or,
+  // with nothing recorded, to the starting bout (PROG-START). Never past
+  // them: weekly volume rises only by progress's steps (PROG-VOLUME).
   void TopUpWeightBearing() {
     const v1::AerobicDose& aerobic = rules_.weight_bearing();
-    std::vector<int> placed;
-    int total = 0;
-    for (int day = 0; day < kDays; ++day) {
-      if (days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].empty()) continue;
-      placed.push_back(day);
-      v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
+    for (Day& day : days_) {
+      if (day.items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].empty()) continue;
+      v1::PlanItem& item = day.items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
       auto found = progression_.find(item.exercise_id());
       const bool progressed = found != progression_.end() && found->second->minutes() > 0;
-      // PROG-START: an activity begins with short bouts.
       const int wanted = progressed ? std::min(found->second->minutes(), 2 * aerobic.minutes_per_day())
                                     : aerobic.start_minutes();
-      if (!progressed) aerobic_starting_ = true;
-      const int room = std::min(days_[day].left, wanted - item.minutes());
+      if (wanted < aerobic.minutes_per_day()) aerobic_building_ = true;
+      const int room = std::min(day.left, wanted - item.minutes());
       if (room > 0) {
-        item.set_minutes(item.minutes() + room);
-        days_[day].left -= room;
+        SetMinutes(item, item.minutes() + room);
+        day.left -= room;
       }
-      total += item.minutes();
-    }
-    for (const int day : placed) {
-      if (total >= aerobic.weekly_minutes() || aerobic_starting_) break;
-      v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
-      const int room = std::min({days_[day].left, 2 * aerobic.minutes_per_day() - item.minutes(),
-                                 aerobic.weekly_minutes() - total});
-      if (room <= 0) continue;
-      item.set_minutes(item.minutes() + room);
-      days_[day].left -= room;
-      total += room;
-    }
-    for (const int day : placed) {
-      v1::PlanItem& item = days_[day].items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
-      item.mutable_dose()->set_minutes(item.minutes());
     }
   }
 
@@ -626,7 +616,7 @@ class WeekPlanner {
           Choices(v1::COMPONENT_FLEXIBILITY, any, rotation_ + slot, false);
       v1::PlanItem item = NewItem(*choices.front(), flexibility.text());
       *item.mutable_dose() = choices.front()->exercise->default_dose();
-      item.set_minutes(flexibility.minutes());
+      SetMinutes(item, flexibility.minutes());
       Put(day, std::move(item));
       ++slot;
     }
@@ -768,6 +758,11 @@ class WeekPlanner {
       if (earlier == component) break;
       before.push_back(ComponentWords(earlier));
     }
+    // Balance without a fall-risk flag grows past its minimum only after
+    // every component's smallest dose, posture and stretching included.
+    if (component == v1::COMPONENT_BALANCE && !fall_risk_) {
+      before.push_back("the smallest doses of posture and stretching");
+    }
     return absl::StrJoin(before, ", ");
   }
 
@@ -784,9 +779,10 @@ class WeekPlanner {
                           " minutes a day is less than the ", minutes_needed,
                           " this needs on each of its days");
     }
-    if (component == v1::COMPONENT_WEIGHT_BEARING_AEROBIC && aerobic_starting_) {
-      return absl::StrCat("starting low: ", rules_.weight_bearing().start_minutes(),
-                          "-minute bouts this week, building up (", rules_.weight_bearing().start_rule_id(), ")");
+    if (component == v1::COMPONENT_WEIGHT_BEARING_AEROBIC && aerobic_building_) {
+      return absl::StrCat("building up: bouts start at ", rules_.weight_bearing().start_minutes(),
+                          " minutes (", rules_.weight_bearing().start_rule_id(),
+                          ") and grow only as progress records (PROG-VOLUME)");
     }
     const std::string before = HigherPriorities(component);
     if (before.empty()) {
@@ -924,7 +920,6 @@ class WeekPlanner {
   const PlanRules& plan_rules_;
   const common::Restrictions& restrictions_;
   const bool fall_risk_;
-  const bool supervised_;
   const uint32_t have_equipment_;
   absl::flat_hash_map<std::string, const v1::ExerciseProgression*> progression_;
   enum class Liking { kEnjoyed, kNeutral, kDisliked };
@@ -942,7 +937,7 @@ class WeekPlanner {
   std::vector<std::string> missing_patterns_;
   bool strength_cut_short_ = false;
   int balance_days_wanted_ = 0;
-  bool aerobic_starting_ = false;
+  bool aerobic_building_ = false;
   std::string balance_obstacle_, posture_obstacle_, impact_obstacle_, aerobic_obstacle_,
       flexibility_obstacle_;
 };
@@ -955,9 +950,12 @@ absl::Status ReferralStatus(const screening_v1::ScreeningResult& screening) {
     reasons.push_back(absl::StrCat(flag.rule().rule_id(), ": ", flag.finding()));
   }
   if (reasons.empty()) reasons.push_back(RuleIds(screening.outcome_rules()));
-  return absl::FailedPreconditionError(
-      absl::StrCat("the screening refers this person on before exercise; no plan is made (",
-                   absl::StrJoin(reasons, "; "), ")"));
+  // Status messages travel in trailers: keep this one well inside their limit.
+  constexpr size_t kMaxReasons = 1000;
+  std::string joined = absl::StrJoin(reasons, "; ");
+  if (joined.size() > kMaxReasons) joined = absl::StrCat(joined.substr(0, kMaxReasons), "...");
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the screening refers this person on before exercise; no plan is made (", joined, ")"));
 }
 
 absl::StatusOr<v1::WeeklyPlan> BuildWeeklyPlan(const v1::PlanInputs& inputs,

@@ -332,6 +332,53 @@ TEST(ValidateScreeningResult, PrefixesFieldsWithTheGivenName) {
   EXPECT_TRUE(ValidateScreeningResult(LowBoneResult(), "screening").ok());
 }
 
+TEST(ValidateScreeningResult, RefusesResultsTheClinicalRulesCannotProduce) {
+  // Red flags mean REFER.
+  screening_v1::ScreeningResult flagged = LowBoneResult();
+  screening_v1::RedFlag* flag = flagged.add_red_flags();
+  flag->mutable_rule()->set_rule_id("RF-CHEST");
+  flag->set_finding("chest pain");
+  absl::Status status = ValidateScreeningResult(flagged, "screening_result");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("screening_result.outcome"));
+  // A fall-risk flag means no impact and balance-challenging cardio excluded.
+  screening_v1::ScreeningResult falls = LowBoneResult();
+  falls.mutable_fall_risk()->set_flagged(true);
+  status = ValidateScreeningResult(falls, "screening_result");
+  EXPECT_THAT(std::string(status.message()), HasSubstr("screening_result.restrictions.impact_ceiling.level"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("SAFETY_TAG_BALANCE_CHALLENGE"));
+  // SUPERVISED_ONLY without supervision.
+  screening_v1::ScreeningResult supervised = LowBoneResult();
+  supervised.set_outcome(screening_v1::OUTCOME_SUPERVISED_ONLY);
+  status = ValidateScreeningResult(supervised, "screening_result");
+  EXPECT_THAT(std::string(status.message()), HasSubstr("screening_result.supervision.required"));
+  // An exclusion that cites no rule could not be explained in a plan.
+  screening_v1::ScreeningResult uncited = LowBoneResult();
+  uncited.mutable_restrictions()->mutable_excluded_tags(0)->clear_rules();
+  status = ValidateScreeningResult(uncited, "screening_result");
+  EXPECT_THAT(std::string(status.message()), HasSubstr("screening_result.restrictions.excluded_tags[0].rules"));
+}
+
+TEST(ValidateScreeningResult, BoundsEveryListAndText) {
+  screening_v1::ScreeningResult many = LowBoneResult();
+  for (int i = 0; i < 100000; ++i) {
+    many.mutable_restrictions()->mutable_impact_ceiling()->add_rules()->set_rule_id(absl::StrCat("R", i));
+  }
+  absl::Status status = ValidateScreeningResult(many, "screening_result");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("screening_result.restrictions.impact_ceiling.rules: at most 16 entries"));
+  screening_v1::ScreeningResult wordy = LowBoneResult();
+  wordy.mutable_supervision()->add_reasons()->set_reason(std::string(10000, 'x'));
+  status = ValidateScreeningResult(wordy, "screening_result");
+  EXPECT_THAT(std::string(status.message()), HasSubstr("screening_result.supervision.reasons[0].reason"));
+  screening_v1::ScreeningResult flags = LowBoneResult();
+  flags.set_outcome(screening_v1::OUTCOME_REFER);
+  for (int i = 0; i < 33; ++i) flags.add_red_flags()->mutable_rule()->set_rule_id("RF-CHEST");
+  status = ValidateScreeningResult(flags, "screening_result");
+  EXPECT_THAT(std::string(status.message()), HasSubstr("screening_result.red_flags: at most 32 entries"));
+}
+
 // --- PatientOf and CanonicalInputs -------------------------------------------------
 
 TEST(PatientOf, ComesFromTheScreeningsNameOrTheRequest) {

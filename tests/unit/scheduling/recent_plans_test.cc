@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "absl/time/clock.h"
+
 #include "services/scheduling/cache/recent_plans.h"
 
 namespace osteoflow::scheduling {
@@ -11,7 +13,7 @@ namespace {
 
 TEST(RecentPlans, KeepsWhatFitsAndDropsTheLeastRecentlyUsed) {
   // Each entry: a 1-byte key and 10 bytes of plan.
-  RecentPlans recent(33);
+  RecentPlans recent(33, absl::Hours(1));
   recent.Put("a", std::string(10, 'a'));
   recent.Put("b", std::string(10, 'b'));
   recent.Put("c", std::string(10, 'c'));
@@ -26,7 +28,7 @@ TEST(RecentPlans, KeepsWhatFitsAndDropsTheLeastRecentlyUsed) {
 }
 
 TEST(RecentPlans, AKeyHoldsItsFirstBytesAndTooLargeIsNotKept) {
-  RecentPlans recent(20);
+  RecentPlans recent(20, absl::Hours(1));
   recent.Put("k", "first");
   recent.Put("k", "second");  // the same key always holds the same plan
   EXPECT_EQ(recent.Get("k"), "first");
@@ -35,8 +37,17 @@ TEST(RecentPlans, AKeyHoldsItsFirstBytesAndTooLargeIsNotKept) {
   EXPECT_EQ(recent.Get("k"), "first");
 }
 
+TEST(RecentPlans, ACopyOlderThanItsMaximumAgeIsGone) {
+  RecentPlans recent(100, absl::Milliseconds(50));
+  recent.Put("k", "plan");
+  EXPECT_EQ(recent.Get("k"), "plan");
+  absl::SleepFor(absl::Milliseconds(80));
+  EXPECT_FALSE(recent.Get("k").has_value());
+  EXPECT_EQ(recent.bytes(), 0u);
+}
+
 TEST(RecentPlans, ZeroCapacityKeepsNothing) {
-  RecentPlans recent(0);
+  RecentPlans recent(0, absl::Hours(1));
   recent.Put("k", "plan");
   EXPECT_FALSE(recent.Get("k").has_value());
   EXPECT_EQ(recent.bytes(), 0u);

@@ -205,14 +205,17 @@ class Generator {
     }
 
     common::Restrictions* restrictions = result.mutable_restrictions();
-    const int level = Uniform(1, 4);
+    // IMP-FALLS: a fall-risk flag comes with no impact and balance-challenging
+    // cardio excluded, as screening gives it (and validation demands).
+    const int level = fall_risk ? 1 : Uniform(1, 4);
     restrictions->mutable_impact_ceiling()->set_level(static_cast<common::ImpactLevel>(level));
     const char* ceiling_rules[] = {"", "IMP-FALLS", "IMP-VF", "IMP-LOWBONE", "IMP-NORMAL"};
     *restrictions->mutable_impact_ceiling()->add_rules() = Cite(ceiling_rules[level]);
     if (Chance(0.3)) *restrictions->mutable_impact_ceiling()->add_rules() = Cite("IMP-VF");
     std::vector<int> tags;
     for (int tag = 1; tag < common::SafetyTag_ARRAYSIZE; ++tag) {
-      if (Chance(0.5)) tags.push_back(tag);
+      const bool required = fall_risk && tag == common::SAFETY_TAG_BALANCE_CHALLENGE;
+      if (required || Chance(0.5)) tags.push_back(tag);
     }
     std::shuffle(tags.begin(), tags.end(), random_);
     for (const int tag : tags) {
@@ -287,12 +290,20 @@ class PlanChecker {
     return std::find(names.begin(), names.end(), name) != names.end();
   }
 
-  // SUP-HIGHLOAD: what a plan followed without supervision must never hold.
+  // SUP-HIGHLOAD: what a plan, which is followed without a trainer at hand,
+  // must never hold.
   bool TooHeavyAlone(const catalog_v1::Exercise& exercise) const {
-    if (inputs_.screening_result().supervision().required()) return false;
     const v1::StrengthDose& strength = shipped_.rules->document().strength();
     if (exercise.load_percent_one_rep_max() > strength.unsupervised_max_percent_one_rep_max()) return true;
     for (const int tag : strength.unsupervised_never_tags()) {
+      if (std::count(exercise.safety_tags().begin(), exercise.safety_tags().end(), tag)) return true;
+    }
+    return false;
+  }
+
+  // Entries the catalog keeps to say why not (AVOID-* movements): never planned.
+  bool NeverPlanned(const catalog_v1::Exercise& exercise) const {
+    for (const int tag : shipped_.rules->document().never_planned_tags()) {
       if (std::count(exercise.safety_tags().begin(), exercise.safety_tags().end(), tag)) return true;
     }
     return false;
@@ -303,7 +314,7 @@ class PlanChecker {
   // heavy for a plan followed alone (SUP-HIGHLOAD).
   bool Usable(const catalog_v1::Exercise& exercise, v1::Component component) const {
     if (catalog::VerdictOf(exercise, restrictions()) != catalog_v1::VERDICT_ALLOWED) return false;
-    if (TooHeavyAlone(exercise)) return false;
+    if (TooHeavyAlone(exercise) || NeverPlanned(exercise)) return false;
     for (const int item : exercise.equipment()) {
       if (!std::count(inputs_.preferences().equipment().begin(), inputs_.preferences().equipment().end(), item)) {
         return false;
@@ -370,6 +381,7 @@ class PlanChecker {
     }
     if (item.exercise() != exercise->name()) Problem(at, "name ", item.exercise());
     if (TooHeavyAlone(*exercise)) Problem(at, "too heavy for a plan followed without supervision");
+    if (NeverPlanned(*exercise)) Problem(at, "an AVOID-* movement, which no plan holds");
     for (const common::TagExclusion& exclusion : restrictions().excluded_tags()) {
       if (std::count(exercise->safety_tags().begin(), exercise->safety_tags().end(), exclusion.tag())) {
         Problem(at, "carries excluded tag ", common::SafetyTag_Name(exclusion.tag()));

@@ -518,7 +518,8 @@ TEST_F(WeeklyPlannerTest, OsteopeniaOnThreeShortDaysKeepsThePriorityOrderAndRepo
   const v1::Shortfall* balance = ShortfallOf(plan, v1::COMPONENT_BALANCE);
   ASSERT_NE(balance, nullptr);
   EXPECT_EQ(balance->rule().rule_id(), "DOSE-BALANCE");
-  EXPECT_THAT(balance->reason(), HasSubstr("higher priorities (strength, impact, weight-bearing activity)"));
+  EXPECT_THAT(balance->reason(), HasSubstr("higher priorities (strength, impact, weight-bearing activity, "
+                                          "the smallest doses of posture and stretching)"));
 
   // Posture on every available day, but the target is daily: 3 of 7.
   EXPECT_EQ(DaysOf(plan, v1::COMPONENT_POSTURE), (std::set<int>{0, 2, 4}));
@@ -963,6 +964,65 @@ TEST_F(WeeklyPlannerTest, AnUnsupervisedPlanNeverHoldsLiftsAtEightyPercentOfOneR
     }
   }
   EXPECT_THAT(heavy, IsEmpty());
+}
+
+}  // namespace
+}  // namespace osteoflow::scheduling
+
+namespace osteoflow::scheduling {
+namespace {
+
+// Entries the catalog keeps to say why not are never planned, even for
+// normal bone density with nothing excluded: no heavy floor lift, headstand
+// or kettlebell snatch in a bone-health programme.
+TEST_F(WeeklyPlannerTest, AvoidMovementsAreNeverPlannedEvenWhenNothingIsExcluded) {
+  screening_v1::ScreeningResult screening = NormalBone();
+  screening.mutable_restrictions()->clear_excluded_tags();
+  for (int week = 1; week <= 12; ++week) {
+    const v1::WeeklyPlan plan = PlanOk(Request(screening, kEveryDay, 120,
+                                               {common::EQUIPMENT_KETTLEBELL, common::EQUIPMENT_BARBELL,
+                                                common::EQUIPMENT_DUMBBELLS, common::EQUIPMENT_GARDEN},
+                                               week));
+    for (const Placed& placed : Items(plan)) {
+      // Balance-challenging cardio (IMP-FALLS) is fine without a fall-risk flag.
+      for (const int tag : ExerciseOf(*placed.item).safety_tags()) {
+        EXPECT_EQ(tag, common::SAFETY_TAG_BALANCE_CHALLENGE) << placed.item->exercise_id() << " in week " << week;
+      }
+    }
+  }
+}
+
+// A timed balance exercise is dosed with the time the day gives it.
+TEST_F(WeeklyPlannerTest, ATimedBalanceExerciseIsDosedWithItsPlannedMinutes) {
+  v1::BuildWeeklyPlanRequest request = Request(Osteopenia(), kMonWedFri, 30, {}, 5);
+  request.mutable_preferences()->add_enjoyed_exercises("exercises/tai-chi");
+  const v1::WeeklyPlan plan = PlanOk(request);
+  int seen = 0;
+  for (const Placed& placed : Items(plan)) {
+    if (placed.item->dose().has_minutes()) {
+      EXPECT_EQ(placed.item->dose().minutes(), placed.item->minutes()) << placed.item->exercise_id();
+      seen += placed.item->exercise_id() == "tai-chi" ? 1 : 0;
+    }
+  }
+  EXPECT_GT(seen, 0);
+}
+
+// Recorded weight-bearing minutes are the day's bout: never stretched to
+// reach the weekly target in one step (PROG-VOLUME).
+TEST_F(WeeklyPlannerTest, WeightBearingBoutsFollowTheRecordedMinutes) {
+  v1::BuildWeeklyPlanRequest request = Request(Osteopenia(), kEveryDay, 90, {}, 4);
+  v1::ExerciseProgression* walking = request.add_progression();
+  walking->set_exercise("exercises/brisk-walking");
+  walking->set_minutes(12);
+  const v1::WeeklyPlan plan = PlanOk(request);
+  for (const Placed& placed : Items(plan)) {
+    if (placed.item->component() != v1::COMPONENT_WEIGHT_BEARING_AEROBIC) continue;
+    EXPECT_EQ(placed.item->exercise_id(), "brisk-walking");
+    EXPECT_EQ(placed.item->minutes(), 12);
+  }
+  const v1::Shortfall* shortfall = ShortfallOf(plan, v1::COMPONENT_WEIGHT_BEARING_AEROBIC);
+  ASSERT_NE(shortfall, nullptr);
+  EXPECT_THAT(shortfall->reason(), HasSubstr("building up"));
 }
 
 }  // namespace
