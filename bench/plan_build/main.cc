@@ -32,6 +32,7 @@ class HeldCatalog final : public scheduling::CatalogSource {
   absl::StatusOr<std::shared_ptr<const osteoflow::catalog::ExerciseCatalog>> Current() override {
     return catalog_;
   }
+  std::shared_ptr<const osteoflow::catalog::ExerciseCatalog> Held() override { return catalog_; }
 
  private:
   std::shared_ptr<const osteoflow::catalog::ExerciseCatalog> catalog_;
@@ -53,6 +54,7 @@ class AlwaysMiss final : public scheduling::ComputedPlanCache {
   absl::StatusOr<std::optional<std::string>> Find(const std::string&) override {
     return std::nullopt;
   }
+  std::optional<std::string> Recent(const std::string&) override { return std::nullopt; }
 };
 
 int Fail(const absl::Status& status) {

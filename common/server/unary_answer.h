@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -74,6 +75,33 @@ grpc::ServerUnaryReactor* AnswerUnaryOn(BlockingWork& work, grpc::CallbackServer
       });
   if (!queued) FinishReactor(reactor, absl::UnavailableError("server busy: try again"));
   return reactor;
+}
+
+// Answers on the callback thread when `quick(request, &answer)` can (it
+// returns the status to finish with), and otherwise on a BlockingWork thread
+// with `handle` as AnswerUnaryOn does; `quick` returns nullopt to pass the
+// call on and must never block. For methods whose common case is answered
+// from memory (a cache hit): those skip the hand-off to another thread.
+// `Response` is std::string (wire form) here.
+template <typename Request, typename Quick, typename Handle>
+grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::CallbackServerContext* context,
+                                                 const grpc::ByteBuffer* request_bytes,
+                                                 grpc::ByteBuffer* response_bytes, Quick quick,
+                                                 Handle handle) {
+  {
+    google::protobuf::Arena arena;
+    auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
+    if (absl::Status read = ParseRequest(*request_bytes, *request); !read.ok()) {
+      return FinishUnary(context, read);
+    }
+    std::string wire;
+    if (std::optional<absl::Status> answered = quick(*request, &wire); answered.has_value()) {
+      if (answered->ok()) WireResponse(std::move(wire), *response_bytes);
+      return FinishUnary(context, *answered);
+    }
+  }
+  return AnswerUnaryOn<Request, std::string>(work, context, request_bytes, response_bytes,
+                                             std::move(handle));
 }
 
 }  // namespace osteoflow

@@ -80,13 +80,18 @@ void PlanCache::Store(const std::string& key, const std::string& bytes) {
   if (!reply.ok()) failures_.fetch_add(1, std::memory_order_relaxed);
 }
 
-absl::StatusOr<std::string> PlanCache::GetOrCompute(
-    const std::string& key, const std::function<absl::StatusOr<std::string>()>& compute) {
-  if (std::optional<std::string> recent = recent_.Get(key); recent.has_value()) {
+std::optional<std::string> PlanCache::Recent(const std::string& key) {
+  std::optional<std::string> recent = recent_.Get(key);
+  if (recent.has_value()) {
     hits_.fetch_add(1, std::memory_order_relaxed);
     memory_hits_.fetch_add(1, std::memory_order_relaxed);
-    return *std::move(recent);
   }
+  return recent;
+}
+
+absl::StatusOr<std::string> PlanCache::GetOrCompute(
+    const std::string& key, const std::function<absl::StatusOr<std::string>()>& compute) {
+  if (std::optional<std::string> recent = Recent(key); recent.has_value()) return *std::move(recent);
   if (std::optional<std::string> cached = Lookup(key); cached.has_value()) {
     hits_.fetch_add(1, std::memory_order_relaxed);
     return *std::move(cached);

@@ -59,6 +59,7 @@ class PlanCache final : public ComputedPlanCache {
       const std::string& key, const std::function<absl::StatusOr<std::string>()>& compute) override;
 
   absl::StatusOr<std::optional<std::string>> Find(const std::string& key) override;
+  std::optional<std::string> Recent(const std::string& key) override;
 
   PlanCacheCounts counts() const;
 

@@ -24,6 +24,11 @@ std::unique_ptr<grpc::ClientContext> CatalogClient::Context() const {
   return context;
 }
 
+std::shared_ptr<const catalog::ExerciseCatalog> CatalogClient::Held() {
+  absl::MutexLock lock(&mu_);
+  return held_;
+}
+
 absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> CatalogClient::Current() {
   std::string held_digest;
   {

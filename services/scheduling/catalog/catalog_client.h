@@ -32,6 +32,7 @@ class CatalogClient final : public CatalogSource {
   CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options);
 
   absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> Current() override;
+  std::shared_ptr<const catalog::ExerciseCatalog> Held() override;
 
  private:
   // The catalog when its digest differs from `held_digest`; nullptr when it

@@ -18,6 +18,10 @@ class CatalogSource {
   // The catalog held now. UNAVAILABLE when the catalog service cannot be
   // reached and no catalog is held yet.
   virtual absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> Current() = 0;
+
+  // The catalog held now, without ever waiting on the catalog service (no
+  // refresh is started); nullptr when none is held yet.
+  virtual std::shared_ptr<const catalog::ExerciseCatalog> Held() = 0;
 };
 
 }  // namespace osteoflow::scheduling

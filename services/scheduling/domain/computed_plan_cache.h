@@ -19,6 +19,10 @@ class ComputedPlanCache {
   virtual absl::StatusOr<std::string> GetOrCompute(
       const std::string& key, const std::function<absl::StatusOr<std::string>()>& compute) = 0;
 
+  // The bytes for `key` when this process holds them in memory, without
+  // waiting on anything (a hit is counted); nullopt otherwise.
+  virtual std::optional<std::string> Recent(const std::string& key) = 0;
+
   // The cached bytes for `key`; nullopt when not cached; UNAVAILABLE when the
   // cache cannot be reached (a lookup by name has nothing to fall back on).
   virtual absl::StatusOr<std::optional<std::string>> Find(const std::string& key) = 0;

@@ -33,6 +33,31 @@ std::shared_ptr<const PlanningCatalog> WeeklyPlans::PlanningFor(
   return planning_;
 }
 
+std::string WeeklyPlans::KeyVersions() const {
+  return absl::StrCat(rules_->version(), "+", PlannerDigest());
+}
+
+std::string WeeklyPlans::PlanIdFor(const v1::BuildWeeklyPlanRequest& request,
+                                   const screening_v1::ScreeningResult& result,
+                                   const catalog::ExerciseCatalog& catalog) const {
+  return PlanIdOfWire(CanonicalInputsWire(request, result), catalog.content_digest(), KeyVersions());
+}
+
+std::optional<absl::Status> WeeklyPlans::BuildQuickly(const v1::BuildWeeklyPlanRequest& request,
+                                                      std::string* plan_wire) {
+  if (absl::Status valid = ValidateBuildRequest(request); !valid.ok()) return valid;
+  if (request.has_screening()) return std::nullopt;
+  const screening_v1::ScreeningResult& result = request.screening_result();
+  if (result.outcome() == screening_v1::OUTCOME_REFER) return ReferralStatus(result);
+  const std::shared_ptr<const catalog::ExerciseCatalog> catalog = catalog_->Held();
+  if (catalog == nullptr) return std::nullopt;
+  if (absl::Status known = CheckAgainstCatalog(request, *catalog); !known.ok()) return known;
+  std::optional<std::string> recent = cache_->Recent(CacheKey(PlanIdFor(request, result, *catalog)));
+  if (!recent.has_value()) return std::nullopt;
+  *plan_wire = *std::move(recent);
+  return absl::OkStatus();
+}
+
 absl::Status WeeklyPlans::Build(const v1::BuildWeeklyPlanRequest& request, std::string* plan_wire) {
   if (absl::Status valid = ValidateBuildRequest(request); !valid.ok()) return valid;
 
@@ -62,8 +87,7 @@ absl::Status WeeklyPlans::Build(const v1::BuildWeeklyPlanRequest& request, std::
   // A hit needs only the canonical bytes; the inputs message is made on a miss.
   const std::string inputs_wire = CanonicalInputsWire(request, *result);
   const std::string plan_id =
-      PlanIdOfWire(inputs_wire, planning->catalog().content_digest(),
-                   absl::StrCat(rules_->version(), "+", PlannerDigest()));
+      PlanIdOfWire(inputs_wire, planning->catalog().content_digest(), KeyVersions());
 
   absl::StatusOr<std::string> bytes = cache_->GetOrCompute(CacheKey(plan_id), [&]() -> absl::StatusOr<std::string> {
     v1::PlanInputs inputs;

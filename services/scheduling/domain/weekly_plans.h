@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -25,6 +26,11 @@ class WeeklyPlans {
 
   absl::Status Build(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
                      std::string* plan_wire);
+  // Build's answer when it needs no waiting: bad input, a referral given
+  // inline, or a plan this process holds in memory. nullopt when Build must
+  // run (a screening by name, no catalog held yet, a plan not in memory).
+  std::optional<absl::Status> BuildQuickly(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
+                                           std::string* plan_wire);
   absl::Status Get(const osteoflow::scheduling::v1::GetWeeklyPlanRequest& request,
                    std::string* plan_wire);
 
@@ -35,6 +41,14 @@ class WeeklyPlans {
   static const char* PlannerDigest();
 
  private:
+  // What besides the inputs and the catalog a plan id covers: the dose
+  // targets' version and the planner's code digest.
+  std::string KeyVersions() const;
+  // The plan id for a validated request, its screening result and catalog.
+  std::string PlanIdFor(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
+                        const osteoflow::screening::v1::ScreeningResult& result,
+                        const catalog::ExerciseCatalog& catalog) const;
+
   // The planner's view of a catalog, made once per content digest.
   std::shared_ptr<const PlanningCatalog> PlanningFor(
       std::shared_ptr<const catalog::ExerciseCatalog> catalog);

@@ -7,8 +7,9 @@ namespace osteoflow::scheduling {
 grpc::ServerUnaryReactor* SchedulingServiceImpl::BuildWeeklyPlan(grpc::CallbackServerContext* context,
                                                                  const grpc::ByteBuffer* request,
                                                                  grpc::ByteBuffer* response) {
-  return AnswerUnaryOn<v1::BuildWeeklyPlanRequest, std::string>(
+  return AnswerUnaryQuicklyOrOn<v1::BuildWeeklyPlanRequest>(
       work_, context, request, response,
+      [this](const auto& parsed, auto* answer) { return plans_->BuildQuickly(parsed, answer); },
       [this](const auto& parsed, auto* answer) { return plans_->Build(parsed, answer); });
 }
 

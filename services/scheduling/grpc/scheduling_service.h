@@ -11,9 +11,10 @@ namespace osteoflow::scheduling {
 using SchedulingServiceBase = v1::SchedulingService::WithRawCallbackMethod_BuildWeeklyPlan<
     v1::SchedulingService::WithRawCallbackMethod_GetWeeklyPlan<v1::SchedulingService::Service>>;
 
-// Thin callback-API adapter over WeeklyPlans. Both methods wait on the cache
-// (and BuildWeeklyPlan perhaps on the catalog or screening service), so they
-// run on `work`, never holding a gRPC callback thread.
+// Thin callback-API adapter over WeeklyPlans. Work that may wait (on the
+// cache, the catalog or the screening service) runs on `work`, never holding
+// a gRPC callback thread; BuildWeeklyPlan answers bad input and plans held in
+// memory on the callback thread, since neither waits.
 class SchedulingServiceImpl final : public SchedulingServiceBase {
  public:
   SchedulingServiceImpl(std::shared_ptr<WeeklyPlans> plans, BlockingWork& work)
