@@ -47,6 +47,32 @@ read_port() {
   die "$name did not report its port within 10 s; see $log"
 }
 
+# Sets build_dir (the script's first argument, or <repo>/build) and
+# load_settings (osteoflow-load's round settings, from the environment).
+bench_settings() {
+  build_dir="${1:-$repo_root/build}"
+  [[ -d "$build_dir" ]] || die "no build directory $build_dir"
+  build_dir="$(cd "$build_dir" && pwd)"
+  load_settings=(
+    "--concurrency=${CONCURRENCY:-1,8}" "--duration=${DURATION:-3s}"
+    "--rounds=${ROUNDS:-3}" "--warmup=${WARMUP:-1s}")
+}
+
+# Starts redis-server on a free loopback port with the given settings (its
+# data and log in the run directory) and waits for it; sets redis_port.
+start_redis() {
+  redis_port="$(free_port)"
+  mkdir -p "$run_dir/redis"
+  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run_dir/redis" --save "" "$@" \
+    >"$run_dir/redis.log" 2>&1 &
+  server_pids+=("$!")
+  for _ in $(seq 1 100); do
+    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 || die "redis-server did not start; see $run_dir/redis.log"
+}
+
 # A loopback port nothing listens on at the moment.
 free_port() {
   local port

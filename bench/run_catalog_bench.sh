@@ -20,13 +20,8 @@ unset "${!OSTEOFLOW_@}"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/bench_lib.sh
 source "$repo_root/bench/bench_lib.sh"
-build_dir="${1:-$repo_root/build}"
-[[ -d "$build_dir" ]] || die "no build directory $build_dir"
-build_dir="$(cd "$build_dir" && pwd)"
+bench_settings "${1:-}"
 catalog_file="${CATALOG_FILE:-$repo_root/services/catalog/data/catalog.json}"
-load_settings=(
-  "--concurrency=${CONCURRENCY:-1,8}" "--duration=${DURATION:-3s}"
-  "--rounds=${ROUNDS:-3}" "--warmup=${WARMUP:-1s}")
 
 catalog_bin="$build_dir/services/catalog/osteoflow-catalog"
 echo_bin="$build_dir/bench/osteoflow-echo"

@@ -22,13 +22,8 @@ unset "${!OSTEOFLOW_@}"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/bench_lib.sh
 source "$repo_root/bench/bench_lib.sh"
-build_dir="${1:-$repo_root/build}"
-[[ -d "$build_dir" ]] || die "no build directory $build_dir"
-build_dir="$(cd "$build_dir" && pwd)"
+bench_settings "${1:-}"
 intake_file="${INTAKE:-$repo_root/samples/intakes/osteopenia-no-fractures.json}"
-load_settings=(
-  "--concurrency=${CONCURRENCY:-1,8}" "--duration=${DURATION:-3s}"
-  "--rounds=${ROUNDS:-3}" "--warmup=${WARMUP:-1s}")
 
 scheduling_bin="$build_dir/services/scheduling/osteoflow-scheduling"
 catalog_bin="$build_dir/services/catalog/osteoflow-catalog"
@@ -51,17 +46,7 @@ run_dir="$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-bench.XXXXXX")"
 trap 'finish $?' EXIT
 
 # The cache role, as deployed: nothing on disk, a memory cap, LRU eviction.
-redis_port="$(free_port)"
-mkdir -p "$run_dir/redis"
-redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run_dir/redis" --save "" \
-  --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru \
-  >"$run_dir/redis.log" 2>&1 &
-server_pids+=("$!")
-for _ in $(seq 1 100); do
-  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
-redis-cli -p "$redis_port" ping >/dev/null 2>&1 || die "redis-server did not start; see $run_dir/redis.log"
+start_redis --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru
 
 "$catalog_bin" --listen_address=127.0.0.1:0 --access_log=true \
   --catalog_file="$repo_root/services/catalog/data/catalog.json" \

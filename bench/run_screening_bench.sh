@@ -21,13 +21,8 @@ unset "${!OSTEOFLOW_@}"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/bench_lib.sh
 source "$repo_root/bench/bench_lib.sh"
-build_dir="${1:-$repo_root/build}"
-[[ -d "$build_dir" ]] || die "no build directory $build_dir"
-build_dir="$(cd "$build_dir" && pwd)"
+bench_settings "${1:-}"
 intake_file="${INTAKE:-$repo_root/samples/intakes/osteoporosis-vertebral-fracture-two-falls.json}"
-load_settings=(
-  "--concurrency=${CONCURRENCY:-1,8}" "--duration=${DURATION:-3s}"
-  "--rounds=${ROUNDS:-3}" "--warmup=${WARMUP:-1s}")
 
 screening_bin="$build_dir/services/screening/osteoflow-screening"
 echo_bin="$build_dir/bench/osteoflow-echo"
@@ -45,17 +40,7 @@ run_dir="$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-bench.XXXXXX")"
 trap 'finish $?' EXIT
 
 # The store role, as deployed: every write fsynced before it is acknowledged.
-redis_port="$(free_port)"
-mkdir -p "$run_dir/redis"
-redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run_dir/redis" --save "" \
-  --appendonly yes --appendfsync always --maxmemory-policy noeviction \
-  >"$run_dir/redis.log" 2>&1 &
-server_pids+=("$!")
-for _ in $(seq 1 100); do
-  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
-redis-cli -p "$redis_port" ping >/dev/null 2>&1 || die "redis-server did not start; see $run_dir/redis.log"
+start_redis --appendonly yes --appendfsync always --maxmemory-policy noeviction
 
 # The access log stays on, as in production; it goes to a file, not the terminal.
 "$screening_bin" --listen_address=127.0.0.1:0 --store_address="127.0.0.1:$redis_port" \

@@ -2,7 +2,10 @@
 
 #include <cstddef>
 
+#include <vector>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
 
 namespace osteoflow {
 namespace {
@@ -40,6 +43,16 @@ bool IsOpaqueId(absl::string_view id) {
         absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
     if (!allowed) return false;
   }
+  return true;
+}
+
+bool SplitScreeningName(absl::string_view name, ScreeningNameParts* parts) {
+  const std::vector<absl::string_view> pieces = absl::StrSplit(name, '/');
+  if (pieces.size() != 4 || pieces[0] != "patients" || pieces[2] != "screenings" ||
+      !IsOpaqueId(pieces[1]) || !IsOpaqueId(pieces[3])) {
+    return false;
+  }
+  if (parts != nullptr) *parts = {std::string(pieces[1]), std::string(pieces[3])};
   return true;
 }
 

@@ -30,21 +30,6 @@ constexpr int kPlanIdHexDigits = 32;
 constexpr int kEarliestYear = 2000;
 constexpr int kLatestYear = 2100;
 
-struct ScreeningNameParts {
-  std::string patient_id;
-  std::string screening_id;
-};
-
-bool ParseScreeningName(absl::string_view name, ScreeningNameParts* parts) {
-  const std::vector<absl::string_view> pieces = absl::StrSplit(name, '/');
-  if (pieces.size() != 4 || pieces[0] != "patients" || pieces[2] != "screenings" ||
-      !IsOpaqueId(pieces[1]) || !IsOpaqueId(pieces[3])) {
-    return false;
-  }
-  if (parts != nullptr) *parts = {std::string(pieces[1]), std::string(pieces[3])};
-  return true;
-}
-
 void CheckExerciseList(const google::protobuf::RepeatedPtrField<std::string>& names,
                        const std::string& field, FieldViolations& problems) {
   if (names.size() > kMaxNamedExercises) {
@@ -160,7 +145,7 @@ absl::Status ValidateBuildRequest(const v1::BuildWeeklyPlanRequest& request) {
   switch (request.screening_source_case()) {
     case v1::BuildWeeklyPlanRequest::kScreening: {
       ScreeningNameParts parts;
-      if (!ParseScreeningName(request.screening(), &parts)) {
+      if (!SplitScreeningName(request.screening(), &parts)) {
         problems.Add("screening", "want \"patients/{patient_id}/screenings/{screening_id}\"");
       } else if (!request.patient_id().empty() && request.patient_id() != parts.patient_id) {
         problems.Add("patient_id", "does not match the patient in the screening's name");
@@ -199,7 +184,7 @@ absl::Status ValidateBuildRequest(const v1::BuildWeeklyPlanRequest& request) {
 
 std::string PatientOf(const v1::BuildWeeklyPlanRequest& request) {
   ScreeningNameParts parts;
-  if (request.has_screening_result() || !ParseScreeningName(request.screening(), &parts)) {
+  if (request.has_screening_result() || !SplitScreeningName(request.screening(), &parts)) {
     return request.patient_id();
   }
   return parts.patient_id;

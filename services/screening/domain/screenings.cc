@@ -27,19 +27,13 @@ constexpr size_t kScreeningIdBytes = 10;
 // up to 14 hours: "today" there can be tomorrow here.
 constexpr int kTimeZoneSlackDays = 1;
 
-struct ScreeningKey {
-  std::string patient_id;
-  std::string screening_id;
-};
-
-absl::StatusOr<ScreeningKey> ParseScreeningName(absl::string_view name) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "patients" || parts[2] != "screenings" ||
-      !IsOpaqueId(parts[1]) || !IsOpaqueId(parts[3])) {
+absl::StatusOr<ScreeningNameParts> ParseScreeningName(absl::string_view name) {
+  ScreeningNameParts parts;
+  if (!SplitScreeningName(name, &parts)) {
     return InvalidField("name", name.empty() ? "required, \"patients/{patient_id}/screenings/{screening_id}\""
                                              : "want \"patients/{patient_id}/screenings/{screening_id}\"");
   }
-  return ScreeningKey{std::string(parts[1]), std::string(parts[3])};
+  return parts;
 }
 
 absl::StatusOr<std::string> ParsePatientParent(absl::string_view parent) {
@@ -144,7 +138,7 @@ absl::Status Screenings::Screen(const v1::ScreenRequest& request, std::string* s
 }
 
 absl::Status Screenings::Get(const v1::GetScreeningRequest& request, v1::Screening* out) {
-  absl::StatusOr<ScreeningKey> key = ParseScreeningName(request.name());
+  absl::StatusOr<ScreeningNameParts> key = ParseScreeningName(request.name());
   if (!key.ok()) return key.status();
   absl::StatusOr<v1::Screening> screening = store_->Get(key->patient_id, key->screening_id);
   if (!screening.ok()) return screening.status();

@@ -27,6 +27,7 @@
 #include "services/scheduling/domain/weekly_planner.h"
 #include "tests/support/restrictions.h"
 #include "tests/support/test_catalog.h"
+#include "tests/unit/scheduling/shipped_data.h"
 
 namespace osteoflow::scheduling {
 namespace {
@@ -40,26 +41,6 @@ namespace screening_v1 = osteoflow::screening::v1;
 constexpr int kCases = 1500;
 constexpr uint32_t kSeed = 20261102;
 
-struct Shipped {
-  std::shared_ptr<const catalog::ExerciseCatalog> catalog;
-  std::unique_ptr<PlanningCatalog> planning;
-  std::shared_ptr<const PlanRules> rules;
-};
-
-const Shipped* LoadShipped() {
-  static const Shipped* const shipped = []() -> const Shipped* {
-    auto catalog = catalog::LoadCatalogFile(testing::ShippedCatalogPath());
-    auto rules = LoadPlanRulesFile(std::string(OSTEOFLOW_SOURCE_DIR) +
-                                   "/services/scheduling/data/plan_rules.json");
-    if (!catalog.ok() || !rules.ok()) return nullptr;
-    auto* loaded = new Shipped;
-    loaded->catalog = *catalog;
-    loaded->planning = std::make_unique<PlanningCatalog>(*catalog);
-    loaded->rules = *rules;
-    return loaded;
-  }();
-  return shipped;
-}
 
 // --- an independent calendar (days since 1970-01-01, Hinnant's algorithm) ----
 
