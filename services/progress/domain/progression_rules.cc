@@ -1,0 +1,98 @@
+#include "services/progress/domain/progression_rules.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/config/json_file.h"
+#include "common/digest/content_digest.h"
+#include "common/status/field_violations.h"
+
+namespace osteoflow::progress {
+namespace {
+
+namespace v1 = osteoflow::progress::v1;
+
+// The rules the engine cites by id.
+constexpr absl::string_view kCitedRules[] = {"PROG-LOAD", "PROG-ONE",  "PROG-VOLUME",
+                                             "PROG-SORE", "PROG-FORM", "PROG-IMPACT"};
+
+void Range(FieldViolations& problems, absl::string_view field, double value, double low, double high) {
+  if (!(value >= low && value <= high)) {
+    problems.Add(field, absl::StrCat("must be ", low, "..", high, ", not ", value));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const ProgressionRules>> ProgressionRules::FromDocument(
+    v1::ProgressionRulesDocument document) {
+  FieldViolations problems;
+  if (document.version().empty()) problems.Add("version", "required");
+  absl::flat_hash_set<std::string> defined;
+  for (int i = 0; i < document.rules_size(); ++i) {
+    const v1::ProgressionRule& rule = document.rules(i);
+    const std::string at = absl::StrCat("rules[", i, "]");
+    if (rule.rule_id().empty()) problems.Add(at + ".rule_id", "required");
+    if (!defined.insert(rule.rule_id()).second) problems.Add(at + ".rule_id", "defined twice");
+    if (rule.summary().empty()) problems.Add(at + ".summary", "required");
+    if (rule.source_keys().empty()) problems.Add(at + ".source_keys", "name at least one source");
+  }
+  for (absl::string_view id : kCitedRules) {
+    if (!defined.contains(id)) problems.Add("rules", absl::StrCat("missing ", id));
+  }
+  const v1::StrengthProgression& strength = document.strength();
+  Range(problems, "strength.reps_bottom", strength.reps_bottom(), 1, 100);
+  Range(problems, "strength.reps_top", strength.reps_top(), strength.reps_bottom(), 100);
+  Range(problems, "strength.load_step_percent", strength.load_step_percent(), 1, 20);
+  Range(problems, "strength.load_rounding_kg", strength.load_rounding_kg(), 0.1, 5);
+  Range(problems, "strength.max_sets", strength.max_sets(), 1, 10);
+  Range(problems, "strength.max_volume_increase_percent", strength.max_volume_increase_percent(), 1, 50);
+  Range(problems, "minutes.step_percent", document.minutes().step_percent(), 1, 50);
+  Range(problems, "minutes.min_step_minutes", document.minutes().min_step_minutes(), 1, 10);
+  Range(problems, "minutes.target_minutes", document.minutes().target_minutes(), 1, 240);
+  Range(problems, "impacts.step_percent", document.impacts().step_percent(), 1, 50);
+  Range(problems, "impacts.min_step_impacts", document.impacts().min_step_impacts(), 1, 20);
+  Range(problems, "impacts.target_impacts", document.impacts().target_impacts(), 1, 500);
+  const v1::ComfortLimits& comfort = document.comfort();
+  Range(problems, "comfort.hold_pain", comfort.hold_pain(), 1, 10);
+  Range(problems, "comfort.reduce_pain", comfort.reduce_pain(), comfort.hold_pain(), 10);
+  Range(problems, "comfort.reduce_percent", comfort.reduce_percent(), 1, 50);
+  Range(problems, "comfort.soreness_hours", comfort.soreness_hours(), 1, 336);
+  if (absl::Status status = problems.ToStatus(); !status.ok()) return status;
+
+  std::shared_ptr<ProgressionRules> rules(new ProgressionRules());
+  rules->content_digest_ = ContentDigest(document);
+  constexpr size_t kPrefix = sizeof("sha256:") - 1;
+  rules->version_ = absl::StrCat(document.version(), "+", rules->content_digest_.substr(kPrefix, 12));
+  for (const v1::ProgressionRule& rule : document.rules()) {
+    common::v1::RuleCitation& citation = rules->citations_[rule.rule_id()];
+    citation.set_rule_id(rule.rule_id());
+    *citation.mutable_source_keys() = rule.source_keys();
+  }
+  rules->document_ = std::move(document);
+  return std::shared_ptr<const ProgressionRules>(std::move(rules));
+}
+
+const common::v1::RuleCitation& ProgressionRules::Citation(absl::string_view rule_id) const {
+  static const common::v1::RuleCitation* const kNone = new common::v1::RuleCitation();
+  auto found = citations_.find(rule_id);
+  return found != citations_.end() ? found->second : *kNone;
+}
+
+absl::StatusOr<std::shared_ptr<const ProgressionRules>> LoadProgressionRulesFile(const std::string& path) {
+  std::string text;
+  if (absl::Status read = ReadWholeFile(path, &text); !read.ok()) {
+    return absl::Status(read.code(), absl::StrCat("progression-rules file ", read.message()));
+  }
+  v1::ProgressionRulesDocument document;
+  if (absl::Status parsed = ParseJsonMessage(text, &document); !parsed.ok()) {
+    return absl::Status(parsed.code(), absl::StrCat("progression-rules file ", path, ": ", parsed.message()));
+  }
+  auto rules = ProgressionRules::FromDocument(std::move(document));
+  if (!rules.ok()) {
+    return absl::Status(rules.status().code(),
+                        absl::StrCat("progression-rules file ", path, ": ", rules.status().message()));
+  }
+  return rules;
+}
+
+}  // namespace osteoflow::progress

@@ -1,0 +1,313 @@
+// The progression rules (PROG-*) applied to one week, table by table, each
+// decision asserted with its rule ids.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "services/progress/domain/progression.h"
+#include "tests/support/recorded_digest.h"
+
+namespace osteoflow::progress {
+namespace {
+
+namespace v1 = osteoflow::progress::v1;
+namespace scheduling_v1 = osteoflow::scheduling::v1;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+
+std::string DataFile(const std::string& name) {
+  return std::string(OSTEOFLOW_SOURCE_DIR) + "/services/progress/data/" + name;
+}
+
+std::shared_ptr<const ProgressionRules> ShippedRules() {
+  static const std::shared_ptr<const ProgressionRules> rules = [] {
+    auto loaded = LoadProgressionRulesFile(DataFile("progression_rules.json"));
+    return loaded.ok() ? *loaded : nullptr;
+  }();
+  return rules;
+}
+
+constexpr char kDeadlift[] = "exercises/dumbbell-deadlift";
+constexpr char kSquat[] = "exercises/bodyweight-squat";
+constexpr char kWalk[] = "exercises/brisk-walking";
+constexpr char kHeelDrops[] = "exercises/heel-drops";
+
+void AddItem(scheduling_v1::PlanDay& day, const std::string& exercise, scheduling_v1::Component component,
+             int sets, int reps, double load, int minutes, int impacts) {
+  if (day.sessions().empty()) day.add_sessions();
+  scheduling_v1::PlanItem* item = day.mutable_sessions(0)->add_items();
+  item->set_exercise(exercise);
+  item->set_component(component);
+  item->set_load_kg(load);
+  if (sets > 0) {
+    item->mutable_dose()->mutable_sets_reps()->set_sets(sets);
+    item->mutable_dose()->mutable_sets_reps()->set_reps_min(reps);
+    item->mutable_dose()->mutable_sets_reps()->set_reps_max(12);
+  } else if (minutes > 0) {
+    item->mutable_dose()->set_minutes(minutes);
+  } else {
+    item->mutable_dose()->set_impacts(impacts);
+  }
+}
+
+// Two strength days (loaded deadlift at 10 kg, bodyweight squat), a walk and
+// heel drops.
+scheduling_v1::WeeklyPlan Plan(double load = 10, int walk_minutes = 15, int impacts = 20, int squat_sets = 2) {
+  scheduling_v1::WeeklyPlan plan;
+  for (int i = 0; i < 7; ++i) plan.add_days();
+  for (const int day : {0, 3}) {
+    AddItem(*plan.mutable_days(day), kDeadlift, scheduling_v1::COMPONENT_STRENGTH, 2, 8, load, 0, 0);
+    AddItem(*plan.mutable_days(day), kSquat, scheduling_v1::COMPONENT_STRENGTH, squat_sets, 8, 0, 0, 0);
+    AddItem(*plan.mutable_days(day), kHeelDrops, scheduling_v1::COMPONENT_IMPACT, 0, 0, 0, 0, impacts);
+  }
+  AddItem(*plan.mutable_days(1), kWalk, scheduling_v1::COMPONENT_WEIGHT_BEARING_AEROBIC, 0, 0, 0, walk_minutes, 0);
+  // Balance and posture carry no dose to progress.
+  AddItem(*plan.mutable_days(1), "exercises/tandem-stance", scheduling_v1::COMPONENT_BALANCE, 2, 2, 0, 0, 0);
+  return plan;
+}
+
+v1::ItemLog Sets(const std::string& exercise, std::vector<int> reps, double load = 10, int pain = 0,
+                 bool form_broken = false) {
+  v1::ItemLog log;
+  log.set_exercise(exercise);
+  for (const int r : reps) log.add_reps_per_set(r);
+  log.set_load_kg(load);
+  log.set_pain(pain);
+  log.set_form_broken(form_broken);
+  return log;
+}
+
+v1::ItemLog Timed(const std::string& exercise, int minutes, int impacts, int pain = 0) {
+  v1::ItemLog log;
+  log.set_exercise(exercise);
+  log.set_minutes(minutes);
+  log.set_impacts(impacts);
+  log.set_pain(pain);
+  return log;
+}
+
+v1::SessionLog Session(std::vector<v1::ItemLog> items, int soreness_hours = 0) {
+  v1::SessionLog log;
+  for (v1::ItemLog& item : items) *log.add_items() = std::move(item);
+  if (soreness_hours > 0) {
+    log.mutable_soreness()->set_present(true);
+    log.mutable_soreness()->set_hours(soreness_hours);
+  }
+  return log;
+}
+
+const v1::ProgressionDecision& DecisionFor(const WeekProgression& result, const std::string& exercise) {
+  for (const v1::ProgressionDecision& decision : result.decisions) {
+    if (decision.exercise() == exercise) return decision;
+  }
+  static const v1::ProgressionDecision kNone;
+  ADD_FAILURE() << "no decision for " << exercise;
+  return kNone;
+}
+
+std::vector<std::string> RuleIds(const v1::ProgressionDecision& decision) {
+  std::vector<std::string> ids;
+  for (const auto& rule : decision.rules()) ids.push_back(rule.rule_id());
+  return ids;
+}
+
+struct StrengthCase {
+  const char* name;
+  std::vector<int> reps;
+  int pain;
+  bool form_broken;
+  int soreness_hours;
+  v1::ProgressionChange change;
+  double load_after;
+  int reps_after;
+  std::vector<std::string> rules;
+};
+
+class StrengthProgressionTest : public ::testing::TestWithParam<StrengthCase> {};
+
+TEST_P(StrengthProgressionTest, DecidesByTheRules) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const StrengthCase& c = GetParam();
+  const WeekProgression result =
+      ProgressWeek(Plan(), {Session({Sets(kDeadlift, c.reps, 10, c.pain, c.form_broken)}, c.soreness_hours)}, {},
+                   *ShippedRules(), 2);
+  const v1::ProgressionDecision& decision = DecisionFor(result, kDeadlift);
+  EXPECT_EQ(decision.change(), c.change) << v1::ProgressionChange_Name(decision.change()) << ": " << decision.reason();
+  EXPECT_DOUBLE_EQ(decision.after().load_kg(), c.load_after);
+  EXPECT_EQ(decision.after().reps(), c.reps_after);
+  EXPECT_EQ(decision.after().sets(), 2);
+  EXPECT_THAT(RuleIds(decision), ElementsAreArray(c.rules));
+  EXPECT_EQ(decision.week_index(), 2);
+  EXPECT_FALSE(decision.reason().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, StrengthProgressionTest,
+    ::testing::Values(
+        StrengthCase{"MoreThanTwelveOnEverySetLoadsUpAndDropsReps", {13, 13}, 0, false, 0,
+                     v1::PROGRESSION_CHANGE_LOAD_UP, 10.5, 8, {"PROG-LOAD", "PROG-ONE"}},
+        StrengthCase{"TwelveOnOneSetIsNotEnough", {13, 12}, 0, false, 0, v1::PROGRESSION_CHANGE_REPS_UP, 10, 13,
+                     {"PROG-ONE", "PROG-VOLUME"}},
+        StrengthCase{"FewerThanEightLoadsDown", {9, 7}, 0, false, 0, v1::PROGRESSION_CHANGE_LOAD_DOWN, 9.5, 8,
+                     {"PROG-LOAD"}},
+        StrengthCase{"InTheRangeAddsOneRep", {10, 11}, 0, false, 0, v1::PROGRESSION_CHANGE_REPS_UP, 10, 11,
+                     {"PROG-ONE", "PROG-VOLUME"}},
+        StrengthCase{"AtTheBottomOneRepWouldRaiseVolumeTooMuch", {8, 8}, 0, false, 0,
+                     v1::PROGRESSION_CHANGE_HOLD, 10, 8, {"PROG-VOLUME"}},
+        StrengthCase{"MildPainHolds", {13, 13}, 2, false, 0, v1::PROGRESSION_CHANGE_HOLD, 10, 8, {"PROG-SORE"}},
+        StrengthCase{"RealPainReduces", {13, 13}, 5, false, 0, v1::PROGRESSION_CHANGE_REDUCE, 9.5, 8,
+                     {"PROG-SORE"}},
+        StrengthCase{"BrokenFormHolds", {13, 13}, 0, true, 0, v1::PROGRESSION_CHANGE_HOLD, 10, 8, {"PROG-FORM"}},
+        StrengthCase{"SorenessBeyondFortyEightHoursHolds", {13, 13}, 0, false, 72, v1::PROGRESSION_CHANGE_HOLD,
+                     10, 8, {"PROG-SORE"}},
+        StrengthCase{"NextDaySorenessIsNormal", {13, 13}, 0, false, 24, v1::PROGRESSION_CHANGE_LOAD_UP, 10.5, 8,
+                     {"PROG-LOAD", "PROG-ONE"}}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(Progression, TheLoadStepIsFivePercentRoundedAndNeverLessThanTheRounding) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  for (const auto& [load, expected] : std::vector<std::pair<double, double>>{{10, 10.5}, {20, 21}, {4, 4.5}, {47, 49.5}}) {
+    const WeekProgression result =
+        ProgressWeek(Plan(load), {Session({Sets(kDeadlift, {14, 14}, load)})}, {}, *ShippedRules(), 2);
+    EXPECT_DOUBLE_EQ(DecisionFor(result, kDeadlift).after().load_kg(), expected) << load;
+  }
+}
+
+TEST(Progression, UnloadedWorkAddsASetThenHolds) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  WeekProgression result = ProgressWeek(Plan(), {Session({Sets(kSquat, {14, 13}, 0)})}, {}, *ShippedRules(), 2);
+  const v1::ProgressionDecision& up = DecisionFor(result, kSquat);
+  EXPECT_EQ(up.change(), v1::PROGRESSION_CHANGE_SETS_UP);
+  EXPECT_EQ(up.after().sets(), 3);
+  EXPECT_EQ(up.after().reps(), 8);
+  EXPECT_THAT(RuleIds(up), ElementsAreArray({"PROG-LOAD", "PROG-ONE"}));
+
+  result = ProgressWeek(Plan(10, 15, 20, 3), {Session({Sets(kSquat, {14, 13, 13}, 0)})}, {}, *ShippedRules(), 2);
+  const v1::ProgressionDecision& held = DecisionFor(result, kSquat);
+  EXPECT_EQ(held.change(), v1::PROGRESSION_CHANGE_HOLD);
+  EXPECT_EQ(held.after().sets(), 3);
+  EXPECT_THAT(held.reason(), HasSubstr("harder variant"));
+}
+
+TEST(Progression, MinutesDoneInFullRiseByTenPercentTowardsTheTarget) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  struct Case {
+    int planned, done;
+    v1::ProgressionChange change;
+    int after;
+  };
+  for (const Case& c : std::vector<Case>{{15, 15, v1::PROGRESSION_CHANGE_MINUTES_UP, 16},
+                                         {20, 25, v1::PROGRESSION_CHANGE_MINUTES_UP, 22},
+                                         {29, 29, v1::PROGRESSION_CHANGE_MINUTES_UP, 30},
+                                         {30, 30, v1::PROGRESSION_CHANGE_HOLD, 30},
+                                         {15, 12, v1::PROGRESSION_CHANGE_HOLD, 15}}) {
+    const WeekProgression result =
+        ProgressWeek(Plan(10, c.planned), {Session({Timed(kWalk, c.done, 0)})}, {}, *ShippedRules(), 2);
+    const v1::ProgressionDecision& decision = DecisionFor(result, kWalk);
+    EXPECT_EQ(decision.change(), c.change) << c.planned << "/" << c.done << ": " << decision.reason();
+    EXPECT_EQ(decision.after().minutes(), c.after) << c.planned << "/" << c.done;
+    EXPECT_THAT(RuleIds(decision), ElementsAreArray({"PROG-VOLUME"}));
+  }
+}
+
+TEST(Progression, ImpactsBuildUpTowardsFiftyADay) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  struct Case {
+    int planned, done;
+    v1::ProgressionChange change;
+    int after;
+  };
+  for (const Case& c : std::vector<Case>{{20, 20, v1::PROGRESSION_CHANGE_IMPACTS_UP, 22},
+                                         {40, 40, v1::PROGRESSION_CHANGE_IMPACTS_UP, 44},
+                                         {48, 48, v1::PROGRESSION_CHANGE_IMPACTS_UP, 50},
+                                         {50, 50, v1::PROGRESSION_CHANGE_HOLD, 50}}) {
+    const WeekProgression result =
+        ProgressWeek(Plan(10, 15, c.planned), {Session({Timed(kHeelDrops, 0, c.done)})}, {}, *ShippedRules(), 2);
+    const v1::ProgressionDecision& decision = DecisionFor(result, kHeelDrops);
+    EXPECT_EQ(decision.change(), c.change) << c.planned;
+    EXPECT_EQ(decision.after().impacts(), c.after) << c.planned;
+    if (c.change == v1::PROGRESSION_CHANGE_IMPACTS_UP) {
+      EXPECT_THAT(RuleIds(decision), ElementsAreArray({"PROG-IMPACT", "PROG-VOLUME"}));
+    }
+  }
+}
+
+TEST(Progression, AnExerciseNotLoggedHoldsAndBalanceCarriesNoDose) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const WeekProgression result = ProgressWeek(Plan(), {}, {}, *ShippedRules(), 2);
+  ASSERT_EQ(result.decisions.size(), 4u);  // deadlift, squat, walk, heel drops; not the stance
+  for (const v1::ProgressionDecision& decision : result.decisions) {
+    EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_HOLD) << decision.exercise();
+    EXPECT_THAT(decision.reason(), HasSubstr("not logged"));
+  }
+}
+
+TEST(Progression, CarriedStateIsTheStartingPointAndUnplannedExercisesKeepTheirs) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  google::protobuf::RepeatedPtrField<scheduling_v1::ExerciseProgression> current;
+  scheduling_v1::ExerciseProgression* deadlift = current.Add();
+  deadlift->set_exercise(kDeadlift);
+  deadlift->set_load_kg(20);
+  deadlift->set_sets(3);
+  deadlift->set_reps(10);
+  scheduling_v1::ExerciseProgression* rowing = current.Add();
+  rowing->set_exercise("exercises/band-row");
+  rowing->set_sets(2);
+  rowing->set_reps(9);
+  const WeekProgression result =
+      ProgressWeek(Plan(), {Session({Sets(kDeadlift, {13, 14, 13}, 20)})}, current, *ShippedRules(), 5);
+  const v1::ProgressionDecision& decision = DecisionFor(result, kDeadlift);
+  EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_LOAD_UP);
+  EXPECT_DOUBLE_EQ(decision.after().load_kg(), 21);
+  EXPECT_EQ(decision.after().sets(), 3);
+  bool kept = false;
+  for (const auto& entry : result.next) kept = kept || (entry.exercise() == "exercises/band-row" && entry.reps() == 9);
+  EXPECT_TRUE(kept);
+  EXPECT_TRUE(std::is_sorted(result.next.begin(), result.next.end(),
+                             [](const auto& a, const auto& b) { return a.exercise() < b.exercise(); }));
+}
+
+TEST(Progression, TheSameWeekGivesTheSameDecisionsWhateverTheOrderOfLogs) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const v1::SessionLog monday = Session({Sets(kDeadlift, {13, 13}), Timed(kHeelDrops, 0, 20)});
+  const v1::SessionLog thursday = Session({Sets(kDeadlift, {12, 13}), Timed(kHeelDrops, 0, 20)});
+  const WeekProgression a = ProgressWeek(Plan(), {monday, thursday}, {}, *ShippedRules(), 2);
+  const WeekProgression b = ProgressWeek(Plan(), {thursday, monday}, {}, *ShippedRules(), 2);
+  ASSERT_EQ(a.decisions.size(), b.decisions.size());
+  for (size_t i = 0; i < a.decisions.size(); ++i) {
+    EXPECT_EQ(a.decisions[i].SerializeAsString(), b.decisions[i].SerializeAsString());
+  }
+  // Every set of the week counts: 12 on Thursday keeps the load.
+  EXPECT_EQ(DecisionFor(a, kDeadlift).change(), v1::PROGRESSION_CHANGE_REPS_UP);
+}
+
+TEST(ProgressionRulesFile, ShippedFileLoadsWithItsRecordedDigest) {
+  auto rules = LoadProgressionRulesFile(DataFile("progression_rules.json"));
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  const std::string declared = (*rules)->document().version();
+  const std::string recorded = testing::RecordedDigest(DataFile("progression_rules.digest"), declared);
+  ASSERT_FALSE(recorded.empty()) << "no digest recorded for version " << declared << "; add: " << declared
+                                 << " " << (*rules)->content_digest();
+  EXPECT_EQ((*rules)->content_digest(), recorded)
+      << "progression_rules.json changed under version " << declared << ": bump it and record the digest";
+}
+
+TEST(ProgressionRulesFile, RefusesMissingRulesAndNumbersOutOfRange) {
+  auto shipped = LoadProgressionRulesFile(DataFile("progression_rules.json"));
+  ASSERT_TRUE(shipped.ok());
+  v1::ProgressionRulesDocument document = (*shipped)->document();
+  document.mutable_rules()->RemoveLast();  // PROG-IMPACT
+  document.mutable_strength()->set_reps_top(5);  // below reps_bottom
+  document.mutable_comfort()->set_soreness_hours(0);
+  auto refused = ProgressionRules::FromDocument(document);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(refused.status().message());
+  EXPECT_THAT(message, HasSubstr("missing PROG-IMPACT"));
+  EXPECT_THAT(message, HasSubstr("strength.reps_top"));
+  EXPECT_THAT(message, HasSubstr("comfort.soreness_hours"));
+}
+
+}  // namespace
+}  // namespace osteoflow::progress
