@@ -17,6 +17,13 @@ std::string Sha256(absl::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
+std::string Sha1Hex(absl::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha1(), nullptr);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
 std::string DeterministicBytes(const google::protobuf::Message& message) {
   std::string bytes;
   {

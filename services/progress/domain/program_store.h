@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace osteoflow::progress {
+
+// The kinds of record a programme accumulates.
+enum class RecordKind { kSession, kMeasurement };
+
+// A record to add with a programme change: its id (a digest of the
+// request_id, so a retry finds it), bytes, and its order among the
+// programme's records of that kind.
+struct NewRecord {
+  RecordKind kind = RecordKind::kSession;
+  std::string id;
+  std::string bytes;
+  int64_t order = 0;
+};
+
+// What a commit did.
+enum class CommitResult {
+  kCommitted,
+  // A record with this id was already stored (a retry): nothing changed, and
+  // `stored_record` holds it.
+  kAlreadyStored,
+  // The programme changed since it was read: read it again and retry.
+  kConflict,
+  // No such programme.
+  kMissing,
+};
+
+// Durable programmes and their records (session logs, measurements). Every
+// change is atomic (the programme record and the new record together, or
+// neither) and idempotent on the record id; all of one patient's keys share
+// a cluster slot. Store outages are UNAVAILABLE.
+class ProgramStore {
+ public:
+  virtual ~ProgramStore() = default;
+
+  // Stores the programme unless one with the id exists; true when stored now.
+  // `stored` receives the programme as stored (the earlier one on a retry).
+  virtual absl::StatusOr<bool> CreateProgram(absl::string_view patient_id, absl::string_view program_id,
+                                             int64_t create_time_micros, const std::string& program,
+                                             std::string* stored) = 0;
+
+  virtual absl::StatusOr<std::optional<std::string>> GetProgram(absl::string_view patient_id,
+                                                                absl::string_view program_id) = 0;
+
+  // Replaces the programme with `program` (empty: leaves it) if it is still
+  // exactly `expected`, and adds `record` (if any) unless its id is stored.
+  virtual absl::StatusOr<CommitResult> Commit(absl::string_view patient_id, absl::string_view program_id,
+                                              const std::string& expected, const std::string& program,
+                                              const std::optional<NewRecord>& record,
+                                              std::string* stored_record) = 0;
+
+  // A programme's records of one kind, in order (at most `limit`).
+  virtual absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id,
+                                                           absl::string_view program_id, RecordKind kind,
+                                                           int limit) = 0;
+};
+
+}  // namespace osteoflow::progress

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <memory>
+
+#include "common/redis/redis_pool.h"
+#include "services/progress/domain/program_store.h"
+
+namespace osteoflow::progress {
+
+// ProgramStore on the Redis store role (append-only, fsync always). Keys:
+//   osteoflow:v1:{<patient>}:program:<program_id>            the Program
+//   osteoflow:v1:{<patient>}:programs                        sorted set, by create time
+//   osteoflow:v1:{<patient>}:program:<program_id>:session:<id>      a SessionLog
+//   osteoflow:v1:{<patient>}:program:<program_id>:sessions          sorted set of ids, by order
+//   (and :measurement:<id> / :measurements alike)
+// Changes run as one Lua script, which Redis applies atomically and, with
+// appendfsync always, writes to disk before it answers.
+class RedisProgramStore final : public ProgramStore {
+ public:
+  explicit RedisProgramStore(std::shared_ptr<RedisPool> pool);
+
+  absl::StatusOr<bool> CreateProgram(absl::string_view patient_id, absl::string_view program_id,
+                                     int64_t create_time_micros, const std::string& program,
+                                     std::string* stored) override;
+  absl::StatusOr<std::optional<std::string>> GetProgram(absl::string_view patient_id,
+                                                        absl::string_view program_id) override;
+  absl::StatusOr<CommitResult> Commit(absl::string_view patient_id, absl::string_view program_id,
+                                      const std::string& expected, const std::string& program,
+                                      const std::optional<NewRecord>& record,
+                                      std::string* stored_record) override;
+  absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id,
+                                                   absl::string_view program_id, RecordKind kind,
+                                                   int limit) override;
+
+ private:
+  const std::shared_ptr<RedisPool> pool_;
+};
+
+}  // namespace osteoflow::progress
