@@ -57,6 +57,31 @@ absl::StatusOr<std::shared_ptr<const ProgressionRules>> ProgressionRules::FromDo
   Range(problems, "comfort.reduce_pain", comfort.reduce_pain(), comfort.hold_pain(), 10);
   Range(problems, "comfort.reduce_percent", comfort.reduce_percent(), 1, 50);
   Range(problems, "comfort.soreness_hours", comfort.soreness_hours(), 1, 336);
+  auto cited = [&](absl::string_view field, const std::string& id) {
+    if (!defined.contains(id)) problems.Add(field, absl::StrCat("rule ", id, " is not defined under rules"));
+  };
+  absl::flat_hash_set<int> symptoms;
+  for (int i = 0; i < document.session_red_flags_size(); ++i) {
+    const v1::SessionRedFlag& flag = document.session_red_flags(i);
+    const std::string at = absl::StrCat("session_red_flags[", i, "]");
+    if (flag.symptom() == v1::SESSION_SYMPTOM_UNSPECIFIED || !v1::SessionSymptom_IsValid(flag.symptom()) ||
+        !symptoms.insert(flag.symptom()).second) {
+      problems.Add(at + ".symptom", "unknown, unspecified or repeated");
+    }
+    cited(at + ".rule_id", flag.rule_id());
+    if (flag.finding().empty()) problems.Add(at + ".finding", "required");
+    if (flag.refer_to() == screening::v1::REFERRAL_TARGET_UNSPECIFIED) problems.Add(at + ".refer_to", "required");
+  }
+  // Every symptom a log can report must mean something.
+  for (int symptom = 1; symptom < v1::SessionSymptom_ARRAYSIZE; ++symptom) {
+    if (v1::SessionSymptom_IsValid(symptom) && !symptoms.contains(symptom)) {
+      problems.Add("session_red_flags", absl::StrCat("missing ", v1::SessionSymptom_Name(symptom)));
+    }
+  }
+  cited("stop_rule_id", document.stop_rule_id());
+  cited("fall_rule_id", document.fall_rule_id());
+  cited("height_rule_id", document.height_rule_id());
+  Range(problems, "height_loss_cm", document.height_loss_cm(), 0.5, 20);
   if (absl::Status status = problems.ToStatus(); !status.ok()) return status;
 
   std::shared_ptr<ProgressionRules> rules(new ProgressionRules());

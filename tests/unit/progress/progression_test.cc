@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -298,7 +299,11 @@ TEST(ProgressionRulesFile, RefusesMissingRulesAndNumbersOutOfRange) {
   auto shipped = LoadProgressionRulesFile(DataFile("progression_rules.json"));
   ASSERT_TRUE(shipped.ok());
   v1::ProgressionRulesDocument document = (*shipped)->document();
-  document.mutable_rules()->RemoveLast();  // PROG-IMPACT
+  auto* rules = document.mutable_rules();
+  rules->erase(std::remove_if(rules->begin(), rules->end(),
+                              [](const v1::ProgressionRule& rule) { return rule.rule_id() == "PROG-IMPACT"; }),
+               rules->end());
+  document.mutable_session_red_flags()->RemoveLast();
   document.mutable_strength()->set_reps_top(5);  // below reps_bottom
   document.mutable_comfort()->set_soreness_hours(0);
   auto refused = ProgressionRules::FromDocument(document);
@@ -307,6 +312,7 @@ TEST(ProgressionRulesFile, RefusesMissingRulesAndNumbersOutOfRange) {
   EXPECT_THAT(message, HasSubstr("missing PROG-IMPACT"));
   EXPECT_THAT(message, HasSubstr("strength.reps_top"));
   EXPECT_THAT(message, HasSubstr("comfort.soreness_hours"));
+  EXPECT_THAT(message, HasSubstr("missing SESSION_SYMPTOM_NEW_STOOP"));
 }
 
 }  // namespace
