@@ -1,0 +1,80 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "osteoflow/progress/v1/progress_service.pb.h"
+#include "osteoflow/scheduling/v1/plan.pb.h"
+#include "osteoflow/screening/v1/screening.pb.h"
+#include "services/progress/domain/program_store.h"
+#include "services/progress/domain/progression_rules.h"
+
+namespace osteoflow::progress {
+
+// The screening service, as enrolment needs it.
+class ScreeningGateway {
+ public:
+  virtual ~ScreeningGateway() = default;
+  // Screens and stores the intake; the same request_id returns the same
+  // screening. UNAVAILABLE when the service cannot be reached.
+  virtual absl::StatusOr<osteoflow::screening::v1::Screening> Screen(
+      const std::string& request_id, const osteoflow::screening::v1::Intake& intake) = 0;
+};
+
+// The scheduling service, as a programme needs it.
+class PlanningGateway {
+ public:
+  virtual ~PlanningGateway() = default;
+  virtual absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> Plan(
+      const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request) = 0;
+};
+
+// The progress use cases. Every write is idempotent on its request_id and
+// atomic in the store; a store, screening or scheduling outage is
+// UNAVAILABLE with nothing half-written.
+class Programs {
+ public:
+  Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
+           std::shared_ptr<PlanningGateway> planning, std::shared_ptr<const ProgressionRules> rules,
+           std::function<absl::Time()> now);
+
+  // Screens the intake, plans week 1 (unless referred) and stores the programme.
+  absl::Status Enroll(const osteoflow::progress::v1::EnrollRequest& request,
+                      osteoflow::progress::v1::Program* program);
+  absl::Status Get(const osteoflow::progress::v1::GetProgramRequest& request,
+                   osteoflow::progress::v1::Program* program);
+  // Stores the log; a red flag or a fall pauses the programme with a
+  // referral (PROG-STOP), a fall also asks for a new screening (SUP-FALLS).
+  absl::Status LogSession(const osteoflow::progress::v1::LogSessionRequest& request,
+                          osteoflow::progress::v1::SessionLog* log);
+  // A clinician's clearance: open referrals resolved, the programme active
+  // again (a referred one gets its first week planned).
+  absl::Status Resume(const osteoflow::progress::v1::ResumeProgramRequest& request,
+                      osteoflow::progress::v1::Program* program);
+
+ private:
+  struct Loaded {
+    std::string patient_id;
+    std::string program_id;
+    std::string bytes;
+    osteoflow::progress::v1::Program program;
+  };
+  absl::StatusOr<Loaded> Load(const std::string& name, const std::string& field);
+  absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> PlanWeek(
+      const osteoflow::progress::v1::Program& program, int week_index);
+
+  const std::shared_ptr<ProgramStore> store_;
+  const std::shared_ptr<ScreeningGateway> screening_;
+  const std::shared_ptr<PlanningGateway> planning_;
+  const std::shared_ptr<const ProgressionRules> rules_;
+  const std::function<absl::Time()> now_;
+};
+
+// "patients/{patient_id}/programs/{program_id}".
+std::string ProgramName(absl::string_view patient_id, absl::string_view program_id);
+
+}  // namespace osteoflow::progress

@@ -1,0 +1,314 @@
+// The progress use cases over in-memory stand-ins for the store and the peer
+// services (the real ones are tested against real Redis and real binaries).
+#include "services/progress/domain/programs.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "common/text/identifiers.h"
+
+namespace osteoflow::progress {
+namespace {
+
+namespace v1 = osteoflow::progress::v1;
+namespace scheduling_v1 = osteoflow::scheduling::v1;
+namespace screening_v1 = osteoflow::screening::v1;
+using ::testing::HasSubstr;
+
+// The store's contract, in memory.
+class MemoryStore final : public ProgramStore {
+ public:
+  absl::StatusOr<bool> CreateProgram(absl::string_view patient, absl::string_view id, int64_t,
+                                     const std::string& program, std::string* stored) override {
+    absl::MutexLock lock(&mu_);
+    if (down) return absl::UnavailableError("store down");
+    auto [it, inserted] = programs_.try_emplace(Key(patient, id), program);
+    if (stored != nullptr) *stored = it->second;
+    return inserted;
+  }
+  absl::StatusOr<std::optional<std::string>> GetProgram(absl::string_view patient, absl::string_view id) override {
+    absl::MutexLock lock(&mu_);
+    if (down) return absl::UnavailableError("store down");
+    auto found = programs_.find(Key(patient, id));
+    if (found == programs_.end()) return std::nullopt;
+    return std::optional<std::string>(found->second);
+  }
+  absl::StatusOr<CommitResult> Commit(absl::string_view patient, absl::string_view id, const std::string& expected,
+                                      const std::string& program, const std::optional<NewRecord>& record,
+                                      std::string* stored_record) override {
+    absl::MutexLock lock(&mu_);
+    if (down) return absl::UnavailableError("store down");
+    auto found = programs_.find(Key(patient, id));
+    if (found == programs_.end()) return CommitResult::kMissing;
+    if (record.has_value()) {
+      auto existing = records_.find(record->id);
+      if (existing != records_.end()) {
+        if (stored_record != nullptr) *stored_record = existing->second;
+        return CommitResult::kAlreadyStored;
+      }
+    }
+    if (found->second != expected) return CommitResult::kConflict;
+    if (!program.empty()) found->second = program;
+    if (record.has_value()) records_[record->id] = record->bytes;
+    return CommitResult::kCommitted;
+  }
+  absl::StatusOr<std::vector<std::string>> Records(absl::string_view, absl::string_view, RecordKind,
+                                                   int) override {
+    absl::MutexLock lock(&mu_);
+    std::vector<std::string> out;
+    for (const auto& [id, bytes] : records_) out.push_back(bytes);
+    return out;
+  }
+  size_t record_count() {
+    absl::MutexLock lock(&mu_);
+    return records_.size();
+  }
+  bool down = false;
+
+ private:
+  static std::string Key(absl::string_view patient, absl::string_view id) { return absl::StrCat(patient, "/", id); }
+  absl::Mutex mu_;
+  std::map<std::string, std::string> programs_;
+  std::map<std::string, std::string> records_;
+};
+
+// Screening: refers an intake with chest pain, otherwise proceeds.
+class StubScreening final : public ScreeningGateway {
+ public:
+  absl::StatusOr<screening_v1::Screening> Screen(const std::string& request_id,
+                                                 const screening_v1::Intake& intake) override {
+    ++calls;
+    screening_v1::Screening screening;
+    screening.set_name(absl::StrCat("patients/", intake.patient_id(), "/screenings/", request_id.substr(0, 12)));
+    screening_v1::ScreeningResult* result = screening.mutable_result();
+    result->set_rule_set_version("test.1");
+    if (intake.symptoms().chest_pain()) {
+      result->set_outcome(screening_v1::OUTCOME_REFER);
+      screening_v1::RedFlag* flag = result->add_red_flags();
+      flag->mutable_rule()->set_rule_id("RF-CHEST");
+      flag->set_finding("chest pain");
+      flag->set_refer_to(screening_v1::REFERRAL_TARGET_DOCTOR);
+    } else {
+      result->set_outcome(screening_v1::OUTCOME_PROCEED);
+    }
+    return screening;
+  }
+  int calls = 0;
+};
+
+// Scheduling: a week with one strength item on its first day.
+class StubPlanning final : public PlanningGateway {
+ public:
+  absl::StatusOr<scheduling_v1::WeeklyPlan> Plan(const scheduling_v1::BuildWeeklyPlanRequest& request) override {
+    last = request;
+    scheduling_v1::WeeklyPlan plan;
+    plan.set_week_index(request.week_index());
+    plan.set_week_start_date(request.week_start_date());
+    absl::CivilDay start;
+    ParseIsoDate(request.week_start_date(), &start);
+    for (int i = 0; i < 7; ++i) plan.add_days()->set_date(absl::FormatCivilTime(start + i));
+    scheduling_v1::PlanItem* item = plan.mutable_days(0)->add_sessions()->add_items();
+    item->set_exercise("exercises/sit-to-stand");
+    item->set_component(scheduling_v1::COMPONENT_STRENGTH);
+    return plan;
+  }
+  scheduling_v1::BuildWeeklyPlanRequest last;
+};
+
+class ProgramsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto rules = LoadProgressionRulesFile(std::string(OSTEOFLOW_SOURCE_DIR) +
+                                          "/services/progress/data/progression_rules.json");
+    ASSERT_TRUE(rules.ok()) << rules.status();
+    programs_ = std::make_unique<Programs>(store_, screening_, planning_, *rules,
+                                           [] { return absl::FromUnixSeconds(1795300000); });
+  }
+
+  v1::EnrollRequest Enrollment(const std::string& request_id, bool chest_pain = false) {
+    v1::EnrollRequest request;
+    request.set_request_id(request_id);
+    request.mutable_intake()->set_patient_id("patient-7");
+    request.mutable_intake()->mutable_symptoms()->set_chest_pain(chest_pain);
+    request.mutable_preferences()->set_minutes_per_day(30);
+    request.set_start_date("2026-11-23");
+    return request;
+  }
+
+  v1::Program Enrolled(bool chest_pain = false) {
+    v1::Program program;
+    const absl::Status status = programs_->Enroll(Enrollment("enrol-1", chest_pain), &program);
+    EXPECT_TRUE(status.ok()) << status;
+    return program;
+  }
+
+  v1::LogSessionRequest Log(const v1::Program& program, const std::string& request_id, int pain = 0) {
+    v1::LogSessionRequest request;
+    request.set_program(program.name());
+    request.set_request_id(request_id);
+    v1::SessionLog* session = request.mutable_session();
+    session->set_date("2026-11-23");
+    v1::ItemLog* item = session->add_items();
+    item->set_exercise("exercises/sit-to-stand");
+    item->add_reps_per_set(10);
+    item->add_reps_per_set(10);
+    item->set_pain(pain);
+    return request;
+  }
+
+  std::shared_ptr<MemoryStore> store_ = std::make_shared<MemoryStore>();
+  std::shared_ptr<StubScreening> screening_ = std::make_shared<StubScreening>();
+  std::shared_ptr<StubPlanning> planning_ = std::make_shared<StubPlanning>();
+  std::unique_ptr<Programs> programs_;
+};
+
+TEST_F(ProgramsTest, EnrolmentScreensPlansWeekOneAndIsIdempotent) {
+  const v1::Program program = Enrolled();
+  EXPECT_THAT(program.name(), ::testing::MatchesRegex("patients/patient-7/programs/[0-9a-f]{20}"));
+  EXPECT_EQ(program.state(), v1::PROGRAM_STATE_ACTIVE);
+  EXPECT_EQ(program.week_index(), 1);
+  EXPECT_EQ(program.current_plan().week_start_date(), "2026-11-23");
+  EXPECT_EQ(planning_->last.patient_id(), "patient-7");
+  EXPECT_EQ(planning_->last.screening_result().outcome(), screening_v1::OUTCOME_PROCEED);
+  v1::Program again;
+  ASSERT_TRUE(programs_->Enroll(Enrollment("enrol-1"), &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), program.SerializeAsString());
+  EXPECT_EQ(screening_->calls, 1);
+}
+
+TEST_F(ProgramsTest, AReferralIsStoredReferredWithItsReasonsAndNoPlan) {
+  const v1::Program program = Enrolled(/*chest_pain=*/true);
+  EXPECT_EQ(program.state(), v1::PROGRAM_STATE_REFERRED);
+  EXPECT_EQ(program.week_index(), 0);
+  EXPECT_FALSE(program.has_current_plan());
+  ASSERT_EQ(program.referrals_size(), 1);
+  EXPECT_EQ(program.referrals(0).rule().rule_id(), "RF-CHEST");
+  EXPECT_EQ(program.referrals(0).refer_to(), screening_v1::REFERRAL_TARGET_DOCTOR);
+}
+
+TEST_F(ProgramsTest, EnrolmentRefusesBadInputNamingEveryField) {
+  v1::EnrollRequest request;
+  v1::Program program;
+  const absl::Status status = programs_->Enroll(request, &program);
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  for (const char* field : {"request_id", "intake", "preferences", "start_date"}) {
+    EXPECT_THAT(std::string(status.message()), HasSubstr(field));
+  }
+  EXPECT_EQ(screening_->calls, 0);
+}
+
+TEST_F(ProgramsTest, AnOrdinarySessionIsStoredOnceAndLeavesTheProgrammeAsItWas) {
+  const v1::Program program = Enrolled();
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-1"), &log).ok());
+  EXPECT_THAT(log.name(), HasSubstr(program.name() + "/sessions/"));
+  EXPECT_EQ(log.week_index(), 1);
+  EXPECT_TRUE(log.alerts().empty());
+  v1::SessionLog again;
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-1"), &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), log.SerializeAsString());
+  EXPECT_EQ(store_->record_count(), 1u);
+  v1::GetProgramRequest get;
+  get.set_name(program.name());
+  v1::Program now;
+  ASSERT_TRUE(programs_->Get(get, &now).ok());
+  EXPECT_EQ(now.SerializeAsString(), program.SerializeAsString());
+}
+
+TEST_F(ProgramsTest, ARedFlagPausesWithAReferralAndAFallAsksForANewScreening) {
+  const v1::Program program = Enrolled();
+  v1::LogSessionRequest request = Log(program, "log-red");
+  request.mutable_session()->add_symptoms(v1::SESSION_SYMPTOM_CHEST_PAIN);
+  request.mutable_session()->mutable_fall()->set_fell(true);
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(request, &log).ok());
+  std::vector<std::string> rules;
+  for (const v1::Alert& alert : log.alerts()) rules.push_back(alert.rule().rule_id());
+  EXPECT_THAT(rules, ::testing::ElementsAre("RF-CHEST", "PROG-STOP", "PROG-STOP"));
+  v1::GetProgramRequest get;
+  get.set_name(program.name());
+  v1::Program paused;
+  ASSERT_TRUE(programs_->Get(get, &paused).ok());
+  EXPECT_EQ(paused.state(), v1::PROGRAM_STATE_PAUSED);
+  ASSERT_EQ(paused.referrals_size(), 2);
+  EXPECT_EQ(paused.referrals(0).rule().rule_id(), "RF-CHEST");
+  ASSERT_EQ(paused.rescreen_reasons_size(), 1);
+  EXPECT_EQ(paused.rescreen_reasons(0).rule().rule_id(), "SUP-FALLS");
+
+  // Paused: no more logs until a clearance.
+  EXPECT_EQ(programs_->LogSession(Log(program, "log-after"), &log).code(), absl::StatusCode::kFailedPrecondition);
+  v1::ResumeProgramRequest resume;
+  resume.set_program(program.name());
+  resume.set_request_id("resume-1");
+  resume.set_cleared_by("clinician-3");
+  resume.mutable_clear_time()->set_seconds(1795400000);
+  v1::Program resumed;
+  ASSERT_TRUE(programs_->Resume(resume, &resumed).ok());
+  EXPECT_EQ(resumed.state(), v1::PROGRAM_STATE_ACTIVE);
+  for (const v1::Referral& referral : resumed.referrals()) EXPECT_TRUE(referral.resolved());
+  ASSERT_EQ(resumed.resumptions_size(), 1);
+  // A retry of the same clearance is answered with the programme as resumed.
+  v1::Program retried;
+  ASSERT_TRUE(programs_->Resume(resume, &retried).ok());
+  EXPECT_EQ(retried.SerializeAsString(), resumed.SerializeAsString());
+  EXPECT_TRUE(programs_->LogSession(Log(program, "log-after"), &log).ok());
+}
+
+TEST_F(ProgramsTest, AReferredProgrammeIsPlannedOnlyAfterClearance) {
+  const v1::Program program = Enrolled(/*chest_pain=*/true);
+  v1::ResumeProgramRequest resume;
+  resume.set_program(program.name());
+  resume.set_request_id("resume-1");
+  resume.set_cleared_by("clinician-3");
+  resume.mutable_clear_time()->set_seconds(1795400000);
+  v1::Program resumed;
+  ASSERT_TRUE(programs_->Resume(resume, &resumed).ok());
+  EXPECT_EQ(resumed.week_index(), 1);
+  EXPECT_EQ(planning_->last.screening_result().outcome(), screening_v1::OUTCOME_PROCEED_AFTER_CLEARANCE);
+  EXPECT_TRUE(planning_->last.screening_result().red_flags().empty());
+  // The screening as it was stays on the programme.
+  EXPECT_EQ(resumed.screening_result().outcome(), screening_v1::OUTCOME_REFER);
+}
+
+TEST_F(ProgramsTest, BadLogsAreRefusedWithNothingStored) {
+  const v1::Program program = Enrolled();
+  v1::SessionLog log;
+  v1::LogSessionRequest pain = Log(program, "bad-1", 11);
+  EXPECT_THAT(std::string(programs_->LogSession(pain, &log).message()), HasSubstr("session.items[0].pain"));
+  v1::LogSessionRequest early = Log(program, "bad-2");
+  early.mutable_session()->set_date("2026-11-01");
+  EXPECT_THAT(std::string(programs_->LogSession(early, &log).message()), HasSubstr("session.date"));
+  v1::LogSessionRequest negative = Log(program, "bad-3");
+  negative.mutable_session()->mutable_items(0)->set_reps_per_set(0, -1);
+  EXPECT_THAT(std::string(programs_->LogSession(negative, &log).message()),
+              HasSubstr("session.items[0].reps_per_set[0]"));
+  v1::LogSessionRequest many = Log(program, "bad-4");
+  for (int i = 0; i < 10000; ++i) *many.mutable_session()->add_items() = many.session().items(0);
+  EXPECT_THAT(std::string(programs_->LogSession(many, &log).message()), HasSubstr("session.items: at most 50"));
+  v1::LogSessionRequest unknown = Log(program, "bad-5");
+  unknown.set_program("patients/patient-7/programs/nope");
+  EXPECT_EQ(programs_->LogSession(unknown, &log).code(), absl::StatusCode::kNotFound);
+  v1::LogSessionRequest other_patient = Log(program, "bad-6");
+  other_patient.set_program(absl::StrCat("patients/someone-else/programs/",
+                                         program.name().substr(program.name().rfind('/') + 1)));
+  EXPECT_EQ(programs_->LogSession(other_patient, &log).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->record_count(), 0u);
+}
+
+TEST_F(ProgramsTest, AStoreOutageIsUnavailable) {
+  const v1::Program program = Enrolled();
+  store_->down = true;
+  v1::SessionLog log;
+  EXPECT_EQ(programs_->LogSession(Log(program, "log-1"), &log).code(), absl::StatusCode::kUnavailable);
+  v1::Program again;
+  EXPECT_EQ(programs_->Enroll(Enrollment("enrol-2"), &again).code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace osteoflow::progress
