@@ -11,7 +11,7 @@
 namespace osteoflow::progress {
 
 // The kinds of record a programme accumulates.
-enum class RecordKind { kSession, kMeasurement };
+enum class RecordKind { kSession, kMeasurement, kWeek };
 
 // A record to add with a programme change: its id (a digest of the
 // request_id, so a retry finds it), bytes, and its order among the

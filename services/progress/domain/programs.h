@@ -51,6 +51,11 @@ class Programs {
   // referral (PROG-STOP), a fall also asks for a new screening (SUP-FALLS).
   absl::Status LogSession(const osteoflow::progress::v1::LogSessionRequest& request,
                           osteoflow::progress::v1::SessionLog* log);
+  // Applies the progression rules to the current week's logs, plans the
+  // next week with the new doses and stores both (the finished week kept as
+  // a ProgramWeek). FAILED_PRECONDITION unless active.
+  absl::Status AdvanceWeek(const osteoflow::progress::v1::AdvanceWeekRequest& request,
+                           osteoflow::progress::v1::Program* program);
   // A clinician's clearance: open referrals resolved, the programme active
   // again (a referred one gets its first week planned).
   absl::Status Resume(const osteoflow::progress::v1::ResumeProgramRequest& request,

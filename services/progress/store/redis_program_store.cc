@@ -65,7 +65,14 @@ std::string PatientPrefix(absl::string_view patient_id) {
 std::string ProgramKey(absl::string_view patient_id, absl::string_view program_id) {
   return absl::StrCat(PatientPrefix(patient_id), "program:", program_id);
 }
-const char* KindWord(RecordKind kind) { return kind == RecordKind::kSession ? "session" : "measurement"; }
+const char* KindWord(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kSession: return "session";
+    case RecordKind::kMeasurement: return "measurement";
+    case RecordKind::kWeek: return "week";
+  }
+  return "record";
+}
 std::string RecordPrefix(absl::string_view patient_id, absl::string_view program_id, RecordKind kind) {
   return absl::StrCat(ProgramKey(patient_id, program_id), ":", KindWord(kind), ":");
 }

@@ -12,7 +12,7 @@ namespace osteoflow::progress {
 //   osteoflow:v1:{<patient>}:programs                        sorted set, by create time
 //   osteoflow:v1:{<patient>}:program:<program_id>:session:<id>      a SessionLog
 //   osteoflow:v1:{<patient>}:program:<program_id>:sessions          sorted set of ids, by order
-//   (and :measurement:<id> / :measurements alike)
+//   (and :measurement:<id> / :measurements, :week:<id> / :weeks alike)
 // Changes run as one Lua script, which Redis applies atomically and, with
 // appendfsync always, writes to disk before it answers.
 class RedisProgramStore final : public ProgramStore {

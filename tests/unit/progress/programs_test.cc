@@ -47,7 +47,7 @@ class MemoryStore final : public ProgramStore {
     auto found = programs_.find(Key(patient, id));
     if (found == programs_.end()) return CommitResult::kMissing;
     if (record.has_value()) {
-      auto existing = records_.find(record->id);
+      auto existing = records_.find({record->kind, record->id});
       if (existing != records_.end()) {
         if (stored_record != nullptr) *stored_record = existing->second;
         return CommitResult::kAlreadyStored;
@@ -55,19 +55,24 @@ class MemoryStore final : public ProgramStore {
     }
     if (found->second != expected) return CommitResult::kConflict;
     if (!program.empty()) found->second = program;
-    if (record.has_value()) records_[record->id] = record->bytes;
+    if (record.has_value()) records_[{record->kind, record->id}] = record->bytes;
     return CommitResult::kCommitted;
   }
-  absl::StatusOr<std::vector<std::string>> Records(absl::string_view, absl::string_view, RecordKind,
+  absl::StatusOr<std::vector<std::string>> Records(absl::string_view, absl::string_view, RecordKind kind,
                                                    int) override {
     absl::MutexLock lock(&mu_);
+    if (down) return absl::UnavailableError("store down");
     std::vector<std::string> out;
-    for (const auto& [id, bytes] : records_) out.push_back(bytes);
+    for (const auto& [key, bytes] : records_) {
+      if (key.first == kind) out.push_back(bytes);
+    }
     return out;
   }
-  size_t record_count() {
+  size_t record_count(RecordKind kind = RecordKind::kSession) {
     absl::MutexLock lock(&mu_);
-    return records_.size();
+    size_t count = 0;
+    for (const auto& [key, bytes] : records_) count += key.first == kind ? 1 : 0;
+    return count;
   }
   bool down = false;
 
@@ -75,7 +80,7 @@ class MemoryStore final : public ProgramStore {
   static std::string Key(absl::string_view patient, absl::string_view id) { return absl::StrCat(patient, "/", id); }
   absl::Mutex mu_;
   std::map<std::string, std::string> programs_;
-  std::map<std::string, std::string> records_;
+  std::map<std::pair<RecordKind, std::string>, std::string> records_;
 };
 
 // Screening: refers an intake with chest pain, otherwise proceeds.
@@ -116,6 +121,9 @@ class StubPlanning final : public PlanningGateway {
     scheduling_v1::PlanItem* item = plan.mutable_days(0)->add_sessions()->add_items();
     item->set_exercise("exercises/sit-to-stand");
     item->set_component(scheduling_v1::COMPONENT_STRENGTH);
+    item->mutable_dose()->mutable_sets_reps()->set_sets(2);
+    item->mutable_dose()->mutable_sets_reps()->set_reps_min(8);
+    item->mutable_dose()->mutable_sets_reps()->set_reps_max(12);
     return plan;
   }
   scheduling_v1::BuildWeeklyPlanRequest last;
@@ -299,6 +307,40 @@ TEST_F(ProgramsTest, BadLogsAreRefusedWithNothingStored) {
                                          program.name().substr(program.name().rfind('/') + 1)));
   EXPECT_EQ(programs_->LogSession(other_patient, &log).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->record_count(), 0u);
+}
+
+TEST_F(ProgramsTest, AdvancingAWeekCarriesTheProgressionIntoTheNextPlanOnce) {
+  const v1::Program program = Enrolled();
+  v1::LogSessionRequest strong = Log(program, "log-1");
+  strong.mutable_session()->mutable_items(0)->set_reps_per_set(0, 13);
+  strong.mutable_session()->mutable_items(0)->set_reps_per_set(1, 14);
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(strong, &log).ok());
+  v1::AdvanceWeekRequest advance;
+  advance.set_program(program.name());
+  advance.set_request_id("advance-1");
+  v1::Program next;
+  ASSERT_TRUE(programs_->AdvanceWeek(advance, &next).ok());
+  EXPECT_EQ(next.week_index(), 2);
+  EXPECT_EQ(next.current_plan().week_start_date(), "2026-11-30");
+  ASSERT_EQ(next.progression_size(), 1);
+  EXPECT_EQ(next.progression(0).sets(), 3);  // unloaded: one more set (PROG-LOAD, PROG-ONE)
+  EXPECT_EQ(next.progression(0).reps(), 8);
+  ASSERT_EQ(planning_->last.progression_size(), 1);
+  EXPECT_EQ(planning_->last.progression(0).sets(), 3);
+  EXPECT_EQ(store_->record_count(RecordKind::kWeek), 1u);
+  // A retry does not advance again.
+  v1::Program again;
+  ASSERT_TRUE(programs_->AdvanceWeek(advance, &again).ok());
+  EXPECT_EQ(again.week_index(), 2);
+  EXPECT_EQ(store_->record_count(RecordKind::kWeek), 1u);
+  // A paused programme cannot advance.
+  v1::LogSessionRequest fall = Log(next, "log-fall");
+  fall.mutable_session()->set_date("2026-11-30");
+  fall.mutable_session()->mutable_fall()->set_fell(true);
+  ASSERT_TRUE(programs_->LogSession(fall, &log).ok());
+  advance.set_request_id("advance-2");
+  EXPECT_EQ(programs_->AdvanceWeek(advance, &next).code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(ProgramsTest, AStoreOutageIsUnavailable) {
