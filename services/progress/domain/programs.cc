@@ -1,11 +1,15 @@
 #include "services/progress/domain/programs.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/digest/content_digest.h"
@@ -459,6 +463,252 @@ absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Progr
     }
   }
   return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+}
+
+}  // namespace osteoflow::progress
+
+namespace osteoflow::progress {
+namespace {
+
+absl::Status CheckMeasurement(const v1::Measurement& measurement, const std::string& start_date) {
+  FieldViolations problems;
+  absl::StatusOr<absl::CivilDay> date = CheckDate(measurement.date(), "measurement.date");
+  if (!date.ok()) {
+    problems.Include(date.status());
+  } else if (measurement.date() < start_date) {
+    problems.Add("measurement.date", absl::StrCat("must not be before the programme's start, ", start_date));
+  }
+  const bool has_dxa = measurement.has_dxa();
+  if (has_dxa) {
+    if (!CheckDate(measurement.dxa().scan_date(), "measurement.dxa.scan_date").ok()) {
+      problems.Add("measurement.dxa.scan_date", "required, YYYY-MM-DD");
+    }
+    const int sites = measurement.dxa().sites_size();
+    if (sites < 1 || sites > 4) problems.Add("measurement.dxa.sites", "give 1 to 4 sites");
+    for (int i = 0; i < sites && i < 4; ++i) {
+      const screening_v1::DxaSiteResult& site = measurement.dxa().sites(i);
+      const std::string at = absl::StrCat("measurement.dxa.sites[", i, "]");
+      if (site.site() == screening_v1::SKELETAL_SITE_UNSPECIFIED || !screening_v1::SkeletalSite_IsValid(site.site())) {
+        problems.Add(at + ".site", "required");
+      }
+      if (site.has_t_score() && !(site.t_score() >= -8 && site.t_score() <= 8)) problems.Add(at + ".t_score", "must be -8.0..8.0");
+      if (site.has_z_score() && !(site.z_score() >= -8 && site.z_score() <= 8)) problems.Add(at + ".z_score", "must be -8.0..8.0");
+    }
+  }
+  if (measurement.has_height_cm() && !(measurement.height_cm() >= 100 && measurement.height_cm() <= 230)) {
+    problems.Add("measurement.height_cm", "must be 100.0..230.0");
+  }
+  if (measurement.has_weight_kg() && !(measurement.weight_kg() >= 25 && measurement.weight_kg() <= 300)) {
+    problems.Add("measurement.weight_kg", "must be 25.0..300.0");
+  }
+  const screening_v1::FunctionalTests& tests = measurement.functional_tests();
+  if (tests.has_timed_up_and_go_seconds() &&
+      !(tests.timed_up_and_go_seconds() >= 3 && tests.timed_up_and_go_seconds() <= 300)) {
+    problems.Add("measurement.functional_tests.timed_up_and_go_seconds", "must be 3.0..300.0");
+  }
+  if (tests.has_tandem_stance_seconds() && !(tests.tandem_stance_seconds() >= 0 && tests.tandem_stance_seconds() <= 300)) {
+    problems.Add("measurement.functional_tests.tandem_stance_seconds", "must be 0.0..300.0");
+  }
+  if (tests.has_chair_stands_30_seconds() &&
+      (tests.chair_stands_30_seconds() < 0 || tests.chair_stands_30_seconds() > 60)) {
+    problems.Add("measurement.functional_tests.chair_stands_30_seconds", "must be 0..60");
+  }
+  if (!has_dxa && !measurement.has_height_cm() && !measurement.has_weight_kg() && !measurement.has_functional_tests()) {
+    problems.Add("measurement", "give a scan, a height, a weight or a functional test");
+  }
+  return problems.ToStatus();
+}
+
+}  // namespace
+
+absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& request, v1::Measurement* measurement) {
+  if (!IsOpaqueId(request.request_id())) {
+    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
+  }
+  if (!request.has_measurement()) return InvalidField("measurement", "required");
+  const v1::ProgressionRulesDocument& rules = rules_->document();
+  constexpr int kMaxRead = 10000;
+  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+    absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
+    if (!loaded.ok()) return loaded.status();
+    v1::Program& program = loaded->program;
+    if (absl::Status valid = CheckMeasurement(request.measurement(), program.start_date()); !valid.ok()) return valid;
+    absl::StatusOr<std::vector<std::string>> earlier =
+        store_->Records(loaded->patient_id, loaded->program_id, RecordKind::kMeasurement, kMaxRead);
+    if (!earlier.ok()) return earlier.status();
+    std::optional<double> first_height;
+    std::string first_height_date;
+    for (const std::string& bytes : *earlier) {
+      v1::Measurement old;
+      if (!old.ParseFromString(bytes)) return absl::InternalError("stored measurement is corrupt");
+      if (old.has_height_cm() && (!first_height.has_value() || old.date() < first_height_date)) {
+        first_height = old.height_cm();
+        first_height_date = old.date();
+      }
+    }
+    const std::string id = IdOf(request.program(), absl::StrCat("measure\n", request.request_id()));
+    v1::Measurement stored = request.measurement();
+    stored.set_name(absl::StrCat(request.program(), "/measurements/", id));
+    stored.set_request_id(request.request_id());
+    stored.clear_alerts();
+    SetTimestamp(now_(), stored.mutable_create_time());
+    std::string new_program;
+    const double loss = first_height.has_value() && stored.has_height_cm() ? *first_height - stored.height_cm() : 0;
+    if (loss > rules.height_loss_cm()) {
+      const common::v1::RuleCitation& rule = rules_->Citation(rules.height_rule_id());
+      const std::string what = absl::StrFormat("height loss of %.1f cm since %s", loss, first_height_date);
+      *stored.add_alerts() = MakeAlert(v1::ALERT_KIND_RED_FLAG, rule, what, stored.date());
+      v1::Referral* referral = program.add_referrals();
+      *referral->mutable_rule() = rule;
+      referral->set_reason(what);
+      referral->set_refer_to(screening_v1::REFERRAL_TARGET_DOCTOR);
+      referral->set_raised_date(stored.date());
+      referral->set_raised_by(stored.name());
+      if (program.state() == v1::PROGRAM_STATE_ACTIVE) program.set_state(v1::PROGRAM_STATE_PAUSED);
+      *stored.add_alerts() = MakeAlert(v1::ALERT_KIND_REFERRAL, rules_->Citation(rules.stop_rule_id()),
+                                       "programme paused until a clinician's clearance", stored.date());
+    }
+    if (stored.has_dxa()) {
+      const v1::Alert rescreen = MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.rescreen_dxa_rule_id()),
+                                           "a new densitometry result: screen again", stored.date());
+      *stored.add_alerts() = rescreen;
+      *program.add_rescreen_reasons() = rescreen;
+    }
+    if (!stored.alerts().empty()) new_program = program.SerializeAsString();
+    absl::CivilDay date;
+    ParseIsoDate(stored.date(), &date);
+    NewRecord record{RecordKind::kMeasurement, id, stored.SerializeAsString(),
+                     (date - absl::CivilDay(2000, 1, 1)) * 1000000 + Micros(now_()) % 1000000};
+    std::string stored_record;
+    absl::StatusOr<CommitResult> result = store_->Commit(loaded->patient_id, loaded->program_id, loaded->bytes,
+                                                         new_program, record, &stored_record);
+    if (!result.ok()) return result.status();
+    switch (*result) {
+      case CommitResult::kCommitted:
+        *measurement = std::move(stored);
+        return absl::OkStatus();
+      case CommitResult::kAlreadyStored:
+        if (!measurement->ParseFromString(stored_record)) return absl::InternalError("stored measurement is corrupt");
+        return absl::OkStatus();
+      case CommitResult::kMissing:
+        return absl::NotFoundError(absl::StrCat("program: no programme ", request.program()));
+      case CommitResult::kConflict:
+        continue;
+    }
+  }
+  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+}
+
+namespace {
+
+// One week's plan against its logs.
+v1::WeekProgress WeekOf(const scheduling_v1::WeeklyPlan& plan, int week_index,
+                        const std::vector<const v1::SessionLog*>& logs, int soreness_hours) {
+  v1::WeekProgress week;
+  week.set_week_index(week_index);
+  week.set_start_date(plan.week_start_date());
+  *week.mutable_planned_totals() = plan.totals();
+  std::map<int, v1::ComponentAdherence> by_component;
+  std::map<std::string, int> component_of;
+  for (const scheduling_v1::PlanDay& day : plan.days()) {
+    for (const scheduling_v1::PlanSession& session : day.sessions()) {
+      for (const scheduling_v1::PlanItem& item : session.items()) {
+        v1::ComponentAdherence& adherence = by_component[item.component()];
+        adherence.set_component(item.component());
+        adherence.set_planned_items(adherence.planned_items() + 1);
+        adherence.set_planned_minutes(adherence.planned_minutes() + item.minutes());
+        adherence.set_planned_impacts(adherence.planned_impacts() + item.dose().impacts());
+        component_of[item.exercise()] = item.component();
+      }
+    }
+  }
+  int pain_sum = 0, effort_sum = 0, items = 0;
+  for (const v1::SessionLog* log : logs) {
+    week.set_sessions_logged(week.sessions_logged() + 1);
+    if (log->soreness().present() && log->soreness().hours() > soreness_hours) {
+      week.set_long_soreness_sessions(week.long_soreness_sessions() + 1);
+    }
+    for (const v1::ItemLog& item : log->items()) {
+      ++items;
+      pain_sum += item.pain();
+      effort_sum += item.effort();
+      week.set_max_pain(std::max(week.max_pain(), item.pain()));
+      auto component = component_of.find(item.exercise());
+      if (component == component_of.end()) continue;
+      v1::ComponentAdherence& adherence = by_component[component->second];
+      adherence.set_done_items(adherence.done_items() + 1);
+      adherence.set_done_minutes(adherence.done_minutes() + item.minutes());
+      adherence.set_done_impacts(adherence.done_impacts() + item.impacts());
+    }
+  }
+  if (items > 0) {
+    week.set_mean_pain(static_cast<double>(pain_sum) / items);
+    week.set_mean_effort(static_cast<double>(effort_sum) / items);
+  }
+  for (auto& [component, adherence] : by_component) *week.add_adherence() = std::move(adherence);
+  return week;
+}
+
+}  // namespace
+
+absl::Status Programs::GetProgress(const v1::GetProgressRequest& request, v1::ProgressReport* report) {
+  absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
+  if (!loaded.ok()) return loaded.status();
+  constexpr int kMaxRead = 10000;
+  const v1::Program& program = loaded->program;
+  auto read = [&](RecordKind kind) {
+    return store_->Records(loaded->patient_id, loaded->program_id, kind, kMaxRead);
+  };
+  absl::StatusOr<std::vector<std::string>> weeks = read(RecordKind::kWeek);
+  if (!weeks.ok()) return weeks.status();
+  absl::StatusOr<std::vector<std::string>> sessions = read(RecordKind::kSession);
+  if (!sessions.ok()) return sessions.status();
+  absl::StatusOr<std::vector<std::string>> measurements = read(RecordKind::kMeasurement);
+  if (!measurements.ok()) return measurements.status();
+
+  std::vector<v1::SessionLog> logs(sessions->size());
+  std::map<int, std::vector<const v1::SessionLog*>> logs_by_week;
+  for (size_t i = 0; i < sessions->size(); ++i) {
+    if (!logs[i].ParseFromString((*sessions)[i])) return absl::InternalError("stored session log is corrupt");
+    logs_by_week[logs[i].week_index()].push_back(&logs[i]);
+  }
+  report->set_program(program.name());
+  const int soreness_hours = rules_->document().comfort().soreness_hours();
+  std::vector<v1::ProgramWeek> finished(weeks->size());
+  for (size_t i = 0; i < weeks->size(); ++i) {
+    if (!finished[i].ParseFromString((*weeks)[i])) return absl::InternalError("stored week is corrupt");
+  }
+  std::sort(finished.begin(), finished.end(),
+            [](const v1::ProgramWeek& a, const v1::ProgramWeek& b) { return a.week_index() < b.week_index(); });
+  for (const v1::ProgramWeek& week : finished) {
+    *report->add_weeks() = WeekOf(week.plan(), week.week_index(), logs_by_week[week.week_index()], soreness_hours);
+    for (const v1::ProgressionDecision& decision : week.decisions()) *report->add_decisions() = decision;
+  }
+  if (program.week_index() > 0) {
+    *report->add_weeks() =
+        WeekOf(program.current_plan(), program.week_index(), logs_by_week[program.week_index()], soreness_hours);
+  }
+  for (const v1::SessionLog& log : logs) {
+    for (const v1::Alert& alert : log.alerts()) *report->add_alerts() = alert;
+  }
+  for (const std::string& bytes : *measurements) {
+    v1::Measurement measurement;
+    if (!measurement.ParseFromString(bytes)) return absl::InternalError("stored measurement is corrupt");
+    for (const v1::Alert& alert : measurement.alerts()) *report->add_alerts() = alert;
+    for (const screening_v1::DxaSiteResult& site : measurement.dxa().sites()) {
+      v1::BoneDensityPoint* point = report->add_bone_density();
+      point->set_date(measurement.dxa().scan_date());
+      point->set_site(site.site());
+      if (site.has_t_score()) point->set_t_score(site.t_score());
+      if (site.has_z_score()) point->set_z_score(site.z_score());
+    }
+  }
+  std::stable_sort(report->mutable_alerts()->begin(), report->mutable_alerts()->end(),
+                   [](const v1::Alert& a, const v1::Alert& b) { return a.date() < b.date(); });
+  std::stable_sort(report->mutable_bone_density()->begin(), report->mutable_bone_density()->end(),
+                   [](const v1::BoneDensityPoint& a, const v1::BoneDensityPoint& b) { return a.date() < b.date(); });
+  *report->mutable_current_doses() = program.progression();
+  return absl::OkStatus();
 }
 
 }  // namespace osteoflow::progress

@@ -56,6 +56,15 @@ class Programs {
   // a ProgramWeek). FAILED_PRECONDITION unless active.
   absl::Status AdvanceWeek(const osteoflow::progress::v1::AdvanceWeekRequest& request,
                            osteoflow::progress::v1::Program* program);
+  // Stores a measurement. A height loss above the threshold against the
+  // programme's first measured height is a red flag (RF-HEIGHT): paused,
+  // referral raised. A new densitometry result asks for a new screening.
+  absl::Status RecordMeasurement(const osteoflow::progress::v1::RecordMeasurementRequest& request,
+                                 osteoflow::progress::v1::Measurement* measurement);
+  // The programme's course: each finished and current week planned against
+  // done, the progression decisions, alerts, doses and bone density.
+  absl::Status GetProgress(const osteoflow::progress::v1::GetProgressRequest& request,
+                           osteoflow::progress::v1::ProgressReport* report);
   // A clinician's clearance: open referrals resolved, the programme active
   // again (a referred one gets its first week planned).
   absl::Status Resume(const osteoflow::progress::v1::ResumeProgramRequest& request,

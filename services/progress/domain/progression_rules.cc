@@ -81,6 +81,7 @@ absl::StatusOr<std::shared_ptr<const ProgressionRules>> ProgressionRules::FromDo
   cited("stop_rule_id", document.stop_rule_id());
   cited("fall_rule_id", document.fall_rule_id());
   cited("height_rule_id", document.height_rule_id());
+  cited("rescreen_dxa_rule_id", document.rescreen_dxa_rule_id());
   Range(problems, "height_loss_cm", document.height_loss_cm(), 0.5, 20);
   if (absl::Status status = problems.ToStatus(); !status.ok()) return status;
 

@@ -343,6 +343,105 @@ TEST_F(ProgramsTest, AdvancingAWeekCarriesTheProgressionIntoTheNextPlanOnce) {
   EXPECT_EQ(programs_->AdvanceWeek(advance, &next).code(), absl::StatusCode::kFailedPrecondition);
 }
 
+v1::RecordMeasurementRequest Measure(const v1::Program& program, const std::string& request_id,
+                                     const std::string& date, double height) {
+  v1::RecordMeasurementRequest request;
+  request.set_program(program.name());
+  request.set_request_id(request_id);
+  request.mutable_measurement()->set_date(date);
+  request.mutable_measurement()->set_height_cm(height);
+  return request;
+}
+
+TEST_F(ProgramsTest, HeightLossAboveThreeCentimetresIsARedFlag) {
+  const v1::Program program = Enrolled();
+  v1::Measurement measurement;
+  ASSERT_TRUE(programs_->RecordMeasurement(Measure(program, "m-1", "2026-11-23", 165.0), &measurement).ok());
+  EXPECT_TRUE(measurement.alerts().empty());
+  // Exactly 3 cm is not "above 3 cm".
+  ASSERT_TRUE(programs_->RecordMeasurement(Measure(program, "m-2", "2026-11-24", 162.0), &measurement).ok());
+  EXPECT_TRUE(measurement.alerts().empty());
+  ASSERT_TRUE(programs_->RecordMeasurement(Measure(program, "m-3", "2026-11-25", 161.5), &measurement).ok());
+  ASSERT_FALSE(measurement.alerts().empty());
+  EXPECT_EQ(measurement.alerts(0).rule().rule_id(), "RF-HEIGHT");
+  EXPECT_THAT(measurement.alerts(0).message(), HasSubstr("3.5 cm"));
+  v1::GetProgramRequest get;
+  get.set_name(program.name());
+  v1::Program paused;
+  ASSERT_TRUE(programs_->Get(get, &paused).ok());
+  EXPECT_EQ(paused.state(), v1::PROGRAM_STATE_PAUSED);
+  // A retry answers with the stored measurement, once.
+  v1::Measurement again;
+  ASSERT_TRUE(programs_->RecordMeasurement(Measure(program, "m-3", "2026-11-25", 161.5), &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), measurement.SerializeAsString());
+  EXPECT_EQ(store_->record_count(RecordKind::kMeasurement), 3u);
+}
+
+TEST_F(ProgramsTest, ANewScanAsksForANewScreeningAndBadMeasurementsAreRefused) {
+  const v1::Program program = Enrolled();
+  v1::RecordMeasurementRequest scan = Measure(program, "scan-1", "2026-11-26", 165.0);
+  scan.mutable_measurement()->mutable_dxa()->set_scan_date("2026-11-20");
+  screening_v1::DxaSiteResult* site = scan.mutable_measurement()->mutable_dxa()->add_sites();
+  site->set_site(screening_v1::SKELETAL_SITE_LUMBAR_SPINE);
+  site->set_t_score(-2.1);
+  v1::Measurement measurement;
+  ASSERT_TRUE(programs_->RecordMeasurement(scan, &measurement).ok());
+  ASSERT_EQ(measurement.alerts_size(), 1);
+  EXPECT_EQ(measurement.alerts(0).kind(), v1::ALERT_KIND_RESCREEN);
+  EXPECT_EQ(measurement.alerts(0).rule().rule_id(), "BONE-TSCORE");
+
+  v1::RecordMeasurementRequest bad = Measure(program, "bad-1", "2026-11-01", 400);
+  bad.mutable_measurement()->mutable_functional_tests()->set_chair_stands_30_seconds(99);
+  const absl::Status status = programs_->RecordMeasurement(bad, &measurement);
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  for (const char* field : {"measurement.date", "measurement.height_cm", "chair_stands_30_seconds"}) {
+    EXPECT_THAT(std::string(status.message()), HasSubstr(field));
+  }
+  EXPECT_EQ(store_->record_count(RecordKind::kMeasurement), 1u);
+}
+
+TEST_F(ProgramsTest, ProgressShowsEachWeekPlannedAgainstDoneWithDecisionsAlertsAndDensity) {
+  const v1::Program program = Enrolled();
+  v1::LogSessionRequest strong = Log(program, "log-1", 2);
+  strong.mutable_session()->mutable_items(0)->set_effort(6);
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(strong, &log).ok());
+  v1::AdvanceWeekRequest advance;
+  advance.set_program(program.name());
+  advance.set_request_id("advance-1");
+  v1::Program next;
+  ASSERT_TRUE(programs_->AdvanceWeek(advance, &next).ok());
+  v1::RecordMeasurementRequest scan = Measure(program, "scan-1", "2026-11-30", 165.0);
+  scan.mutable_measurement()->mutable_dxa()->set_scan_date("2026-11-28");
+  screening_v1::DxaSiteResult* site = scan.mutable_measurement()->mutable_dxa()->add_sites();
+  site->set_site(screening_v1::SKELETAL_SITE_TOTAL_HIP);
+  site->set_t_score(-1.8);
+  v1::Measurement measurement;
+  ASSERT_TRUE(programs_->RecordMeasurement(scan, &measurement).ok());
+
+  v1::GetProgressRequest request;
+  request.set_program(program.name());
+  v1::ProgressReport report;
+  ASSERT_TRUE(programs_->GetProgress(request, &report).ok());
+  ASSERT_EQ(report.weeks_size(), 2);  // week 1 finished, week 2 current
+  const v1::WeekProgress& first = report.weeks(0);
+  EXPECT_EQ(first.week_index(), 1);
+  EXPECT_EQ(first.sessions_logged(), 1);
+  EXPECT_EQ(first.max_pain(), 2);
+  EXPECT_DOUBLE_EQ(first.mean_effort(), 6);
+  ASSERT_EQ(first.adherence_size(), 1);
+  EXPECT_EQ(first.adherence(0).planned_items(), 1);
+  EXPECT_EQ(first.adherence(0).done_items(), 1);
+  ASSERT_EQ(report.decisions_size(), 1);
+  EXPECT_EQ(report.decisions(0).change(), v1::PROGRESSION_CHANGE_HOLD);  // pain 2/10 holds (PROG-SORE)
+  EXPECT_EQ(report.decisions(0).rules(0).rule_id(), "PROG-SORE");
+  ASSERT_EQ(report.bone_density_size(), 1);
+  EXPECT_EQ(report.bone_density(0).site(), screening_v1::SKELETAL_SITE_TOTAL_HIP);
+  ASSERT_EQ(report.alerts_size(), 1);
+  EXPECT_EQ(report.alerts(0).kind(), v1::ALERT_KIND_RESCREEN);
+  EXPECT_EQ(report.weeks(1).week_index(), 2);
+}
+
 TEST_F(ProgramsTest, AStoreOutageIsUnavailable) {
   const v1::Program program = Enrolled();
   store_->down = true;
