@@ -171,6 +171,26 @@ TEST_F(RedisProgramStoreTest, AcknowledgedChangesSurviveKillNineAndOutagesAreUna
   EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100), ElementsAre("log s1"));
 }
 
+TEST_F(RedisProgramStoreTest, ListsAPatientsProgrammesNewestFirstInPages) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->CreateProgram("p1", absl::StrCat("prog", i), 1000 + i, absl::StrCat("v", i), nullptr).ok());
+  }
+  ASSERT_TRUE(store_->CreateProgram("p2", "other", 5000, "theirs", nullptr).ok());
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = store_->ListPrograms("p1", 2, cursor);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const std::string& program : page->programs) seen.push_back(program);
+    cursor = page->next_cursor;
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  EXPECT_THAT(seen, ElementsAre("v4", "v3", "v2", "v1", "v0"));
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(store_->ListPrograms("p1", 2, "garbage").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(RedisProgramStoreTest, IdsThatCouldReachOtherKeysAreRefused) {
   EXPECT_EQ(store_->CreateProgram("p1}x", "prog1", 1, "v", nullptr).status().code(),
             absl::StatusCode::kInvalidArgument);

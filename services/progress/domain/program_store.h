@@ -52,6 +52,16 @@ class ProgramStore {
   virtual absl::StatusOr<std::optional<std::string>> GetProgram(absl::string_view patient_id,
                                                                 absl::string_view program_id) = 0;
 
+  // A patient's programmes, newest first: `page_size` at most, from `cursor`
+  // ("" for the first page; INVALID_ARGUMENT naming page_token when
+  // malformed). `next_cursor` is empty after the last page.
+  struct ProgramPage {
+    std::vector<std::string> programs;
+    std::string next_cursor;
+  };
+  virtual absl::StatusOr<ProgramPage> ListPrograms(absl::string_view patient_id, int page_size,
+                                                   absl::string_view cursor) = 0;
+
   // Replaces the programme with `program` (empty: leaves it) if it is still
   // exactly `expected`, and adds `record` (if any) unless its id is stored.
   virtual absl::StatusOr<CommitResult> Commit(absl::string_view patient_id, absl::string_view program_id,

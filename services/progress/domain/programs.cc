@@ -269,6 +269,37 @@ absl::Status Programs::Get(const v1::GetProgramRequest& request, v1::Program* pr
   return absl::OkStatus();
 }
 
+absl::Status Programs::List(const v1::ListProgramsRequest& request, v1::ListProgramsResponse* response) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(request.parent(), '/');
+  if (parts.size() != 2 || parts[0] != "patients" || !IsOpaqueId(parts[1])) {
+    return InvalidField("parent", request.parent().empty() ? "required, \"patients/{patient_id}\""
+                                                           : "want \"patients/{patient_id}\"");
+  }
+  const std::string patient_id(parts[1]);
+  if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  const int page_size = request.page_size() == 0 ? 25 : std::min(request.page_size(), 100);
+  // A token carries the patient it was made for, so it cannot page another's.
+  std::string cursor;
+  if (!request.page_token().empty()) {
+    std::string decoded;
+    const size_t newline = absl::WebSafeBase64Unescape(request.page_token(), &decoded) ? decoded.find('\n')
+                                                                                       : std::string::npos;
+    if (newline == std::string::npos || decoded.substr(0, newline) != patient_id) {
+      return InvalidField("page_token", "not a token of this listing");
+    }
+    cursor = decoded.substr(newline + 1);
+  }
+  absl::StatusOr<ProgramStore::ProgramPage> page = store_->ListPrograms(patient_id, page_size, cursor);
+  if (!page.ok()) return page.status();
+  for (const std::string& bytes : page->programs) {
+    if (!response->add_programs()->ParseFromString(bytes)) return absl::InternalError("stored programme is corrupt");
+  }
+  if (!page->next_cursor.empty()) {
+    response->set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(patient_id, "\n", page->next_cursor)));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::SessionLog* log) {
   if (!IsOpaqueId(request.request_id())) {
     return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");

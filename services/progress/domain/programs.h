@@ -47,6 +47,10 @@ class Programs {
                       osteoflow::progress::v1::Program* program);
   absl::Status Get(const osteoflow::progress::v1::GetProgramRequest& request,
                    osteoflow::progress::v1::Program* program);
+  // A patient's programmes, newest first; page_size 0 → 25, above 100 → 100;
+  // page tokens are bound to the patient.
+  absl::Status List(const osteoflow::progress::v1::ListProgramsRequest& request,
+                    osteoflow::progress::v1::ListProgramsResponse* response);
   // Stores the log; a red flag or a fall pauses the programme with a
   // referral (PROG-STOP), a fall also asks for a new screening (SUP-FALLS).
   absl::Status LogSession(const osteoflow::progress::v1::LogSessionRequest& request,

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/digest/content_digest.h"
+#include "common/redis/newest_first_page.h"
 #include "common/text/identifiers.h"
 
 namespace osteoflow::progress {
@@ -112,6 +113,21 @@ absl::StatusOr<std::optional<std::string>> RedisProgramStore::GetProgram(absl::s
   if (reply->is_nil()) return std::nullopt;
   if (reply->type != RedisReply::Type::kString) return Unexpected("GET");
   return std::optional<std::string>(std::move(reply->text));
+}
+
+absl::StatusOr<ProgramStore::ProgramPage> RedisProgramStore::ListPrograms(absl::string_view patient_id,
+                                                                          int page_size,
+                                                                          absl::string_view cursor) {
+  if (!IsOpaqueId(patient_id)) return absl::InvalidArgumentError("patient_id: not valid");
+  if (page_size < 1 || page_size > 100) return absl::InvalidArgumentError("page_size: must be 1..100");
+  absl::StatusOr<RecordPage> page =
+      PageNewestFirst(*pool_, absl::StrCat(PatientPrefix(patient_id), "programs"),
+                      absl::StrCat(PatientPrefix(patient_id), "program:"), cursor, page_size);
+  if (!page.ok()) return page.status();
+  ProgramPage programs;
+  for (IndexedRecord& record : page->records) programs.programs.push_back(std::move(record.bytes));
+  programs.next_cursor = std::move(page->next_cursor);
+  return programs;
 }
 
 absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient_id,

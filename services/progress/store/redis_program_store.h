@@ -24,6 +24,8 @@ class RedisProgramStore final : public ProgramStore {
                                      std::string* stored) override;
   absl::StatusOr<std::optional<std::string>> GetProgram(absl::string_view patient_id,
                                                         absl::string_view program_id) override;
+  absl::StatusOr<ProgramPage> ListPrograms(absl::string_view patient_id, int page_size,
+                                           absl::string_view cursor) override;
   absl::StatusOr<CommitResult> Commit(absl::string_view patient_id, absl::string_view program_id,
                                       const std::string& expected, const std::string& program,
                                       const std::optional<NewRecord>& record,

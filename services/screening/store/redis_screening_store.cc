@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/redis/newest_first_page.h"
 #include "services/screening/domain/intake_validation.h"
 
 namespace osteoflow::screening {
@@ -18,34 +19,6 @@ using ::osteoflow::screening::v1::Screening;
 constexpr int kMaxPageSize = 100;
 // Scores are doubles: microseconds are exact below 2^53, in 2255.
 constexpr int64_t kMaxTimestampSeconds = 9007199254;
-
-// One page and its records in one step, so a page never sees an index entry
-// without its record. KEYS[1] the index; ARGV[1] the record key prefix (same
-// hash tag, so same slot); ARGV[2] the cursor's score or '+inf'; ARGV[3] the
-// cursor's id ('' for the first page); ARGV[4] the page size. Newest first;
-// equal times in descending id order, as ZREVRANGEBYSCORE gives them.
-// Returns {more (0 or 1), id, score, record or false, id, score, ...}.
-constexpr char kListScript[] = R"lua(
-local size = tonumber(ARGV[4])
-local skip = 0
-if ARGV[3] ~= '' then skip = redis.call('ZCOUNT', KEYS[1], ARGV[2], ARGV[2]) end
-local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[2], '-inf', 'WITHSCORES',
-                         'LIMIT', 0, size + 1 + skip)
-local out = {0}
-local taken = 0
-for i = 1, #found, 2 do
-  local id, score = found[i], found[i + 1]
-  local after = ARGV[3] == '' or score ~= ARGV[2] or id < ARGV[3]
-  if after then
-    if taken == size then out[1] = 1 break end
-    taken = taken + 1
-    out[#out + 1] = id
-    out[#out + 1] = score
-    out[#out + 1] = redis.call('GET', ARGV[1] .. id)
-  end
-end
-return out
-)lua";
 
 // Ids become parts of keys: anything but an opaque id could reach another
 // patient's keys or break the hash tag.
@@ -66,26 +39,6 @@ std::string RecordKey(absl::string_view patient_id, absl::string_view screening_
 }
 std::string IndexKey(absl::string_view patient_id) {
   return absl::StrCat(KeyPrefix(patient_id), "screenings");
-}
-
-// A cursor is "<score>:<screening id>" of the last screening of a page.
-struct Cursor {
-  std::string score = "+inf";
-  std::string id;
-};
-
-absl::StatusOr<Cursor> ParseCursor(absl::string_view text) {
-  Cursor cursor;
-  if (text.empty()) return cursor;
-  const size_t colon = text.find(':');
-  int64_t score = 0;
-  if (colon == absl::string_view::npos || !absl::SimpleAtoi(text.substr(0, colon), &score) ||
-      score < 0 || !IsOpaqueId(text.substr(colon + 1))) {
-    return absl::InvalidArgumentError("page_token: not valid");
-  }
-  cursor.score = std::string(text.substr(0, colon));
-  cursor.id = std::string(text.substr(colon + 1));
-  return cursor;
 }
 
 absl::Status ParseRecord(const std::string& bytes, absl::string_view patient_id,
@@ -184,44 +137,17 @@ absl::StatusOr<ScreeningPage> RedisScreeningStore::List(absl::string_view patien
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: must be between 1 and ", kMaxPageSize));
   }
-  absl::StatusOr<Cursor> after = ParseCursor(cursor);
-  if (!after.ok()) return after.status();
-
-  absl::StatusOr<RedisReply> reply =
-      pool_->Execute({"EVAL", kListScript, "1", IndexKey(patient_id), RecordKeyPrefix(patient_id),
-                      after->score, after->id, absl::StrCat(page_size)});
-  if (!reply.ok()) return reply.status();
-  const std::vector<RedisReply>& parts = reply->elements;
-  // {more, then (id, score, record) triples}.
-  if (reply->type != RedisReply::Type::kArray || parts.empty() || parts.size() % 3 != 1 ||
-      parts[0].type != RedisReply::Type::kInteger) {
-    return Unexpected(pool_->options().role, "the list script");
-  }
-
+  absl::StatusOr<RecordPage> records =
+      PageNewestFirst(*pool_, IndexKey(patient_id), RecordKeyPrefix(patient_id), cursor, page_size);
+  if (!records.ok()) return records.status();
   ScreeningPage page;
-  for (size_t i = 1; i < parts.size(); i += 3) {
-    const RedisReply& id = parts[i];
-    const RedisReply& record = parts[i + 2];
-    if (id.type != RedisReply::Type::kString || !IsOpaqueId(id.text)) {
-      return Unexpected(pool_->options().role, "the list script");
-    }
-    // An index entry without its record should not exist (both are written
-    // in one transaction); skipping it keeps the rest of the list readable.
-    if (record.is_nil()) continue;
-    if (record.type != RedisReply::Type::kString) {
-      return Unexpected(pool_->options().role, "the list script");
-    }
+  for (const IndexedRecord& record : records->records) {
     Screening& screening = page.screenings.emplace_back();
-    if (absl::Status parsed = ParseRecord(record.text, patient_id, id.text, &screening);
-        !parsed.ok()) {
+    if (absl::Status parsed = ParseRecord(record.bytes, patient_id, record.id, &screening); !parsed.ok()) {
       return parsed;
     }
   }
-  // The last entry considered, even if skipped, so the next page goes on
-  // from there.
-  if (parts[0].integer == 1 && parts.size() > 1) {
-    page.next_cursor = absl::StrCat(parts[parts.size() - 2].text, ":", parts[parts.size() - 3].text);
-  }
+  page.next_cursor = std::move(records->next_cursor);
   return page;
 }
 

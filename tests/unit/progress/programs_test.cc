@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
@@ -38,6 +39,16 @@ class MemoryStore final : public ProgramStore {
     auto found = programs_.find(Key(patient, id));
     if (found == programs_.end()) return std::nullopt;
     return std::optional<std::string>(found->second);
+  }
+  absl::StatusOr<ProgramPage> ListPrograms(absl::string_view patient, int, absl::string_view) override {
+    absl::MutexLock lock(&mu_);
+    if (down) return absl::UnavailableError("store down");
+    ProgramPage page;
+    const std::string prefix = absl::StrCat(patient, "/");
+    for (const auto& [key, bytes] : programs_) {
+      if (key.rfind(prefix, 0) == 0) page.programs.push_back(bytes);
+    }
+    return page;
   }
   absl::StatusOr<CommitResult> Commit(absl::string_view patient, absl::string_view id, const std::string& expected,
                                       const std::string& program, const std::optional<NewRecord>& record,
@@ -440,6 +451,24 @@ TEST_F(ProgramsTest, ProgressShowsEachWeekPlannedAgainstDoneWithDecisionsAlertsA
   ASSERT_EQ(report.alerts_size(), 1);
   EXPECT_EQ(report.alerts(0).kind(), v1::ALERT_KIND_RESCREEN);
   EXPECT_EQ(report.weeks(1).week_index(), 2);
+}
+
+TEST_F(ProgramsTest, ListsAPatientsProgrammesAndRefusesForeignTokens) {
+  const v1::Program program = Enrolled();
+  v1::ListProgramsRequest request;
+  request.set_parent("patients/patient-7");
+  v1::ListProgramsResponse response;
+  ASSERT_TRUE(programs_->List(request, &response).ok());
+  ASSERT_EQ(response.programs_size(), 1);
+  EXPECT_EQ(response.programs(0).name(), program.name());
+  request.set_page_token(absl::WebSafeBase64Escape("someone-else\n100:abc"));
+  EXPECT_EQ(programs_->List(request, &response).code(), absl::StatusCode::kInvalidArgument);
+  request.set_page_token("");
+  request.set_parent("patients/");
+  EXPECT_EQ(programs_->List(request, &response).code(), absl::StatusCode::kInvalidArgument);
+  request.set_parent("patients/patient-7");
+  request.set_page_size(-1);
+  EXPECT_EQ(programs_->List(request, &response).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ProgramsTest, AStoreOutageIsUnavailable) {
