@@ -18,6 +18,7 @@ services=(
   "catalog|services/catalog/osteoflow-catalog|osteoflow.catalog.v1.CatalogService|${OSTEOFLOW_CATALOG_PORT:-50051}|--catalog_file=$root/services/catalog/data/catalog.json"
   "screening|services/screening/osteoflow-screening|osteoflow.screening.v1.ScreeningService|${OSTEOFLOW_SCREENING_PORT:-50052}|--rule_set_file=$root/services/screening/data/rules.json --store_address=127.0.0.1:$store_port"
   "scheduling|services/scheduling/osteoflow-scheduling|osteoflow.scheduling.v1.SchedulingService|${OSTEOFLOW_SCHEDULING_PORT:-50053}|--plan_rules_file=$root/services/scheduling/data/plan_rules.json --cache_address=127.0.0.1:$cache_port --catalog_address=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051} --screening_address=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052}"
+  "progress|services/progress/osteoflow-progress|osteoflow.progress.v1.ProgressService|${OSTEOFLOW_PROGRESS_PORT:-50054}|--progression_rules_file=$root/services/progress/data/progression_rules.json --store_address=127.0.0.1:$store_port --screening_address=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052} --scheduling_address=127.0.0.1:${OSTEOFLOW_SCHEDULING_PORT:-50053}"
 )
 
 # role | port | settings | description

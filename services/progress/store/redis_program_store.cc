@@ -177,4 +177,10 @@ absl::StatusOr<std::vector<std::string>> RedisProgramStore::Records(absl::string
   return records;
 }
 
+absl::Status RedisProgramStore::CheckWritable() {
+  absl::StatusOr<RedisReply> reply =
+      pool_->Execute({"SET", "osteoflow:v1:readiness:progress", "1", "PX", "60000"});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
 }  // namespace osteoflow::progress

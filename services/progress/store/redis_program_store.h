@@ -34,6 +34,9 @@ class RedisProgramStore final : public ProgramStore {
                                                    absl::string_view program_id, RecordKind kind,
                                                    int limit) override;
 
+  // Writes a short-lived key of its own: OK when a change could be stored now.
+  absl::Status CheckWritable();
+
  private:
   const std::shared_ptr<RedisPool> pool_;
 };

@@ -1,0 +1,96 @@
+// osteoflow-progress: tracked programmes from enrolment to next week, with
+// programmes and session logs stored durably in Redis.
+#include <cstdio>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/time/clock.h"
+#include "common/config/settings.h"
+#include "common/log/json_log.h"
+#include "common/redis/redis_settings.h"
+#include "common/server/blocking_work.h"
+#include "common/server/dependency_watch.h"
+#include "common/server/server_process.h"
+#include "common/server/service_host.h"
+#include "services/progress/domain/programs.h"
+#include "services/progress/domain/progression_rules.h"
+#include "services/progress/grpc/progress_service.h"
+#include "services/progress/peers/peer_clients.h"
+#include "services/progress/store/redis_program_store.h"
+
+ABSL_FLAG(std::string, progression_rules_file, OSTEOFLOW_PROGRESSION_RULES_FILE_DEFAULT,
+          "the progression rules (JSON form of osteoflow.progress.v1.ProgressionRulesDocument)");
+ABSL_FLAG(std::string, store_address, "127.0.0.1:6379",
+          "host:port of the durable Redis (append-only, fsync on every write)");
+ABSL_FLAG(absl::Duration, store_connect_timeout, absl::Milliseconds(200),
+          "how long to wait for a connection to the store");
+ABSL_FLAG(absl::Duration, store_command_timeout, absl::Milliseconds(500),
+          "how long one store command may take before the call fails UNAVAILABLE");
+ABSL_FLAG(int, store_pool_size, 16, "most connections to the store at once");
+ABSL_FLAG(absl::Duration, store_check_interval, absl::Seconds(1), "how often readiness checks the store");
+ABSL_FLAG(std::string, screening_address, "127.0.0.1:50052", "host:port of the screening service");
+ABSL_FLAG(std::string, scheduling_address, "127.0.0.1:50053", "host:port of the scheduling service");
+ABSL_FLAG(absl::Duration, peer_deadline, absl::Seconds(5), "deadline of each call to screening or scheduling");
+
+namespace {
+
+// Exit code when the progression-rules file is missing or invalid.
+constexpr int kExitInvalidRules = 3;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  osteoflow::PrepareServerProcess();
+  osteoflow::LoadSettings(argc, argv, "osteoflow-progress: the progress service");
+  osteoflow::ServerSettings settings =
+      osteoflow::ValueOrExit(osteoflow::ServerSettingsFromFlags("127.0.0.1:50054"));
+  const osteoflow::RedisPoolOptions store_options =
+      osteoflow::ValueOrExit(osteoflow::RedisPoolOptionsFor(
+          "store", {absl::GetFlag(FLAGS_store_address), absl::GetFlag(FLAGS_store_connect_timeout),
+                    absl::GetFlag(FLAGS_store_command_timeout), absl::GetFlag(FLAGS_store_pool_size)}));
+  const absl::Duration check_interval = absl::GetFlag(FLAGS_store_check_interval);
+  if (check_interval < absl::Milliseconds(10) || check_interval > absl::Minutes(1)) {
+    osteoflow::ExitInvalidSetting("store_check_interval", "must be between 10ms and 1m");
+  }
+  const absl::Duration peer_deadline = absl::GetFlag(FLAGS_peer_deadline);
+  if (peer_deadline < absl::Milliseconds(10) || peer_deadline > absl::Minutes(1)) {
+    osteoflow::ExitInvalidSetting("peer_deadline", "must be between 10ms and 1m");
+  }
+  for (const auto& [name, address] :
+       {std::pair{"screening_address", absl::GetFlag(FLAGS_screening_address)},
+        std::pair{"scheduling_address", absl::GetFlag(FLAGS_scheduling_address)}}) {
+    if (address.empty()) osteoflow::ExitInvalidSetting(name, "required, host:port");
+  }
+
+  auto rules = osteoflow::progress::LoadProgressionRulesFile(absl::GetFlag(FLAGS_progression_rules_file));
+  if (!rules.ok()) {
+    std::fprintf(stderr, "refusing to start: %s\n", std::string(rules.status().message()).c_str());
+    return kExitInvalidRules;
+  }
+  osteoflow::LogLine("progression_rules_loaded")
+      .Add("version", (*rules)->version())
+      .Add("content_digest", (*rules)->content_digest())
+      .Write();
+
+  auto store = std::make_shared<osteoflow::progress::RedisProgramStore>(
+      std::make_shared<osteoflow::RedisPool>(store_options));
+  auto programs = std::make_shared<osteoflow::progress::Programs>(
+      store,
+      std::make_shared<osteoflow::progress::ScreeningClient>(
+          grpc::CreateChannel(absl::GetFlag(FLAGS_screening_address), grpc::InsecureChannelCredentials()),
+          peer_deadline),
+      std::make_shared<osteoflow::progress::SchedulingClient>(
+          grpc::CreateChannel(absl::GetFlag(FLAGS_scheduling_address), grpc::InsecureChannelCredentials()),
+          peer_deadline),
+      *rules, [] { return absl::Now(); });
+  // Declared before the host so that it outlives the server's last call.
+  osteoflow::BlockingWork work("progress", store_options.max_connections);
+  osteoflow::progress::ProgressServiceImpl service(programs, work);
+
+  osteoflow::ServiceHost host("osteoflow.progress.v1.ProgressService", "progress", settings);
+  host.AddService(&service);
+  osteoflow::DependencyWatch store_watch("store", check_interval, [store] { return store->CheckWritable(); },
+                                         [&host](bool up) { host.SetReady(up); });
+  return host.Run();
+}

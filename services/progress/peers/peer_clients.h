@@ -1,0 +1,39 @@
+#pragma once
+
+#include <memory>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/time/time.h"
+#include "osteoflow/scheduling/v1/scheduling_service.grpc.pb.h"
+#include "osteoflow/screening/v1/screening_service.grpc.pb.h"
+#include "services/progress/domain/programs.h"
+
+namespace osteoflow::progress {
+
+// ScreeningGateway over the screening service's Screen, on one reused
+// channel with a deadline per call.
+class ScreeningClient final : public ScreeningGateway {
+ public:
+  ScreeningClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
+  absl::StatusOr<osteoflow::screening::v1::Screening> Screen(
+      const std::string& request_id, const osteoflow::screening::v1::Intake& intake) override;
+
+ private:
+  const absl::Duration deadline_;
+  const std::unique_ptr<osteoflow::screening::v1::ScreeningService::Stub> stub_;
+};
+
+// PlanningGateway over the scheduling service's BuildWeeklyPlan.
+class SchedulingClient final : public PlanningGateway {
+ public:
+  SchedulingClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
+  absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> Plan(
+      const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request) override;
+
+ private:
+  const absl::Duration deadline_;
+  const std::unique_ptr<osteoflow::scheduling::v1::SchedulingService::Stub> stub_;
+};
+
+}  // namespace osteoflow::progress
