@@ -52,6 +52,38 @@ for sample in samples/intakes/*.json; do
   fi
 done
 
+progress=127.0.0.1:${OSTEOFLOW_PROGRESS_PORT:-50054}
+progress_call() { "$call" --target="$progress" --method="osteoflow.progress.v1.ProgressService/$1" --request_json="$2"; }
+say "Enrolling the sample patient 'osteopenia-no-fractures' in a tracked programme"
+enrolled=$(progress_call Enroll "{\"requestId\": \"run-enrol-$run_id\", \"startDate\": \"$week_start\",
+  \"intake\": $(cat samples/intakes/osteopenia-no-fractures.json),
+  \"preferences\": $(cat samples/preferences/osteopenia-no-fractures.json)}")
+program=$(grep -m 1 -o '"name": "patients/[^"]*/programs/[^"]*"' <<<"$enrolled" | cut -d'"' -f4)
+grep -m 2 -E '"(state|weekIndex)"' <<<"$enrolled" | sed -e 's/^ *//' -e 's/,$//'
+# Week 1's first strength session done with every set above 12 repetitions.
+# (Fields print in their contract order: an item's exercise comes before its component.)
+strength=$(awk -F'"' '/"exercise": "exercises\// { exercise = $4 } /"component": "COMPONENT_STRENGTH"/ { print exercise }' \
+  <<<"$enrolled" | sort -u)
+items=""
+for exercise in $strength; do
+  items+="${items:+,}{\"exercise\": \"$exercise\", \"repsPerSet\": [13, 13], \"effort\": 6}"
+done
+say "Logging the first session of week 1 (every set above 12 repetitions, no pain)"
+progress_call LogSession "{\"program\": \"$program\", \"requestId\": \"run-log-$run_id\",
+  \"session\": {\"date\": \"$week_start\", \"items\": [$items]}}" | grep -m 3 -E '"(name|date|weekIndex)"' \
+  | sed -e 's/^ *//' -e 's/,$//'
+say "Advancing to week 2: what changed and why"
+progress_call AdvanceWeek "{\"program\": \"$program\", \"requestId\": \"run-advance-$run_id\"}" >/dev/null
+# Each decision that changed a dose: exercise, change, rules, reason (the
+# decisions' own fields, three spaces in; their rules' ids five).
+progress_call GetProgress "{\"program\": \"$program\"}" | awk -F'"' '
+  /^ "decisions": \[/ { inside = 1; next }
+  inside && /^ \]/ { inside = 0 }
+  !inside { next }
+  /^   "exercise"/ { exercise = $4 } /^   "change"/ { change = $4 } /^     "ruleId"/ { rules = rules " " $4 }
+  /^   "reason"/ { if (change !~ /HOLD/) printf "%-34s %-28s%s: %s\n", exercise, change, rules, $4; else held++; rules = "" }
+  END { printf "%d exercises held at their dose (not done yet, or nothing to change)\n", held }'
+
 say "The catalog"
 "$call" --target="$catalog" --method=osteoflow.catalog.v1.CatalogService/GetCatalogInfo --request_json='{}'
 
