@@ -1,0 +1,294 @@
+// osteoflow: the command-line client of the suite. Enrols a person from an
+// intake file, shows a programme's plan day by day, logs sessions and
+// measurements from JSON files, shows progress, advances a week, records a
+// clinician's clearance, and checks every service's health.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/config/settings.h"
+#include "common/digest/content_digest.h"
+#include "osteoflow/progress/v1/progress_service.grpc.pb.h"
+#include "tools/cli/json_input.h"
+#include "tools/health/health_probe.h"
+#include "tools/plan_table/plan_table.h"
+#include "tools/rpc/channel.h"
+
+ABSL_FLAG(std::string, progress, "127.0.0.1:50054", "the progress service, host:port");
+ABSL_FLAG(std::string, catalog, "127.0.0.1:50051", "the catalog service (health only)");
+ABSL_FLAG(std::string, screening, "127.0.0.1:50052", "the screening service (health only)");
+ABSL_FLAG(std::string, scheduling, "127.0.0.1:50053", "the scheduling service (health only)");
+ABSL_FLAG(absl::Duration, deadline, absl::Seconds(15), "deadline of each call");
+ABSL_FLAG(std::string, program, "", "the programme, patients/{patient_id}/programs/{program_id}");
+ABSL_FLAG(std::string, intake, "", "enrol: the intake JSON file");
+ABSL_FLAG(std::string, preferences, "", "enrol: the preferences JSON file");
+ABSL_FLAG(std::string, start, "", "enrol: YYYY-MM-DD of week 1's first day");
+ABSL_FLAG(std::string, session, "", "log: the session JSON file");
+ABSL_FLAG(std::string, measurement, "", "measure: the measurement JSON file");
+ABSL_FLAG(std::string, cleared_by, "", "resume: the clearing clinician's id");
+ABSL_FLAG(std::string, note, "", "resume: a note for the record");
+ABSL_FLAG(std::string, request_id, "",
+          "idempotency key of a write; by default derived from what is sent, so running the same "
+          "command again is a safe retry");
+
+namespace {
+
+namespace v1 = osteoflow::progress::v1;
+
+constexpr char kUsage[] =
+    "osteoflow COMMAND [flags]\n"
+    "  enrol    --intake=FILE --preferences=FILE --start=YYYY-MM-DD\n"
+    "  plan     --program=NAME          the current week, day by day\n"
+    "  log      --program=NAME --session=FILE\n"
+    "  measure  --program=NAME --measurement=FILE\n"
+    "  progress --program=NAME\n"
+    "  advance  --program=NAME\n"
+    "  resume   --program=NAME --cleared_by=ID [--note=TEXT]\n"
+    "  health                           every service's liveness and readiness\n"
+    "Exit codes: 0 done, 1 the service refused or failed, 2 bad usage or input file.";
+
+int Fail(const std::string& message, int code = 1) {
+  std::fprintf(stderr, "osteoflow: %s\n", message.c_str());
+  return code;
+}
+
+std::string Required(const char* name, const std::string& value) {
+  if (value.empty()) osteoflow::ExitInvalidSetting(name, "required for this command");
+  return value;
+}
+
+// A request id that is the same whenever the same thing is sent.
+std::string DerivedId(absl::string_view what, const google::protobuf::Message& message) {
+  const std::string given = absl::GetFlag(FLAGS_request_id);
+  if (!given.empty()) return given;
+  return absl::StrCat(what, "-", absl::BytesToHexString(osteoflow::Sha256(message.SerializeAsString())).substr(0, 24));
+}
+
+class Client {
+ public:
+  Client()
+      : stub_(v1::ProgressService::NewStub(
+            osteoflow::tools::MakeChannel(absl::GetFlag(FLAGS_progress), {}))) {}
+
+  template <typename Request, typename Response, typename Method>
+  grpc::Status Call(Method method, const Request& request, Response* response) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_deadline)));
+    return ((*stub_).*method)(&context, request, response);
+  }
+
+ private:
+  std::unique_ptr<v1::ProgressService::Stub> stub_;
+};
+
+// The service's refusal, and for bad input in a file the line it points at.
+int Refused(const grpc::Status& status, const std::string& file = "", const std::string& text = "") {
+  std::string message = absl::StrCat(status.error_code(), " ", status.error_message());
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT && !file.empty()) {
+    const std::string& why = status.error_message();
+    const std::string field = why.substr(0, why.find(':'));
+    if (const int line = osteoflow::tools::LineOfField(text, field); line > 0) {
+      message = absl::StrCat(file, ": line ", line, ": ", why);
+    }
+  }
+  return Fail(message);
+}
+
+std::string FileText(const std::string& path) {
+  std::string text;
+  if (FILE* file = std::fopen(path.c_str(), "rb")) {
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), file)) > 0;) text.append(buffer, n);
+    std::fclose(file);
+  }
+  return text;
+}
+
+void PrintProgram(const v1::Program& program) {
+  std::printf("%s  %s, week %d\n", program.name().c_str(), v1::ProgramState_Name(program.state()).c_str(),
+              program.week_index());
+  for (const v1::Referral& referral : program.referrals()) {
+    std::printf("  referral %s (%s): %s%s\n", referral.rule().rule_id().c_str(),
+                osteoflow::screening::v1::ReferralTarget_Name(referral.refer_to()).c_str(),
+                referral.reason().c_str(), referral.resolved() ? " [resolved]" : "");
+  }
+  for (const v1::Alert& reason : program.rescreen_reasons()) {
+    std::printf("  screen again (%s): %s\n", reason.rule().rule_id().c_str(), reason.message().c_str());
+  }
+  if (program.has_current_plan()) std::printf("\n%s", osteoflow::tools::PlanTable(program.current_plan()).c_str());
+}
+
+void PrintProgress(const v1::ProgressReport& report) {
+  for (const v1::WeekProgress& week : report.weeks()) {
+    std::printf("Week %d from %s: %d sessions logged, pain mean %.1f max %d, effort %.1f, long soreness %d\n",
+                week.week_index(), week.start_date().c_str(), week.sessions_logged(), week.mean_pain(),
+                week.max_pain(), week.mean_effort(), week.long_soreness_sessions());
+    for (const v1::ComponentAdherence& adherence : week.adherence()) {
+      std::printf("  %-40s items %d/%d  minutes %d/%d  impacts %d/%d\n",
+                  osteoflow::scheduling::v1::Component_Name(adherence.component()).c_str(), adherence.done_items(),
+                  adherence.planned_items(), adherence.done_minutes(), adherence.planned_minutes(),
+                  adherence.done_impacts(), adherence.planned_impacts());
+    }
+  }
+  std::printf("\nDecisions\n");
+  for (const v1::ProgressionDecision& decision : report.decisions()) {
+    std::string rules;
+    for (const auto& rule : decision.rules()) absl::StrAppend(&rules, rules.empty() ? "" : " ", rule.rule_id());
+    std::printf("  week %d  %-34s %-28s %s: %s\n", decision.week_index(), decision.exercise().c_str(),
+                v1::ProgressionChange_Name(decision.change()).c_str(), rules.c_str(), decision.reason().c_str());
+  }
+  std::printf("\nAlerts\n");
+  for (const v1::Alert& alert : report.alerts()) {
+    std::printf("  %s %s (%s): %s\n", alert.date().c_str(), v1::AlertKind_Name(alert.kind()).c_str(),
+                alert.rule().rule_id().c_str(), alert.message().c_str());
+  }
+  for (const v1::BoneDensityPoint& point : report.bone_density()) {
+    std::printf("  DXA %s %s T %s\n", point.date().c_str(),
+                osteoflow::screening::v1::SkeletalSite_Name(point.site()).c_str(),
+                point.has_t_score() ? absl::StrFormat("%.1f", point.t_score()).c_str() : "-");
+  }
+}
+
+int Health() {
+  int worst = 0;
+  const std::vector<std::pair<std::string, std::string>> services = {
+      {absl::GetFlag(FLAGS_catalog), "osteoflow.catalog.v1.CatalogService"},
+      {absl::GetFlag(FLAGS_screening), "osteoflow.screening.v1.ScreeningService"},
+      {absl::GetFlag(FLAGS_scheduling), "osteoflow.scheduling.v1.SchedulingService"},
+      {absl::GetFlag(FLAGS_progress), "osteoflow.progress.v1.ProgressService"}};
+  for (const auto& [target, service] : services) {
+    osteoflow::tools::HealthProbe probe(target);
+    const auto live = probe.Check("", absl::Seconds(2), false);
+    const auto ready = probe.Check(service, absl::Seconds(2), false);
+    std::printf("%-44s %-16s liveness %-12s readiness %s\n", service.c_str(), target.c_str(), live.word.c_str(),
+                ready.word.c_str());
+    if (ready.outcome != osteoflow::tools::HealthOutcome::kServing) worst = 1;
+  }
+  return worst;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() != 2) return Fail(kUsage, 2);
+  const std::string command = positional[1];
+  Client client;
+
+  if (command == "health") return Health();
+  if (command == "enrol") {
+    v1::EnrollRequest request;
+    const std::string intake = Required("intake", absl::GetFlag(FLAGS_intake));
+    if (absl::Status read = osteoflow::tools::ReadJsonFile(intake, request.mutable_intake()); !read.ok()) {
+      return Fail(std::string(read.message()), 2);
+    }
+    const std::string preferences = Required("preferences", absl::GetFlag(FLAGS_preferences));
+    if (absl::Status read = osteoflow::tools::ReadJsonFile(preferences, request.mutable_preferences()); !read.ok()) {
+      return Fail(std::string(read.message()), 2);
+    }
+    request.set_start_date(Required("start", absl::GetFlag(FLAGS_start)));
+    request.set_request_id(DerivedId("enrol", request));
+    v1::Program program;
+    const grpc::Status status = client.Call(&v1::ProgressService::Stub::Enroll, request, &program);
+    if (!status.ok()) return Refused(status, intake, FileText(intake));
+    PrintProgram(program);
+    return 0;
+  }
+  const std::string name = Required("program", absl::GetFlag(FLAGS_program));
+  if (command == "plan") {
+    v1::GetProgramRequest request;
+    request.set_name(name);
+    v1::Program program;
+    const grpc::Status status = client.Call(&v1::ProgressService::Stub::GetProgram, request, &program);
+    if (!status.ok()) return Refused(status);
+    PrintProgram(program);
+    return 0;
+  }
+  if (command == "log") {
+    v1::LogSessionRequest request;
+    request.set_program(name);
+    const std::string file = Required("session", absl::GetFlag(FLAGS_session));
+    if (absl::Status read = osteoflow::tools::ReadJsonFile(file, request.mutable_session()); !read.ok()) {
+      return Fail(std::string(read.message()), 2);
+    }
+    request.set_request_id(DerivedId("log", request));
+    v1::SessionLog log;
+    const grpc::Status status = client.Call(&v1::ProgressService::Stub::LogSession, request, &log);
+    if (!status.ok()) return Refused(status, file, FileText(file));
+    std::printf("logged %s (week %d)\n", log.name().c_str(), log.week_index());
+    for (const v1::Alert& alert : log.alerts()) {
+      std::printf("  %s (%s): %s\n", v1::AlertKind_Name(alert.kind()).c_str(), alert.rule().rule_id().c_str(),
+                  alert.message().c_str());
+    }
+    return 0;
+  }
+  if (command == "measure") {
+    v1::RecordMeasurementRequest request;
+    request.set_program(name);
+    const std::string file = Required("measurement", absl::GetFlag(FLAGS_measurement));
+    if (absl::Status read = osteoflow::tools::ReadJsonFile(file, request.mutable_measurement()); !read.ok()) {
+      return Fail(std::string(read.message()), 2);
+    }
+    request.set_request_id(DerivedId("measure", request));
+    v1::Measurement measurement;
+    const grpc::Status status = client.Call(&v1::ProgressService::Stub::RecordMeasurement, request, &measurement);
+    if (!status.ok()) return Refused(status, file, FileText(file));
+    std::printf("recorded %s\n", measurement.name().c_str());
+    for (const v1::Alert& alert : measurement.alerts()) {
+      std::printf("  %s (%s): %s\n", v1::AlertKind_Name(alert.kind()).c_str(), alert.rule().rule_id().c_str(),
+                  alert.message().c_str());
+    }
+    return 0;
+  }
+  if (command == "progress") {
+    v1::GetProgressRequest request;
+    request.set_program(name);
+    v1::ProgressReport report;
+    const grpc::Status status = client.Call(&v1::ProgressService::Stub::GetProgress, request, &report);
+    if (!status.ok()) return Refused(status);
+    PrintProgress(report);
+    return 0;
+  }
+  if (command == "advance") {
+    // By default one advance per week: running it again for the same week is a retry.
+    v1::GetProgramRequest get;
+    get.set_name(name);
+    v1::Program current;
+    grpc::Status status = client.Call(&v1::ProgressService::Stub::GetProgram, get, &current);
+    if (!status.ok()) return Refused(status);
+    v1::AdvanceWeekRequest request;
+    request.set_program(name);
+    const std::string given = absl::GetFlag(FLAGS_request_id);
+    request.set_request_id(given.empty() ? absl::StrCat("advance-week-", current.week_index()) : given);
+    v1::Program program;
+    status = client.Call(&v1::ProgressService::Stub::AdvanceWeek, request, &program);
+    if (!status.ok()) return Refused(status);
+    PrintProgram(program);
+    return 0;
+  }
+  if (command == "resume") {
+    v1::ResumeProgramRequest request;
+    request.set_program(name);
+    request.set_cleared_by(Required("cleared_by", absl::GetFlag(FLAGS_cleared_by)));
+    request.set_note(absl::GetFlag(FLAGS_note));
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    request.mutable_clear_time()->set_seconds(now);
+    request.set_request_id(DerivedId("resume", request));
+    v1::Program program;
+    const grpc::Status status = client.Call(&v1::ProgressService::Stub::ResumeProgram, request, &program);
+    if (!status.ok()) return Refused(status);
+    PrintProgram(program);
+    return 0;
+  }
+  return Fail(absl::StrCat("unknown command ", command, "\n", kUsage), 2);
+}
