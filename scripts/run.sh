@@ -47,7 +47,8 @@ program_json=$("$call" --target="$progress" --method=osteoflow.progress.v1.Progr
   --request_json="{\"name\": \"$first_program\"}")
 items=""
 for exercise in $(awk -F'"' '/"exercise": "exercises\// { exercise = $4 }
-                              /"component": "COMPONENT_STRENGTH"/ { print exercise }' <<<"$program_json" | sort -u); do
+                              /"component": "COMPONENT_/ { if ($4 == "COMPONENT_STRENGTH" && exercise != "") print exercise
+                                                           exercise = "" }' <<<"$program_json" | sort -u); do
   items+="${items:+,}{\"exercise\": \"$exercise\", \"repsPerSet\": [13, 13], \"effort\": 6}"
 done
 session_file=$(mktemp "${TMPDIR:-/tmp}/osteoflow-session.XXXXXX.json")
