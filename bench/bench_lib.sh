@@ -59,18 +59,20 @@ bench_settings() {
 }
 
 # Starts redis-server on a free loopback port with the given settings (its
-# data and log in the run directory) and waits for it; sets redis_port.
+# data and log in the run directory, named by $redis_name, "redis" unless
+# set) and waits for it; sets redis_port.
 start_redis() {
+  local name=${redis_name:-redis}
   redis_port="$(free_port)"
-  mkdir -p "$run_dir/redis"
-  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run_dir/redis" --save "" "$@" \
-    >"$run_dir/redis.log" 2>&1 &
+  mkdir -p "$run_dir/$name"
+  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run_dir/$name" --save "" "$@" \
+    >"$run_dir/$name.log" 2>&1 &
   server_pids+=("$!")
   for _ in $(seq 1 100); do
     redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
     sleep 0.1
   done
-  redis-cli -p "$redis_port" ping >/dev/null 2>&1 || die "redis-server did not start; see $run_dir/redis.log"
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 || die "redis-server did not start; see $run_dir/$name.log"
 }
 
 # A loopback port nothing listens on at the moment.

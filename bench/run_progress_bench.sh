@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Benchmarks the progress service with the whole suite started here on
+# 127.0.0.1 (a durable store Redis: append-only, fsync on every write; a cache
+# Redis; catalog, screening, scheduling, progress) and prints, from one run:
+#   Enroll      (a fresh request_id per call: screen, plan week 1, store)
+#               against the echo with the same response size;
+#   LogSession  (a fresh request_id per call: each stores a log) against a
+#               bare Redis SET as large as the stored log on the same Redis;
+#   stored bytes per programme, programme-week and session log (Redis MEMORY
+#   USAGE), and what a million patients would take in a year.
+# Builds nothing.
+#
+# Usage: bench/run_progress_bench.sh [BUILD_DIR]    (default: <repo>/build)
+# Environment (optional): CONCURRENCY=1,8 DURATION=3s ROUNDS=3 WARMUP=1s KEEP_RUN_DIR=1
+set -euo pipefail
+unset "${!OSTEOFLOW_@}"
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/bench_lib.sh
+source "$repo_root/bench/bench_lib.sh"
+bench_settings "${1:-}"
+
+bin() { echo "$build_dir/$1"; }
+for b in services/catalog/osteoflow-catalog services/screening/osteoflow-screening \
+         services/scheduling/osteoflow-scheduling services/progress/osteoflow-progress \
+         bench/osteoflow-echo bench/osteoflow-load tools/osteoflow-call tools/osteoflow-health; do
+  [[ -x "$(bin "$b")" ]] || die "missing $(bin "$b") (build first: cmake --build $build_dir)"
+done
+command -v redis-server >/dev/null || die "redis-server is not installed (scripts/setup.sh installs it)"
+
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-bench.XXXXXX")"
+trap 'finish $?' EXIT
+
+redis_name=store start_redis --appendonly yes --appendfsync always --maxmemory-policy noeviction
+store_port=$redis_port
+redis_name=cache start_redis --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru
+cache_port=$redis_port
+
+# start_server NAME BINARY ARGS...: starts it on a free port; sets <NAME>_address.
+start_server() {
+  local name=$1 binary=$2
+  shift 2
+  "$(bin "$binary")" --listen_address=127.0.0.1:0 "$@" >"$run_dir/$name.out" 2>"$run_dir/$name.log" &
+  server_pids+=("$!")
+  printf -v "${name}_address" '127.0.0.1:%s' "$(read_port "$run_dir/$name.log" "$!" "$name")"
+}
+start_server catalog services/catalog/osteoflow-catalog \
+  --catalog_file="$repo_root/services/catalog/data/catalog.json"
+start_server screening services/screening/osteoflow-screening \
+  --rule_set_file="$repo_root/services/screening/data/rules.json" --store_address="127.0.0.1:$store_port"
+start_server scheduling services/scheduling/osteoflow-scheduling \
+  --plan_rules_file="$repo_root/services/scheduling/data/plan_rules.json" --cache_address="127.0.0.1:$cache_port" \
+  --catalog_address="$catalog_address" --screening_address="$screening_address"
+start_server progress services/progress/osteoflow-progress \
+  --progression_rules_file="$repo_root/services/progress/data/progression_rules.json" \
+  --store_address="127.0.0.1:$store_port" --screening_address="$screening_address" \
+  --scheduling_address="$scheduling_address"
+start_server echo bench/osteoflow-echo --max_receive_bytes=67108864
+for pair in "$scheduling_address osteoflow.scheduling.v1.SchedulingService" \
+            "$progress_address osteoflow.progress.v1.ProgressService"; do
+  read -r target service <<<"$pair"
+  "$(bin tools/osteoflow-health)" --target="$target" --service="$service" --wait=20s >/dev/null \
+    || die "$service at $target is not ready"
+done
+
+intake="$(cat "$repo_root/samples/intakes/osteopenia-no-fractures.json")"
+preferences="$(cat "$repo_root/samples/preferences/osteopenia-no-fractures.json")"
+enrol_request="{\"requestId\":\"bench\",\"startDate\":\"2026-11-23\",\"intake\":$intake,\"preferences\":$preferences}"
+# One programme to log against, and a session as the run command logs one.
+program_json="$("$(bin tools/osteoflow-call)" --target="$progress_address" \
+  --method=osteoflow.progress.v1.ProgressService/Enroll --request_json="${enrol_request/\"bench\"/\"bench-setup\"}")"
+program="$(grep -m 1 -o '"name": "patients/[^"]*/programs/[^"]*"' <<<"$program_json" | cut -d'"' -f4)"
+items=""
+for exercise in $(awk -F'"' '/"exercise": "exercises\// { exercise = $4 }
+                              /"component": "COMPONENT_/ { if ($4 == "COMPONENT_STRENGTH" && exercise != "") print exercise
+                                                           exercise = "" }' <<<"$program_json" | sort -u); do
+  items+="${items:+,}{\"exercise\":\"$exercise\",\"repsPerSet\":[11,10],\"effort\":6,\"pain\":0}"
+done
+log_request="{\"program\":\"$program\",\"requestId\":\"bench\",\"session\":{\"date\":\"2026-11-23\",\"items\":[$items],\"soreness\":{\"present\":true,\"hours\":20}}}"
+
+commit="$(measured_commit)"
+echo "osteoflow progress benchmark at commit $commit"
+echo "progress $progress_address, store redis 127.0.0.1:$store_port (appendfsync always), echo $echo_address"
+
+status=0
+run_load() {
+  local out="$1"; shift
+  echo
+  "$(bin bench/osteoflow-load)" --target="$progress_address" "${load_settings[@]}" \
+    --json_out="$run_dir/$out.json" "$@" | tee "$run_dir/$out.txt" || status=1
+}
+# request_id is field 1 of EnrollRequest and field 2 of LogSessionRequest.
+run_load enroll --method=osteoflow.progress.v1.ProgressService/Enroll --request_json="$enrol_request" \
+  --label="Enroll (screen, plan, store)" --unique_field=1 --baseline_target="$echo_address"
+run_load log_session --method=osteoflow.progress.v1.ProgressService/LogSession --request_json="$log_request" \
+  --label="LogSession (stored, fsync)" --unique_field=2 --baseline_redis="127.0.0.1:$store_port"
+
+# Stored sizes, as Redis accounts them (value plus its own overhead).
+patient="sample-osteopenia-01"
+program_id="${program##*/}"
+usage() { redis-cli -p "$store_port" MEMORY USAGE "$1" | tr -d '\r'; }
+program_bytes="$(usage "osteoflow:v1:{$patient}:program:$program_id")"
+session_key="$(redis-cli -p "$store_port" --scan --pattern "osteoflow:v1:{$patient}:program:$program_id:session:*" \
+  | sort | head -n 1 || true)"
+session_bytes="$(usage "$session_key")"
+index_bytes="$(usage "osteoflow:v1:{$patient}:program:$program_id:sessions")"
+sessions="$(redis-cli -p "$store_port" ZCARD "osteoflow:v1:{$patient}:program:$program_id:sessions" | tr -d '\r')"
+# A finished week keeps its plan and decisions (about the programme's own
+# size, which holds the current plan); assume 3 logged sessions a week.
+week_bytes="$program_bytes"
+per_session=$(( session_bytes + index_bytes / (sessions > 0 ? sessions : 1) ))
+year_bytes=$(( program_bytes + 52 * (week_bytes + 3 * per_session) ))
+echo
+echo "stored: programme $program_bytes B; a finished week about $week_bytes B; a session log $session_bytes B"
+echo "        (+ $(( index_bytes / (sessions > 0 ? sessions : 1) )) B of index per log, over $sessions logs)"
+echo "one patient-year (52 weeks, 3 logged sessions a week): $year_bytes B"
+awk -v b="$year_bytes" 'BEGIN { printf "one million patients for a year: %.1f GiB\n", b * 1e6 / 2^30 }'
+
+stop_servers || { echo "a server did not stop cleanly; see $run_dir" >&2; status=1; }
+echo
+echo "Results at commit $commit (median of ${ROUNDS:-3} interleaved rounds of ${DURATION:-3s}):"
+echo
+grep -h -m 2 '^|' "$run_dir/enroll.txt" || true
+cat "$run_dir/enroll.txt" "$run_dir/log_session.txt" | grep '^|' | grep -v -e '^| scenario |' -e '^|---' || true
+exit "$status"
