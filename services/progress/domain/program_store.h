@@ -69,6 +69,11 @@ class ProgramStore {
                                               const std::optional<NewRecord>& record,
                                               std::string* stored_record) = 0;
 
+  // One record by id; nullopt when not stored.
+  virtual absl::StatusOr<std::optional<std::string>> GetRecord(absl::string_view patient_id,
+                                                               absl::string_view program_id, RecordKind kind,
+                                                               absl::string_view record_id) = 0;
+
   // A programme's records of one kind, in order (at most `limit`).
   virtual absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id,
                                                            absl::string_view program_id, RecordKind kind,

@@ -310,14 +310,23 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
     absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
     if (!loaded.ok()) return loaded.status();
     v1::Program& program = loaded->program;
+    const std::string session_id = IdOf(request.program(), request.request_id());
     if (program.state() != v1::PROGRAM_STATE_ACTIVE) {
+      // A retry of the log that paused the programme gets that log, with its
+      // alerts, back; a new log waits for a clinician's clearance.
+      absl::StatusOr<std::optional<std::string>> stored =
+          store_->GetRecord(loaded->patient_id, loaded->program_id, RecordKind::kSession, session_id);
+      if (!stored.ok()) return stored.status();
+      if (stored->has_value()) {
+        if (!log->ParseFromString(**stored)) return absl::InternalError("stored session log is corrupt");
+        return absl::OkStatus();
+      }
       return absl::FailedPreconditionError(absl::StrCat(
           "program: ", v1::ProgramState_Name(program.state()),
           "; sessions are logged again once a clinician's clearance resumes it"));
     }
     if (absl::Status valid = CheckSession(request.session(), program.current_plan()); !valid.ok()) return valid;
 
-    const std::string session_id = IdOf(request.program(), request.request_id());
     v1::SessionLog stored_log = request.session();
     stored_log.set_name(absl::StrCat(request.program(), "/sessions/", session_id));
     stored_log.set_request_id(request.request_id());

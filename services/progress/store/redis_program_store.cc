@@ -162,6 +162,20 @@ absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient
   return Unexpected("commit");
 }
 
+absl::StatusOr<std::optional<std::string>> RedisProgramStore::GetRecord(absl::string_view patient_id,
+                                                                        absl::string_view program_id,
+                                                                        RecordKind kind,
+                                                                        absl::string_view record_id) {
+  if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
+  if (!IsOpaqueId(record_id)) return absl::InvalidArgumentError("record_id: not valid");
+  absl::StatusOr<RedisReply> reply =
+      pool_->Execute({"GET", absl::StrCat(RecordPrefix(patient_id, program_id, kind), record_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return std::nullopt;
+  if (reply->type != RedisReply::Type::kString) return Unexpected("GET");
+  return std::optional<std::string>(std::move(reply->text));
+}
+
 absl::StatusOr<std::vector<std::string>> RedisProgramStore::Records(absl::string_view patient_id,
                                                                     absl::string_view program_id,
                                                                     RecordKind kind, int limit) {

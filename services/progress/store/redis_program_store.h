@@ -30,6 +30,9 @@ class RedisProgramStore final : public ProgramStore {
                                       const std::string& expected, const std::string& program,
                                       const std::optional<NewRecord>& record,
                                       std::string* stored_record) override;
+  absl::StatusOr<std::optional<std::string>> GetRecord(absl::string_view patient_id,
+                                                       absl::string_view program_id, RecordKind kind,
+                                                       absl::string_view record_id) override;
   absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id,
                                                    absl::string_view program_id, RecordKind kind,
                                                    int limit) override;

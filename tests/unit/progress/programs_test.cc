@@ -69,6 +69,14 @@ class MemoryStore final : public ProgramStore {
     if (record.has_value()) records_[{record->kind, record->id}] = record->bytes;
     return CommitResult::kCommitted;
   }
+  absl::StatusOr<std::optional<std::string>> GetRecord(absl::string_view, absl::string_view, RecordKind kind,
+                                                       absl::string_view id) override {
+    absl::MutexLock lock(&mu_);
+    if (down) return absl::UnavailableError("store down");
+    auto found = records_.find({kind, std::string(id)});
+    if (found == records_.end()) return std::nullopt;
+    return std::optional<std::string>(found->second);
+  }
   absl::StatusOr<std::vector<std::string>> Records(absl::string_view, absl::string_view, RecordKind kind,
                                                    int) override {
     absl::MutexLock lock(&mu_);
@@ -260,6 +268,10 @@ TEST_F(ProgramsTest, ARedFlagPausesWithAReferralAndAFallAsksForANewScreening) {
   ASSERT_EQ(paused.rescreen_reasons_size(), 1);
   EXPECT_EQ(paused.rescreen_reasons(0).rule().rule_id(), "SUP-FALLS");
 
+  // A retry of the log that paused it gets that log back, alerts and all.
+  v1::SessionLog retried_log;
+  ASSERT_TRUE(programs_->LogSession(request, &retried_log).ok());
+  EXPECT_EQ(retried_log.SerializeAsString(), log.SerializeAsString());
   // Paused: no more logs until a clearance.
   EXPECT_EQ(programs_->LogSession(Log(program, "log-after"), &log).code(), absl::StatusCode::kFailedPrecondition);
   v1::ResumeProgramRequest resume;
