@@ -5,7 +5,7 @@
 #include "absl/flags/flag.h"
 #include "common/config/settings.h"
 #include "common/log/json_log.h"
-#include "common/redis/redis_settings.h"
+#include "common/redis/store_flags.h"
 #include "common/server/blocking_work.h"
 #include "common/server/dependency_watch.h"
 #include "common/server/server_process.h"
@@ -17,15 +17,6 @@
 
 ABSL_FLAG(std::string, rule_set_file, OSTEOFLOW_RULE_SET_FILE_DEFAULT,
           "the screening rule-set file (JSON form of osteoflow.screening.v1.RuleSetDocument)");
-ABSL_FLAG(std::string, store_address, "127.0.0.1:6379",
-          "host:port of the durable Redis (append-only, fsync on every write)");
-ABSL_FLAG(absl::Duration, store_connect_timeout, absl::Milliseconds(200),
-          "how long to wait for a connection to the store");
-ABSL_FLAG(absl::Duration, store_command_timeout, absl::Milliseconds(500),
-          "how long one store command may take before the call fails UNAVAILABLE");
-ABSL_FLAG(int, store_pool_size, 16, "most connections to the store at once");
-ABSL_FLAG(absl::Duration, store_check_interval, absl::Seconds(1),
-          "how often readiness checks the store");
 
 namespace {
 
@@ -39,14 +30,8 @@ int main(int argc, char** argv) {
   osteoflow::LoadSettings(argc, argv, "osteoflow-screening: the screening service");
   osteoflow::ServerSettings settings =
       osteoflow::ValueOrExit(osteoflow::ServerSettingsFromFlags("127.0.0.1:50052"));
-  const osteoflow::RedisPoolOptions store_options =
-      osteoflow::ValueOrExit(osteoflow::RedisPoolOptionsFor(
-          "store", {absl::GetFlag(FLAGS_store_address), absl::GetFlag(FLAGS_store_connect_timeout),
-                    absl::GetFlag(FLAGS_store_command_timeout), absl::GetFlag(FLAGS_store_pool_size)}));
-  const absl::Duration check_interval = absl::GetFlag(FLAGS_store_check_interval);
-  if (check_interval < absl::Milliseconds(10) || check_interval > absl::Minutes(1)) {
-    osteoflow::ExitInvalidSetting("store_check_interval", "must be between 10ms and 1m");
-  }
+  const osteoflow::RedisPoolOptions store_options = osteoflow::StoreOptionsFromFlags();
+  const absl::Duration check_interval = osteoflow::StoreCheckIntervalFromFlags();
 
   auto rules = osteoflow::screening::LoadRuleSetFile(absl::GetFlag(FLAGS_rule_set_file));
   if (!rules.ok()) {
