@@ -147,6 +147,28 @@ v1::Alert MakeAlert(v1::AlertKind kind, const common::v1::RuleCitation& rule, st
   return alert;
 }
 
+// How a commit that adds a record ends: the new record, or on a retry the
+// one stored first; NOT_FOUND for a programme that is gone; nullopt when the
+// programme changed since it was read (read it again and retry).
+template <typename Record>
+std::optional<absl::Status> Settle(const absl::StatusOr<CommitResult>& result, Record& fresh,
+                                   const std::string& stored_record, const std::string& program, Record* out) {
+  if (!result.ok()) return result.status();
+  switch (*result) {
+    case CommitResult::kCommitted:
+      *out = std::move(fresh);
+      return absl::OkStatus();
+    case CommitResult::kAlreadyStored:
+      if (!out->ParseFromString(stored_record)) return absl::InternalError("a stored record is corrupt");
+      return absl::OkStatus();
+    case CommitResult::kMissing:
+      return absl::NotFoundError(absl::StrCat("program: no programme ", program));
+    case CommitResult::kConflict:
+      break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string ProgramName(absl::string_view patient_id, absl::string_view program_id) {
@@ -377,20 +399,11 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
     NewRecord record{RecordKind::kSession, session_id, stored_log.SerializeAsString(),
                      (date - absl::CivilDay(2000, 1, 1)) * 1000000 + Micros(now_()) % 1000000};
     std::string stored_record;
-    absl::StatusOr<CommitResult> result = store_->Commit(loaded->patient_id, loaded->program_id, loaded->bytes,
-                                                         new_program, record, &stored_record);
-    if (!result.ok()) return result.status();
-    switch (*result) {
-      case CommitResult::kCommitted:
-        *log = std::move(stored_log);
-        return absl::OkStatus();
-      case CommitResult::kAlreadyStored:
-        if (!log->ParseFromString(stored_record)) return absl::InternalError("stored session log is corrupt");
-        return absl::OkStatus();
-      case CommitResult::kMissing:
-        return absl::NotFoundError(absl::StrCat("program: no programme ", request.program()));
-      case CommitResult::kConflict:
-        continue;  // the programme changed meanwhile: read it again
+    const absl::StatusOr<CommitResult> result = store_->Commit(
+        loaded->patient_id, loaded->program_id, loaded->bytes, new_program, record, &stored_record);
+    // On a conflict the programme changed meanwhile: read it again.
+    if (std::optional<absl::Status> done = Settle(result, stored_log, stored_record, request.program(), log)) {
+      return *done;
     }
   }
   return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
@@ -620,20 +633,10 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
     NewRecord record{RecordKind::kMeasurement, id, stored.SerializeAsString(),
                      (date - absl::CivilDay(2000, 1, 1)) * 1000000 + Micros(now_()) % 1000000};
     std::string stored_record;
-    absl::StatusOr<CommitResult> result = store_->Commit(loaded->patient_id, loaded->program_id, loaded->bytes,
-                                                         new_program, record, &stored_record);
-    if (!result.ok()) return result.status();
-    switch (*result) {
-      case CommitResult::kCommitted:
-        *measurement = std::move(stored);
-        return absl::OkStatus();
-      case CommitResult::kAlreadyStored:
-        if (!measurement->ParseFromString(stored_record)) return absl::InternalError("stored measurement is corrupt");
-        return absl::OkStatus();
-      case CommitResult::kMissing:
-        return absl::NotFoundError(absl::StrCat("program: no programme ", request.program()));
-      case CommitResult::kConflict:
-        continue;
+    const absl::StatusOr<CommitResult> result = store_->Commit(
+        loaded->patient_id, loaded->program_id, loaded->bytes, new_program, record, &stored_record);
+    if (std::optional<absl::Status> done = Settle(result, stored, stored_record, request.program(), measurement)) {
+      return *done;
     }
   }
   return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
