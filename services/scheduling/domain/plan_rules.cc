@@ -140,6 +140,8 @@ void CheckOthers(const v1::PlanRulesDocument& document, DocumentCheck& check) {
   check.Range("balance.minutes_per_day", balance.minutes_per_day(), balance.min_minutes(), 120);
   check.Rule("balance.progression_rule_id", balance.progression_rule_id());
   check.Range("balance.static_weeks", balance.static_weeks(), 0, 52);
+  check.Range("balance.minutes_per_exercise", balance.minutes_per_exercise(), 1, balance.minutes_per_day());
+  check.Range("balance.max_exercises_per_day", balance.max_exercises_per_day(), 1, 10);
 
   check.Text("posture", document.posture().text(), "DOSE-POSTURE");
   check.Range("posture.minutes_per_day", document.posture().minutes_per_day(), 1, 60);

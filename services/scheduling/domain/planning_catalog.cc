@@ -42,13 +42,4 @@ PlanningCatalog::PlanningCatalog(std::shared_ptr<const catalog::ExerciseCatalog>
   }
 }
 
-const PlanningEntry* PlanningCatalog::Find(absl::string_view id) const {
-  const catalog_v1::Exercise* exercise = catalog_->Find(id);
-  if (exercise == nullptr) return nullptr;
-  for (const PlanningEntry& entry : by_component_[ComponentOf(exercise->category())]) {
-    if (entry.exercise == exercise) return &entry;
-  }
-  return nullptr;
-}
-
 }  // namespace osteoflow::scheduling

@@ -29,8 +29,6 @@ class PlanningCatalog {
   const std::vector<PlanningEntry>& entries(osteoflow::scheduling::v1::Component component) const {
     return by_component_[component];
   }
-  // nullptr when the catalog has no such id.
-  const PlanningEntry* Find(absl::string_view id) const;
 
  private:
   std::shared_ptr<const catalog::ExerciseCatalog> catalog_;

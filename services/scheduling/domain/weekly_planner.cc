@@ -91,6 +91,7 @@ class WeekPlanner {
         plan_rules_(rules),
         restrictions_(inputs.screening_result().restrictions()),
         fall_risk_(inputs.screening_result().fall_risk().flagged()),
+        order_(PriorityOrder(fall_risk_)),
         have_equipment_(EquipmentMask(inputs.preferences().equipment())) {
     for (const v1::ExerciseProgression& progression : inputs.progression()) {
       if (absl::StatusOr<std::string> id = catalog::ParseExerciseName(progression.exercise(), "");
@@ -139,16 +140,8 @@ class WeekPlanner {
   v1::WeeklyPlan Build() {
     // First every component's smallest worthwhile dose, in priority order;
     // then, in the same order, each grows towards its full daily dose.
-    // With a fall-risk flag balance comes first whole, not only its minimum.
-    if (fall_risk_) PlaceBalance(rules_.balance().fall_risk_min_days(), rules_.balance().minutes_per_day());
-    PlaceStrength();
-    PlaceImpact();
-    PlaceWeightBearing();
-    if (!fall_risk_) PlaceBalance(rules_.balance().min_days(), rules_.balance().min_minutes());
-    PlacePosture();
-    PlaceFlexibility();
-    TopUpWeightBearing();
-    if (!fall_risk_) TopUpBalance();
+    for (const v1::Component component : order_) PlaceSmallestDose(component);
+    for (const v1::Component component : order_) GrowToFullDose(component);
     PlaceEnjoyedNonWeightBearing();
     return Assemble();
   }
@@ -321,6 +314,45 @@ class WeekPlanner {
 
   // --- components, in priority order ---------------------------------------
 
+  // RULES.md §5 ranks balance for fall-risk patients, strength, impact and
+  // weight-bearing minutes; balance otherwise, posture and stretching follow.
+  static std::vector<v1::Component> PriorityOrder(bool fall_risk) {
+    std::vector<v1::Component> order;
+    if (fall_risk) order.push_back(v1::COMPONENT_BALANCE);
+    order.insert(order.end(),
+                 {v1::COMPONENT_STRENGTH, v1::COMPONENT_IMPACT, v1::COMPONENT_WEIGHT_BEARING_AEROBIC});
+    if (!fall_risk) order.push_back(v1::COMPONENT_BALANCE);
+    order.insert(order.end(), {v1::COMPONENT_POSTURE, v1::COMPONENT_FLEXIBILITY});
+    return order;
+  }
+
+  void PlaceSmallestDose(v1::Component component) {
+    const v1::BalanceDose& balance = rules_.balance();
+    switch (component) {
+      case v1::COMPONENT_BALANCE:
+        // With a fall-risk flag balance comes first whole, not only its minimum.
+        if (fall_risk_) {
+          PlaceBalance(balance.fall_risk_min_days(), balance.minutes_per_day());
+        } else {
+          PlaceBalance(balance.min_days(), balance.min_minutes());
+        }
+        break;
+      case v1::COMPONENT_STRENGTH: PlaceStrength(); break;
+      case v1::COMPONENT_IMPACT: PlaceImpact(); break;
+      case v1::COMPONENT_WEIGHT_BEARING_AEROBIC: PlaceWeightBearing(); break;
+      case v1::COMPONENT_POSTURE: PlacePosture(); break;
+      case v1::COMPONENT_FLEXIBILITY: PlaceFlexibility(); break;
+      default: break;
+    }
+  }
+
+  // Strength, impact, posture and stretching are placed whole; balance (when
+  // not already whole) and weight-bearing bouts grow to their daily dose.
+  void GrowToFullDose(v1::Component component) {
+    if (component == v1::COMPONENT_WEIGHT_BEARING_AEROBIC) TopUpWeightBearing();
+    if (component == v1::COMPONENT_BALANCE && !fall_risk_) TopUpBalance();
+  }
+
   void PlaceBalance(int wanted_days, int block_minutes) {
     const v1::BalanceDose& balance = rules_.balance();
     balance_days_wanted_ = wanted_days;
@@ -346,13 +378,13 @@ class WeekPlanner {
           static_only ? Choices(v1::COMPONENT_BALANCE, is_static, rotation_ + slot, false)
                       : Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
       if (choices.empty()) choices = Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
-      // About five minutes an exercise, at most three a day; a disliked
-      // exercise only when nothing else is left to choose (then fewer,
-      // longer ones rather than the disliked one).
+      // A disliked exercise only when nothing else is left to choose (then
+      // fewer, longer ones rather than the disliked one).
       int liked = 0;
       for (const PlanningEntry* choice : choices) liked += IsDisliked(*choice) ? 0 : 1;
       const int available = liked > 0 ? liked : static_cast<int>(choices.size());
-      const int count = std::clamp(minutes / 5, 1, std::min(3, available));
+      const int count = std::clamp(minutes / balance.minutes_per_exercise(), 1,
+                                   std::min(balance.max_exercises_per_day(), available));
       int given = 0;
       for (int k = 0; k < count; ++k) {
         v1::PlanItem item = NewItem(*choices[k], balance.text());
@@ -747,14 +779,8 @@ class WeekPlanner {
 
   // Components placed before `component` in this plan's priority order.
   std::string HigherPriorities(v1::Component component) const {
-    std::vector<v1::Component> order;
-    if (fall_risk_) order.push_back(v1::COMPONENT_BALANCE);
-    order.insert(order.end(),
-                 {v1::COMPONENT_STRENGTH, v1::COMPONENT_IMPACT, v1::COMPONENT_WEIGHT_BEARING_AEROBIC});
-    if (!fall_risk_) order.push_back(v1::COMPONENT_BALANCE);
-    order.insert(order.end(), {v1::COMPONENT_POSTURE, v1::COMPONENT_FLEXIBILITY});
     std::vector<std::string> before;
-    for (const v1::Component earlier : order) {
+    for (const v1::Component earlier : order_) {
       if (earlier == component) break;
       before.push_back(ComponentWords(earlier));
     }
@@ -920,6 +946,7 @@ class WeekPlanner {
   const PlanRules& plan_rules_;
   const common::Restrictions& restrictions_;
   const bool fall_risk_;
+  const std::vector<v1::Component> order_;
   const uint32_t have_equipment_;
   absl::flat_hash_map<std::string, const v1::ExerciseProgression*> progression_;
   enum class Liking { kEnjoyed, kNeutral, kDisliked };
