@@ -380,7 +380,7 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
       v1::Referral* referral = program.add_referrals();
       *referral->mutable_rule() = rules_->Citation(rules.stop_rule_id());
       referral->set_reason(what);
-      referral->set_refer_to(screening_v1::REFERRAL_TARGET_PHYSIOTHERAPIST);
+      referral->set_refer_to(rules.fall_refer_to());
       referral->set_raised_date(stored_log.date());
       referral->set_raised_by(stored_log.name());
       *program.add_rescreen_reasons() =
@@ -614,7 +614,7 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
       v1::Referral* referral = program.add_referrals();
       *referral->mutable_rule() = rule;
       referral->set_reason(what);
-      referral->set_refer_to(screening_v1::REFERRAL_TARGET_DOCTOR);
+      referral->set_refer_to(rules.height_refer_to());
       referral->set_raised_date(stored.date());
       referral->set_raised_by(stored.name());
       if (program.state() == v1::PROGRAM_STATE_ACTIVE) program.set_state(v1::PROGRAM_STATE_PAUSED);

@@ -83,6 +83,10 @@ absl::StatusOr<std::shared_ptr<const ProgressionRules>> ProgressionRules::FromDo
   cited("height_rule_id", document.height_rule_id());
   cited("rescreen_dxa_rule_id", document.rescreen_dxa_rule_id());
   Range(problems, "height_loss_cm", document.height_loss_cm(), 0.5, 20);
+  if (document.fall_refer_to() == screening::v1::REFERRAL_TARGET_UNSPECIFIED) problems.Add("fall_refer_to", "required");
+  if (document.height_refer_to() == screening::v1::REFERRAL_TARGET_UNSPECIFIED) {
+    problems.Add("height_refer_to", "required");
+  }
   if (absl::Status status = problems.ToStatus(); !status.ok()) return status;
 
   std::shared_ptr<ProgressionRules> rules(new ProgressionRules());
