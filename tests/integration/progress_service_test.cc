@@ -114,33 +114,6 @@ std::string Day(const std::string& start, int offset) {
 }
 
 // A unary call with the answer in wire form: the bytes the server sent.
-grpc::Status CallRaw(grpc::GenericStub& stub, const std::string& method, const std::string& request,
-                     std::string* response) {
-  grpc::CompletionQueue queue;
-  grpc::Slice slice(request);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  grpc::ByteBuffer response_buffer;
-  grpc::Status status;
-  auto context = Context();
-  auto call = stub.PrepareUnaryCall(context.get(), method, request_buffer, &queue);
-  call->StartCall();
-  call->Finish(&response_buffer, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  queue.Next(&tag, &ok);
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  response->clear();
-  if (status.ok()) {
-    std::vector<grpc::Slice> slices;
-    if (!response_buffer.Dump(&slices).ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "dump");
-    for (const grpc::Slice& part : slices) {
-      response->append(reinterpret_cast<const char*>(part.begin()), part.size());
-    }
-  }
-  return status;
-}
 
 // The JSON log lines of one event, oldest first.
 std::vector<google::protobuf::Struct> Events(const std::string& log, const std::string& event) {
@@ -176,7 +149,7 @@ class Client {
     return stub_->Enroll(Context().get(), request, program);
   }
   grpc::Status EnrollBytes(const v1::EnrollRequest& request, std::string* bytes) {
-    return CallRaw(*generic_, std::string(kMethodPrefix) + "Enroll", request.SerializeAsString(), bytes);
+    return testing::CallRawBytes(*generic_, std::string(kMethodPrefix) + "Enroll", request.SerializeAsString(), bytes);
   }
   grpc::Status Get(const std::string& name, v1::Program* program) {
     v1::GetProgramRequest request;
@@ -186,7 +159,7 @@ class Client {
   grpc::Status GetBytes(const std::string& name, std::string* bytes) {
     v1::GetProgramRequest request;
     request.set_name(name);
-    return CallRaw(*generic_, std::string(kMethodPrefix) + "GetProgram", request.SerializeAsString(), bytes);
+    return testing::CallRawBytes(*generic_, std::string(kMethodPrefix) + "GetProgram", request.SerializeAsString(), bytes);
   }
   grpc::Status List(const std::string& parent, int page_size, const std::string& page_token,
                     v1::ListProgramsResponse* response) {

@@ -83,33 +83,6 @@ std::string Describe(const grpc::Status& status) {
 
 // A unary call with the request and the answer in wire form: the bytes the
 // server sent, not a re-serialisation of them.
-grpc::Status CallRaw(grpc::GenericStub& stub, const std::string& method, const std::string& request,
-                     std::string* response) {
-  grpc::CompletionQueue queue;
-  grpc::Slice slice(request);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  grpc::ByteBuffer response_buffer;
-  grpc::Status status;
-  auto context = Context();
-  auto call = stub.PrepareUnaryCall(context.get(), method, request_buffer, &queue);
-  call->StartCall();
-  call->Finish(&response_buffer, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  queue.Next(&tag, &ok);
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  response->clear();
-  if (status.ok()) {
-    std::vector<grpc::Slice> slices;
-    if (!response_buffer.Dump(&slices).ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "dump");
-    for (const grpc::Slice& part : slices) {
-      response->append(reinterpret_cast<const char*>(part.begin()), part.size());
-    }
-  }
-  return status;
-}
 
 // A channel to one scheduling process and what the tests say over it.
 class Client {
@@ -124,7 +97,7 @@ class Client {
   // The plan in wire form, and parsed when `plan` is given.
   grpc::Status Build(const v1::BuildWeeklyPlanRequest& request, std::string* bytes,
                      v1::WeeklyPlan* plan = nullptr) {
-    const grpc::Status status = CallRaw(generic_, kBuildMethod, request.SerializeAsString(), bytes);
+    const grpc::Status status = testing::CallRawBytes(generic_, kBuildMethod, request.SerializeAsString(), bytes);
     if (status.ok() && plan != nullptr && !plan->ParseFromString(*bytes)) {
       return grpc::Status(grpc::StatusCode::INTERNAL, "the answer is not a WeeklyPlan");
     }
@@ -134,7 +107,7 @@ class Client {
   grpc::Status Get(const std::string& name, std::string* bytes) {
     v1::GetWeeklyPlanRequest request;
     request.set_name(name);
-    return CallRaw(generic_, kGetMethod, request.SerializeAsString(), bytes);
+    return testing::CallRawBytes(generic_, kGetMethod, request.SerializeAsString(), bytes);
   }
 
   // The health status of `service` ("" is liveness); UNKNOWN when the check

@@ -3,9 +3,18 @@
 #include <memory>
 #include <string>
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include "absl/time/time.h"
+
 namespace osteoflow::testing {
+
+// Calls a unary method with raw request bytes and returns the status; on OK
+// `response` (when given) receives the response bytes as the server sent
+// them, so tests can compare answers byte for byte.
+grpc::Status CallRawBytes(grpc::GenericStub& stub, const std::string& method, const std::string& request,
+                          std::string* response, absl::Duration deadline = absl::Seconds(10));
 
 // Sends raw bytes to a method, as a broken or hostile client would, and
 // returns the status (5 s deadline).
