@@ -4,7 +4,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
-#include <optional>
+#include <functional>
+#include <string>
+#include <variant>
 #include <string>
 #include <type_traits>
 
@@ -77,17 +79,21 @@ grpc::ServerUnaryReactor* AnswerUnaryOn(BlockingWork& work, grpc::CallbackServer
   return reactor;
 }
 
-// Answers on the callback thread when `quick(request, &answer)` can (it
-// returns the status to finish with), and otherwise on a BlockingWork thread
-// with `handle` as AnswerUnaryOn does; `quick` returns nullopt to pass the
-// call on and must never block. For methods whose common case is answered
-// from memory (a cache hit): those skip the hand-off to another thread.
-// `Response` is std::string (wire form) here.
-template <typename Request, typename Quick, typename Handle>
+// What a quick look at a request decided: the status to finish with (the
+// answer, when OK, already written), or the rest of the work, which may wait
+// and so runs on a BlockingWork thread with what the quick look computed.
+using UnaryContinuation = std::function<absl::Status(std::string* answer)>;
+using QuickOutcome = std::variant<absl::Status, UnaryContinuation>;
+
+// Answers on the callback thread when `quick(request, &answer)` can, and
+// otherwise runs the continuation it returns on `work`: nothing is parsed or
+// worked out twice. `quick` must never block. The answer is in wire form.
+// For methods whose common case is answered from memory (a cache hit).
+template <typename Request, typename Quick>
 grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::CallbackServerContext* context,
                                                  const grpc::ByteBuffer* request_bytes,
-                                                 grpc::ByteBuffer* response_bytes, Quick quick,
-                                                 Handle handle) {
+                                                 grpc::ByteBuffer* response_bytes, Quick quick) {
+  UnaryContinuation rest;
   {
     google::protobuf::Arena arena;
     auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
@@ -95,13 +101,30 @@ grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::Callb
       return FinishUnary(context, read);
     }
     std::string wire;
-    if (std::optional<absl::Status> answered = quick(*request, &wire); answered.has_value()) {
+    QuickOutcome outcome = quick(*request, &wire);
+    if (absl::Status* answered = std::get_if<absl::Status>(&outcome)) {
       if (answered->ok()) WireResponse(std::move(wire), *response_bytes);
       return FinishUnary(context, *answered);
     }
+    rest = std::get<UnaryContinuation>(std::move(outcome));
   }
-  return AnswerUnaryOn<Request, std::string>(work, context, request_bytes, response_bytes,
-                                             std::move(handle));
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool queued = work.Submit([context, reactor, response_bytes, rest = std::move(rest)]() {
+    if (context->IsCancelled()) {
+      FinishReactor(reactor, absl::CancelledError("the call was cancelled while it waited"));
+      return;
+    }
+    if (context->deadline() <= std::chrono::system_clock::now()) {
+      FinishReactor(reactor, absl::DeadlineExceededError("the deadline passed while it waited"));
+      return;
+    }
+    std::string wire;
+    absl::Status status = rest(&wire);
+    if (status.ok()) WireResponse(std::move(wire), *response_bytes);
+    FinishReactor(reactor, status);
+  });
+  if (!queued) FinishReactor(reactor, absl::UnavailableError("server busy: try again"));
+  return reactor;
 }
 
 }  // namespace osteoflow

@@ -37,25 +37,32 @@ std::string WeeklyPlans::KeyVersions() const {
   return absl::StrCat(rules_->version(), "+", PlannerDigest());
 }
 
-std::string WeeklyPlans::PlanIdFor(const v1::BuildWeeklyPlanRequest& request,
-                                   const screening_v1::ScreeningResult& result,
-                                   const catalog::ExerciseCatalog& catalog) const {
-  return PlanIdOfWire(CanonicalInputsWire(request, result), catalog.content_digest(), KeyVersions());
-}
-
-std::optional<absl::Status> WeeklyPlans::BuildQuickly(const v1::BuildWeeklyPlanRequest& request,
-                                                      std::string* plan_wire) {
+std::variant<absl::Status, WeeklyPlans::Rest> WeeklyPlans::BuildQuickly(
+    const v1::BuildWeeklyPlanRequest& request, std::string* plan_wire) {
   if (absl::Status valid = ValidateBuildRequest(request); !valid.ok()) return valid;
-  if (request.has_screening()) return std::nullopt;
-  const screening_v1::ScreeningResult& result = request.screening_result();
-  if (result.outcome() == screening_v1::OUTCOME_REFER) return ReferralStatus(result);
-  const std::shared_ptr<const catalog::ExerciseCatalog> catalog = catalog_->Held();
-  if (catalog == nullptr) return std::nullopt;
+  std::shared_ptr<const catalog::ExerciseCatalog> catalog;
+  if (!request.has_screening()) {
+    if (request.screening_result().outcome() == screening_v1::OUTCOME_REFER) {
+      return ReferralStatus(request.screening_result());
+    }
+    catalog = catalog_->Held();
+  }
+  if (catalog == nullptr) {
+    // A screening to fetch, or no catalog held yet: all of it may wait.
+    return Rest([this, request](std::string* wire) { return Build(request, wire); });
+  }
   if (absl::Status known = CheckAgainstCatalog(request, *catalog); !known.ok()) return known;
-  std::optional<std::string> recent = cache_->Recent(CacheKey(PlanIdFor(request, result, *catalog)));
-  if (!recent.has_value()) return std::nullopt;
-  *plan_wire = *std::move(recent);
-  return absl::OkStatus();
+  std::shared_ptr<const PlanningCatalog> planning = PlanningFor(std::move(catalog));
+  std::string inputs_wire = CanonicalInputsWire(request, request.screening_result());
+  std::string plan_id = PlanIdOfWire(inputs_wire, planning->catalog().content_digest(), KeyVersions());
+  if (std::optional<std::string> recent = cache_->Recent(CacheKey(plan_id)); recent.has_value()) {
+    *plan_wire = *std::move(recent);
+    return absl::OkStatus();
+  }
+  return Rest([this, plan_id = std::move(plan_id), inputs_wire = std::move(inputs_wire),
+               planning = std::move(planning)](std::string* wire) {
+    return FromCanonicalInputs(plan_id, inputs_wire, *planning, wire);
+  });
 }
 
 absl::Status WeeklyPlans::Build(const v1::BuildWeeklyPlanRequest& request, std::string* plan_wire) {
@@ -78,26 +85,28 @@ absl::Status WeeklyPlans::Build(const v1::BuildWeeklyPlanRequest& request, std::
     // Answered before the catalog is needed: a referral never waits on it.
     return ReferralStatus(*result);
   }
-
   absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> catalog = catalog_->Current();
   if (!catalog.ok()) return catalog.status();
-  const std::shared_ptr<const PlanningCatalog> planning = PlanningFor(*std::move(catalog));
-
+  std::shared_ptr<const PlanningCatalog> planning = PlanningFor(*std::move(catalog));
   if (absl::Status known = CheckAgainstCatalog(request, planning->catalog()); !known.ok()) return known;
   // A hit needs only the canonical bytes; the inputs message is made on a miss.
   const std::string inputs_wire = CanonicalInputsWire(request, *result);
-  const std::string plan_id =
-      PlanIdOfWire(inputs_wire, planning->catalog().content_digest(), KeyVersions());
+  return FromCanonicalInputs(PlanIdOfWire(inputs_wire, planning->catalog().content_digest(), KeyVersions()),
+                             inputs_wire, *planning, plan_wire);
+}
 
-  absl::StatusOr<std::string> bytes = cache_->GetOrCompute(CacheKey(plan_id), [&]() -> absl::StatusOr<std::string> {
-    v1::PlanInputs inputs;
-    if (!inputs.ParseFromString(inputs_wire)) return absl::InternalError("canonical inputs do not parse");
-    absl::StatusOr<v1::WeeklyPlan> plan = BuildWeeklyPlan(inputs, *planning, *rules_);
-    if (!plan.ok()) return plan.status();
-    plan->set_name(PlanName(plan_id));
-    // No maps in a plan: protobuf writes the same message as the same bytes.
-    return plan->SerializeAsString();
-  });
+absl::Status WeeklyPlans::FromCanonicalInputs(const std::string& plan_id, const std::string& inputs_wire,
+                                              const PlanningCatalog& planning, std::string* plan_wire) {
+  absl::StatusOr<std::string> bytes =
+      cache_->GetOrCompute(CacheKey(plan_id), [&]() -> absl::StatusOr<std::string> {
+        v1::PlanInputs inputs;
+        if (!inputs.ParseFromString(inputs_wire)) return absl::InternalError("canonical inputs do not parse");
+        absl::StatusOr<v1::WeeklyPlan> plan = BuildWeeklyPlan(inputs, planning, *rules_);
+        if (!plan.ok()) return plan.status();
+        plan->set_name(PlanName(plan_id));
+        // No maps in a plan: protobuf writes the same message as the same bytes.
+        return plan->SerializeAsString();
+      });
   if (!bytes.ok()) return bytes.status();
   *plan_wire = *std::move(bytes);
   return absl::OkStatus();

@@ -1,7 +1,8 @@
 #pragma once
 
 #include <memory>
-#include <optional>
+#include <functional>
+#include <variant>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -26,11 +27,14 @@ class WeeklyPlans {
 
   absl::Status Build(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
                      std::string* plan_wire);
-  // Build's answer when it needs no waiting: bad input, a referral given
-  // inline, or a plan this process holds in memory. nullopt when Build must
-  // run (a screening by name, no catalog held yet, a plan not in memory).
-  std::optional<absl::Status> BuildQuickly(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
-                                           std::string* plan_wire);
+  // Build in two steps. The first never waits: it answers bad input, a
+  // referral given inline and a plan this process holds in memory, and
+  // otherwise returns the rest of the work (the cache, the catalog or the
+  // screening service may make it wait), carrying what it worked out so
+  // nothing is validated or digested twice.
+  using Rest = std::function<absl::Status(std::string* plan_wire)>;
+  std::variant<absl::Status, Rest> BuildQuickly(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
+                                                std::string* plan_wire);
   absl::Status Get(const osteoflow::scheduling::v1::GetWeeklyPlanRequest& request,
                    std::string* plan_wire);
 
@@ -41,14 +45,14 @@ class WeeklyPlans {
   static const char* PlannerDigest();
 
  private:
+  // The plan with this id, for a validated request's canonical inputs, from
+  // the cache or computed (and cached).
+  absl::Status FromCanonicalInputs(const std::string& plan_id, const std::string& inputs_wire,
+                                   const PlanningCatalog& planning, std::string* plan_wire);
+
   // What besides the inputs and the catalog a plan id covers: the dose
   // targets' version and the planner's code digest.
   std::string KeyVersions() const;
-  // The plan id for a validated request, its screening result and catalog.
-  std::string PlanIdFor(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
-                        const osteoflow::screening::v1::ScreeningResult& result,
-                        const catalog::ExerciseCatalog& catalog) const;
-
   // The planner's view of a catalog, made once per content digest.
   std::shared_ptr<const PlanningCatalog> PlanningFor(
       std::shared_ptr<const catalog::ExerciseCatalog> catalog);

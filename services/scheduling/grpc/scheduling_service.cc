@@ -8,9 +8,11 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BuildWeeklyPlan(grpc::CallbackS
                                                                  const grpc::ByteBuffer* request,
                                                                  grpc::ByteBuffer* response) {
   return AnswerUnaryQuicklyOrOn<v1::BuildWeeklyPlanRequest>(
-      work_, context, request, response,
-      [this](const auto& parsed, auto* answer) { return plans_->BuildQuickly(parsed, answer); },
-      [this](const auto& parsed, auto* answer) { return plans_->Build(parsed, answer); });
+      work_, context, request, response, [this](const auto& parsed, auto* answer) -> QuickOutcome {
+        std::variant<absl::Status, WeeklyPlans::Rest> outcome = plans_->BuildQuickly(parsed, answer);
+        if (absl::Status* status = std::get_if<absl::Status>(&outcome)) return *status;
+        return UnaryContinuation(std::get<WeeklyPlans::Rest>(std::move(outcome)));
+      });
 }
 
 grpc::ServerUnaryReactor* SchedulingServiceImpl::GetWeeklyPlan(grpc::CallbackServerContext* context,
