@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/redis/redis_script.h"
 #include "common/text/identifiers.h"
 
 namespace osteoflow {
@@ -15,7 +16,8 @@ namespace {
 // cursor's id ('' for the first page); ARGV[4] the page size. Newest first;
 // equal times in descending id order, as ZREVRANGEBYSCORE gives them.
 // Returns {more (0 or 1), id, score, record or false, id, score, ...}.
-constexpr char kListScript[] = R"lua(
+const RedisScript& ListScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
 local size = tonumber(ARGV[4])
 local skip = 0
 if ARGV[3] ~= '' then skip = redis.call('ZCOUNT', KEYS[1], ARGV[2], ARGV[2]) end
@@ -35,7 +37,9 @@ for i = 1, #found, 2 do
   end
 end
 return out
-)lua";
+)lua");
+  return *script;
+}
 
 // A cursor is "<score>:<id>" of the last record of a page.
 struct Cursor {
@@ -68,8 +72,8 @@ absl::StatusOr<RecordPage> PageNewestFirst(RedisPool& pool, const std::string& i
                                            int page_size) {
   absl::StatusOr<Cursor> after = ParseCursor(cursor);
   if (!after.ok()) return after.status();
-  absl::StatusOr<RedisReply> reply = pool.Execute(
-      {"EVAL", kListScript, "1", index_key, record_prefix, after->score, after->id, absl::StrCat(page_size)});
+  absl::StatusOr<RedisReply> reply =
+      ListScript().Run(pool, {index_key}, {record_prefix, after->score, after->id, absl::StrCat(page_size)});
   if (!reply.ok()) return reply.status();
   const std::vector<RedisReply>& parts = reply->elements;
   // {more, then (id, score, record) triples}.

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/redis/redis_pool.h"
+#include "common/redis/redis_reply.h"
+
+namespace osteoflow {
+
+// A Lua script run by its SHA-1 (EVALSHA), so that each call sends the keys
+// and arguments only; the text goes once per Redis process, when Redis says
+// it does not know the script (after a restart, or on a new server).
+class RedisScript {
+ public:
+  explicit RedisScript(std::string text);
+
+  // Runs the script with `keys` then `args`; replies and failures as
+  // RedisPool::Execute gives them.
+  absl::StatusOr<RedisReply> Run(RedisPool& pool, const std::vector<std::string>& keys,
+                                 const std::vector<std::string>& args) const;
+
+  const std::string& sha1() const { return sha1_; }
+
+ private:
+  const std::string text_;
+  const std::string sha1_;
+};
+
+}  // namespace osteoflow
