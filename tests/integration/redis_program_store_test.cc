@@ -54,61 +54,115 @@ NewRecord Session(const std::string& id, int64_t order) {
   return NewRecord{RecordKind::kSession, id, absl::StrCat("log ", id), order};
 }
 
-TEST_F(RedisProgramStoreTest, CreatesOnceAndKeepsTheFirstOnARetry) {
-  std::string stored;
-  auto created = store_->CreateProgram("p1", "prog1", 1000, "first", &stored);
-  ASSERT_TRUE(created.ok()) << created.status();
-  EXPECT_TRUE(*created);
-  EXPECT_EQ(stored, "first");
-  created = store_->CreateProgram("p1", "prog1", 2000, "second", &stored);
-  ASSERT_TRUE(created.ok());
-  EXPECT_FALSE(*created);
-  EXPECT_EQ(stored, "first");
-  auto got = store_->GetProgram("p1", "prog1");
-  ASSERT_TRUE(got.ok());
-  EXPECT_EQ(got->value(), "first");
-  got = store_->GetProgram("p1", "other");
-  ASSERT_TRUE(got.ok());
-  EXPECT_FALSE(got->has_value());
-  // One patient's keys share a hash tag, so a cluster keeps them in one slot.
-  auto keys = pool_->Execute({"KEYS", "*"});
-  ASSERT_TRUE(keys.ok());
-  for (const RedisReply& key : keys->elements) EXPECT_THAT(key.text, ::testing::HasSubstr("{p1}")) << key.text;
+// A programme record alone, or with a plan.
+StoredProgram Record(const std::string& program, const std::string& plan = "") { return {program, plan}; }
+
+std::string RecordOf(ProgramStore& store, const std::string& patient, const std::string& id) {
+  auto got = store.GetProgram(patient, id);
+  if (!got.ok() || !got->has_value()) return "<none>";
+  return got->value().program;
 }
 
-TEST_F(RedisProgramStoreTest, ACommitChangesTheProgrammeAndAddsItsRecordTogether) {
-  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, "v1", nullptr).ok());
-  auto result = store_->Commit("p1", "prog1", "v1", "v2", Session("s1", 1), nullptr);
+std::string PlanOf(ProgramStore& store, const std::string& patient, const std::string& id) {
+  auto got = store.GetProgram(patient, id);
+  if (!got.ok() || !got->has_value()) return "<none>";
+  return got->value().plan;
+}
+
+TEST_F(RedisProgramStoreTest, CreatesOnceAndKeepsTheFirstOnARetry) {
+  StoredProgram stored;
+  auto created = store_->CreateProgram("p1", "prog1", 1000, Record("first", "plan 1"), &stored);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(*created);
+  EXPECT_EQ(stored.program, "first");
+  created = store_->CreateProgram("p1", "prog1", 2000, Record("second", "plan 2"), &stored);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_FALSE(*created);
+  EXPECT_EQ(stored.program, "first");
+  EXPECT_EQ(stored.plan, "plan 1");
+  EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), "first");
+  EXPECT_EQ(PlanOf(*store_, "p1", "prog1"), "plan 1");
+  auto missing = store_->GetProgram("p1", "other");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  // A referred programme has no plan.
+  ASSERT_TRUE(store_->CreateProgram("p1", "referred", 3000, Record("no plan"), nullptr).ok());
+  EXPECT_EQ(PlanOf(*store_, "p1", "referred"), "");
+  EXPECT_EQ(store_->CreateProgram("p1", "empty", 3000, Record(""), nullptr).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RedisProgramStoreTest, ACommitChangesTheProgrammeItsPlanAndAddsItsRecordTogether) {
+  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, Record("v1", "plan 1"), nullptr).ok());
+  auto result = store_->Commit("p1", "prog1", "v1", Record("v2"), Session("s1", 1), nullptr);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(*result, CommitResult::kCommitted);
-  EXPECT_EQ(store_->GetProgram("p1", "prog1")->value(), "v2");
-  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100), ElementsAre("log s1"));
+  EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), "v2");
+  EXPECT_EQ(PlanOf(*store_, "p1", "prog1"), "plan 1");  // an empty plan keeps it
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100, {}), ElementsAre("log s1"));
 
-  // Against a programme that moved on: nothing changes.
-  result = store_->Commit("p1", "prog1", "v1", "v3", Session("s2", 2), nullptr);
+  // Stale: nothing changes.
+  result = store_->Commit("p1", "prog1", "v1", Record("v3", "plan 3"), Session("s2", 2), nullptr);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(*result, CommitResult::kConflict);
-  EXPECT_EQ(store_->GetProgram("p1", "prog1")->value(), "v2");
-  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100), ElementsAre("log s1"));
+  EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), "v2");
+  EXPECT_EQ(PlanOf(*store_, "p1", "prog1"), "plan 1");
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100, {}), ElementsAre("log s1"));
 
-  // A retry of a committed change finds its record, whatever happened since.
+  // A retry of a committed record gets it back, whatever the programme is now.
   std::string stored;
-  result = store_->Commit("p1", "prog1", "stale", "v9", Session("s1", 7), &stored);
+  result = store_->Commit("p1", "prog1", "stale", Record("v9"), Session("s1", 7), &stored);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(*result, CommitResult::kAlreadyStored);
   EXPECT_EQ(stored, "log s1");
-  EXPECT_EQ(store_->GetProgram("p1", "prog1")->value(), "v2");
+  EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), "v2");
 
-  // Measurements are their own list; a missing programme is said so.
-  result = store_->Commit("p1", "prog1", "v2", "", NewRecord{RecordKind::kMeasurement, "m1", "height", 1}, nullptr);
+  // A new week: programme and plan replaced, the finished week kept.
+  result = store_->Commit("p1", "prog1", "v2", Record("v3", "plan 2"), NewRecord{RecordKind::kWeek, "w1", "week 1", 1},
+                          nullptr);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(*result, CommitResult::kCommitted);
-  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kMeasurement, 100), ElementsAre("height"));
-  EXPECT_EQ(*store_->Commit("p1", "nope", "", "", Session("s3", 3), nullptr), CommitResult::kMissing);
+  EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), "v3");
+  EXPECT_EQ(PlanOf(*store_, "p1", "prog1"), "plan 2");
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kWeek, 100, {}), ElementsAre("week 1"));
+
+  result = store_->Commit("p1", "prog1", "v3", Record(""), NewRecord{RecordKind::kMeasurement, "m1", "height", 1},
+                          nullptr);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(*result, CommitResult::kCommitted);
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kMeasurement, 100, {}), ElementsAre("height"));
+  EXPECT_EQ(*store_->Commit("p1", "nope", "", Record(""), Session("s3", 3), nullptr), CommitResult::kMissing);
+}
+
+TEST_F(RedisProgramStoreTest, RecordsAreReadInOrderWithinARange) {
+  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, Record("v1"), nullptr).ok());
+  for (const int order : {30, 10, 20, 40}) {
+    ASSERT_EQ(*store_->Commit("p1", "prog1", "v1", Record(""), Session(absl::StrCat("s", order), order), nullptr),
+              CommitResult::kCommitted);
+  }
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100, {}),
+              ElementsAre("log s10", "log s20", "log s30", "log s40"));
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100, OrderRange{20, 30}),
+              ElementsAre("log s20", "log s30"));
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 2, OrderRange{15, 100}),
+              ElementsAre("log s20", "log s30"));
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100, OrderRange{41, 50}), ElementsAre());
+}
+
+TEST_F(RedisProgramStoreTest, ScriptsRunByDigestAndComeBackAfterRedisForgetsThem) {
+  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, Record("v1"), nullptr).ok());
+  // As after a restart of Redis or a failover: the script cache is empty.
+  ASSERT_TRUE(pool_->Execute({"SCRIPT", "FLUSH"}).ok());
+  auto result = store_->Commit("p1", "prog1", "v1", Record("v2"), Session("s1", 1), nullptr);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(*result, CommitResult::kCommitted);
+  // Exactly one record: the refused EVALSHA changed nothing.
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100, {}), ElementsAre("log s1"));
+  EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), "v2");
 }
 
 TEST_F(RedisProgramStoreTest, EightClientsRetryingTheirLogsStoreEachExactlyOnce) {
-  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, "rev-0", nullptr).ok());
+  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, Record("rev-0", "plan"), nullptr).ok());
   constexpr int kClients = 8;
   constexpr int kLogsEach = 25;
   std::atomic<int> failures{0};
@@ -126,8 +180,9 @@ TEST_F(RedisProgramStoreTest, EightClientsRetryingTheirLogsStoreEachExactlyOnce)
               ++failures;
               break;
             }
-            const int count = std::stoi(current->value().substr(4)) + 1;
-            auto result = store_->Commit("p1", "prog1", current->value(), absl::StrCat("rev-", count),
+            const std::string& record = current->value().program;
+            const int count = std::stoi(record.substr(4)) + 1;
+            auto result = store_->Commit("p1", "prog1", record, Record(absl::StrCat("rev-", count)),
                                          Session(id, c * 1000 + n), nullptr);
             if (!result.ok()) {
               ++failures;
@@ -146,36 +201,40 @@ TEST_F(RedisProgramStoreTest, EightClientsRetryingTheirLogsStoreEachExactlyOnce)
   for (int c = 0; c < kClients; ++c) {
     for (int n = 0; n < kLogsEach; ++n) expected.push_back(absl::StrCat("log c", c, "-", n));
   }
-  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 1000), UnorderedElementsAreArray(expected));
-  EXPECT_EQ(store_->GetProgram("p1", "prog1")->value(), absl::StrCat("rev-", kClients * kLogsEach));
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 1000, {}), UnorderedElementsAreArray(expected));
+  EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), absl::StrCat("rev-", kClients * kLogsEach));
 }
 
 TEST_F(RedisProgramStoreTest, AcknowledgedChangesSurviveKillNineAndOutagesAreUnavailable) {
-  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, "v1", nullptr).ok());
-  ASSERT_EQ(*store_->Commit("p1", "prog1", "v1", "v2", Session("s1", 1), nullptr), CommitResult::kCommitted);
+  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, Record("v1", "plan 1"), nullptr).ok());
+  ASSERT_EQ(*store_->Commit("p1", "prog1", "v1", Record("v2", "plan 2"), Session("s1", 1), nullptr),
+            CommitResult::kCommitted);
   server_->Kill();
   EXPECT_EQ(store_->GetProgram("p1", "prog1").status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(store_->Commit("p1", "prog1", "v2", "v3", Session("s2", 2), nullptr).status().code(),
+  EXPECT_EQ(store_->Commit("p1", "prog1", "v2", Record("v3", "plan 3"), Session("s2", 2), nullptr).status().code(),
             absl::StatusCode::kUnavailable);
   ASSERT_TRUE(server_->Restart().ok());
   // The same pool, no restart of ours: what was acknowledged is there, and
   // nothing of the failed change.
-  absl::StatusOr<std::optional<std::string>> got;
+  absl::StatusOr<std::optional<StoredProgram>> got;
   for (int i = 0; i < 50; ++i) {
     got = store_->GetProgram("p1", "prog1");
     if (got.ok()) break;
     absl::SleepFor(absl::Milliseconds(100));
   }
   ASSERT_TRUE(got.ok()) << got.status();
-  EXPECT_EQ(got->value(), "v2");
-  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100), ElementsAre("log s1"));
+  EXPECT_EQ(got->value().program, "v2");
+  EXPECT_EQ(got->value().plan, "plan 2");
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100, {}), ElementsAre("log s1"));
 }
 
 TEST_F(RedisProgramStoreTest, ListsAPatientsProgrammesNewestFirstInPages) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store_->CreateProgram("p1", absl::StrCat("prog", i), 1000 + i, absl::StrCat("v", i), nullptr).ok());
+    ASSERT_TRUE(
+        store_->CreateProgram("p1", absl::StrCat("prog", i), 1000 + i, Record(absl::StrCat("v", i), "plan"), nullptr)
+            .ok());
   }
-  ASSERT_TRUE(store_->CreateProgram("p2", "other", 5000, "theirs", nullptr).ok());
+  ASSERT_TRUE(store_->CreateProgram("p2", "other", 5000, Record("theirs"), nullptr).ok());
   std::vector<std::string> seen;
   std::string cursor;
   int pages = 0;
@@ -192,10 +251,10 @@ TEST_F(RedisProgramStoreTest, ListsAPatientsProgrammesNewestFirstInPages) {
 }
 
 TEST_F(RedisProgramStoreTest, IdsThatCouldReachOtherKeysAreRefused) {
-  EXPECT_EQ(store_->CreateProgram("p1}x", "prog1", 1, "v", nullptr).status().code(),
+  EXPECT_EQ(store_->CreateProgram("p1}x", "prog1", 1, Record("v"), nullptr).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->GetProgram("p1", "a:b").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->Commit("p1", "prog1", "", "", NewRecord{RecordKind::kSession, "../x", "b", 1}, nullptr)
+  EXPECT_EQ(store_->Commit("p1", "prog1", "", Record(""), NewRecord{RecordKind::kSession, "../x", "b", 1}, nullptr)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,21 @@ struct NewRecord {
   int64_t order = 0;
 };
 
+// A programme as stored: its record (the Program without its current plan)
+// and the current week's plan (a WeeklyPlan; empty while there is none). They
+// are kept apart because most changes (a session log, a measurement, a
+// referral) leave the plan alone: they neither send nor compare its bytes.
+struct StoredProgram {
+  std::string program;
+  std::string plan;
+};
+
+// Which records of a kind to read, by their order (inclusive bounds).
+struct OrderRange {
+  int64_t first = std::numeric_limits<int64_t>::min();
+  int64_t last = std::numeric_limits<int64_t>::max();
+};
+
 // What a commit did.
 enum class CommitResult {
   kCommitted,
@@ -35,10 +51,10 @@ enum class CommitResult {
   kMissing,
 };
 
-// Durable programmes and their records (session logs, measurements). Every
-// change is atomic (the programme record and the new record together, or
-// neither) and idempotent on the record id; all of one patient's keys share
-// a cluster slot. Store outages are UNAVAILABLE.
+// Durable programmes and their records (session logs, measurements, finished
+// weeks). Every change is atomic (the programme, its plan and the new record
+// together, or none of them) and idempotent on the record id; all of one
+// patient's keys share a cluster slot. Store outages are UNAVAILABLE.
 class ProgramStore {
  public:
   virtual ~ProgramStore() = default;
@@ -46,15 +62,16 @@ class ProgramStore {
   // Stores the programme unless one with the id exists; true when stored now.
   // `stored` receives the programme as stored (the earlier one on a retry).
   virtual absl::StatusOr<bool> CreateProgram(absl::string_view patient_id, absl::string_view program_id,
-                                             int64_t create_time_micros, const std::string& program,
-                                             std::string* stored) = 0;
+                                             int64_t create_time_micros, const StoredProgram& program,
+                                             StoredProgram* stored) = 0;
 
-  virtual absl::StatusOr<std::optional<std::string>> GetProgram(absl::string_view patient_id,
-                                                                absl::string_view program_id) = 0;
+  virtual absl::StatusOr<std::optional<StoredProgram>> GetProgram(absl::string_view patient_id,
+                                                                  absl::string_view program_id) = 0;
 
-  // A patient's programmes, newest first: `page_size` at most, from `cursor`
-  // ("" for the first page; INVALID_ARGUMENT naming page_token when
-  // malformed). `next_cursor` is empty after the last page.
+  // A patient's programme records (without their plans), newest first:
+  // `page_size` at most, from `cursor` ("" for the first page;
+  // INVALID_ARGUMENT naming page_token when malformed). `next_cursor` is
+  // empty after the last page.
   struct ProgramPage {
     std::vector<std::string> programs;
     std::string next_cursor;
@@ -62,10 +79,11 @@ class ProgramStore {
   virtual absl::StatusOr<ProgramPage> ListPrograms(absl::string_view patient_id, int page_size,
                                                    absl::string_view cursor) = 0;
 
-  // Replaces the programme with `program` (empty: leaves it) if it is still
-  // exactly `expected`, and adds `record` (if any) unless its id is stored.
+  // If the programme record is still exactly `expected`: replaces the record
+  // with `change.program` and the current plan with `change.plan` (each only
+  // when not empty), and adds `record` (if any) unless its id is stored.
   virtual absl::StatusOr<CommitResult> Commit(absl::string_view patient_id, absl::string_view program_id,
-                                              const std::string& expected, const std::string& program,
+                                              const std::string& expected, const StoredProgram& change,
                                               const std::optional<NewRecord>& record,
                                               std::string* stored_record) = 0;
 
@@ -74,10 +92,11 @@ class ProgramStore {
                                                                absl::string_view program_id, RecordKind kind,
                                                                absl::string_view record_id) = 0;
 
-  // A programme's records of one kind, in order (at most `limit`).
+  // A programme's records of one kind whose order is in `range`, in order
+  // (at most `limit`).
   virtual absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id,
                                                            absl::string_view program_id, RecordKind kind,
-                                                           int limit) = 0;
+                                                           int limit, OrderRange range) = 0;
 };
 
 }  // namespace osteoflow::progress

@@ -10,6 +10,8 @@
 #include "osteoflow/progress/v1/progress_service.pb.h"
 #include "osteoflow/scheduling/v1/plan.pb.h"
 #include "osteoflow/screening/v1/screening.pb.h"
+#include "services/progress/domain/current_weeks.h"
+#include "services/progress/domain/program_parts.h"
 #include "services/progress/domain/program_store.h"
 #include "services/progress/domain/progression_rules.h"
 
@@ -40,7 +42,11 @@ class Programs {
  public:
   Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
            std::shared_ptr<PlanningGateway> planning, std::shared_ptr<const ProgressionRules> rules,
-           std::function<absl::Time()> now);
+           std::function<absl::Time()> now, size_t current_weeks_kept = kCurrentWeeksKept);
+
+  // How many programmes' current weeks are kept in memory for checking
+  // session logs (a few KB each).
+  static constexpr size_t kCurrentWeeksKept = 8192;
 
   // Screens the intake, plans week 1 (unless referred) and stores the programme.
   absl::Status Enroll(const osteoflow::progress::v1::EnrollRequest& request,
@@ -78,10 +84,14 @@ class Programs {
   struct Loaded {
     std::string patient_id;
     std::string program_id;
-    std::string bytes;
+    StoredProgram stored;
+    // Parsed from `stored`, with its current plan.
     osteoflow::progress::v1::Program program;
   };
   absl::StatusOr<Loaded> Load(const std::string& name, const std::string& field);
+  // The session log stored under `session_id`, if any (a retry's).
+  absl::StatusOr<bool> FindStoredLog(const ProgramKey& key, const std::string& session_id,
+                                     osteoflow::progress::v1::SessionLog* log);
   absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> PlanWeek(
       const osteoflow::progress::v1::Program& program, int week_index);
 
@@ -90,6 +100,7 @@ class Programs {
   const std::shared_ptr<PlanningGateway> planning_;
   const std::shared_ptr<const ProgressionRules> rules_;
   const std::function<absl::Time()> now_;
+  CurrentWeeks current_weeks_;
 };
 
 // "patients/{patient_id}/programs/{program_id}".

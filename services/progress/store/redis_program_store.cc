@@ -1,5 +1,6 @@
 #include "services/progress/store/redis_program_store.h"
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -7,52 +8,67 @@
 #include "absl/strings/str_cat.h"
 #include "common/digest/content_digest.h"
 #include "common/redis/newest_first_page.h"
+#include "common/redis/redis_script.h"
 #include "common/text/identifiers.h"
 
 namespace osteoflow::progress {
 namespace {
 
-// Creates the programme unless it exists. KEYS[1] the programme, KEYS[2] the
-// patient's index; ARGV[1] the bytes, ARGV[2] the create time, ARGV[3] the id.
-// Returns {1} when created, {0, stored bytes} when it was there.
-constexpr char kCreateScript[] = R"lua(
+// Creates the programme unless it exists. KEYS[1] the programme, KEYS[2] its
+// plan, KEYS[3] the patient's index; ARGV[1] the programme, ARGV[2] the plan
+// ('' for none), ARGV[3] the create time, ARGV[4] the id. Returns {1} when
+// created, {0, stored programme, stored plan or false} when it was there.
+const RedisScript& CreateScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
 local stored = redis.call('GET', KEYS[1])
-if stored then return {0, stored} end
+if stored then return {0, stored, redis.call('GET', KEYS[2])} end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[3])
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
+redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
 return {1}
-)lua";
+)lua");
+  return *script;
+}
 
-// One atomic change. KEYS[1] the programme, KEYS[2] the record, KEYS[3] the
-// record index; ARGV[1] the expected programme's SHA-1, ARGV[2] the new
-// programme ('' keeps it), ARGV[3] the record ('' for none), ARGV[4] its id,
-// ARGV[5] its order. The record id is checked first: a retry of a change that
-// was committed finds its record and changes nothing, whatever happened to
-// the programme since.
-constexpr char kCommitScript[] = R"lua(
+// One atomic change. KEYS[1] the programme, KEYS[2] its plan, KEYS[3] the
+// record, KEYS[4] the record index; ARGV[1] the expected programme's SHA-1,
+// ARGV[2] the new programme ('' keeps it), ARGV[3] the new plan ('' keeps
+// it), ARGV[4] the record ('' for none), ARGV[5] its id, ARGV[6] its order.
+// The record id is checked first: a retry of a change that was committed
+// finds its record and changes nothing, whatever happened to the programme
+// since.
+const RedisScript& CommitScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
 local current = redis.call('GET', KEYS[1])
 if not current then return {'missing'} end
-if ARGV[3] ~= '' then
-  local existing = redis.call('GET', KEYS[2])
+if ARGV[4] ~= '' then
+  local existing = redis.call('GET', KEYS[3])
   if existing then return {'stored', existing} end
 end
 if redis.sha1hex(current) ~= ARGV[1] then return {'conflict'} end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2]) end
-if ARGV[3] ~= '' then
-  redis.call('SET', KEYS[2], ARGV[3])
-  redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
+if ARGV[4] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[4])
+  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
 end
 return {'ok'}
-)lua";
+)lua");
+  return *script;
+}
 
 // A programme's records in order. KEYS[1] the index; ARGV[1] the record key
-// prefix, ARGV[2] the most to return.
-constexpr char kRecordsScript[] = R"lua(
-local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+// prefix, ARGV[2] and ARGV[3] the least and greatest order, ARGV[4] the most
+// to return.
+const RedisScript& RecordsScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
 local out = {}
 for i = 1, #ids do out[#out + 1] = redis.call('GET', ARGV[1] .. ids[i]) or '' end
 return out
-)lua";
+)lua");
+  return *script;
+}
 
 absl::Status CheckIds(absl::string_view patient_id, absl::string_view program_id) {
   if (!IsOpaqueId(patient_id)) return absl::InvalidArgumentError("patient_id: not valid");
@@ -74,6 +90,9 @@ const char* KindWord(RecordKind kind) {
   }
   return "record";
 }
+std::string PlanKey(absl::string_view patient_id, absl::string_view program_id) {
+  return absl::StrCat(ProgramKey(patient_id, program_id), ":plan");
+}
 std::string RecordPrefix(absl::string_view patient_id, absl::string_view program_id, RecordKind kind) {
   return absl::StrCat(ProgramKey(patient_id, program_id), ":", KindWord(kind), ":");
 }
@@ -85,34 +104,64 @@ absl::Status Unexpected(absl::string_view what) {
   return absl::InternalError(absl::StrCat("redis store: unexpected reply to ", what));
 }
 
+// A score bound as ZRANGEBYSCORE takes it: the int64 ends mean no bound.
+std::string ScoreBound(int64_t order) {
+  if (order == std::numeric_limits<int64_t>::min()) return "-inf";
+  if (order == std::numeric_limits<int64_t>::max()) return "+inf";
+  return absl::StrCat(order);
+}
+
+// A string reply, or "" for nil (no plan).
+absl::StatusOr<std::string> TextOrEmpty(RedisReply& reply, absl::string_view what) {
+  if (reply.is_nil()) return std::string();
+  if (reply.type != RedisReply::Type::kString) return Unexpected(what);
+  return std::move(reply.text);
+}
+
 }  // namespace
 
 RedisProgramStore::RedisProgramStore(std::shared_ptr<RedisPool> pool) : pool_(std::move(pool)) {}
 
 absl::StatusOr<bool> RedisProgramStore::CreateProgram(absl::string_view patient_id,
                                                       absl::string_view program_id,
-                                                      int64_t create_time_micros, const std::string& program,
-                                                      std::string* stored) {
+                                                      int64_t create_time_micros, const StoredProgram& program,
+                                                      StoredProgram* stored) {
   if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
-  absl::StatusOr<RedisReply> reply = pool_->Execute(
-      {"EVAL", kCreateScript, "2", ProgramKey(patient_id, program_id),
-       absl::StrCat(PatientPrefix(patient_id), "programs"), program, absl::StrCat(create_time_micros),
-       std::string(program_id)});
+  if (program.program.empty()) return absl::InvalidArgumentError("program: empty");
+  absl::StatusOr<RedisReply> reply = CreateScript().Run(
+      *pool_,
+      {ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id),
+       absl::StrCat(PatientPrefix(patient_id), "programs")},
+      {program.program, program.plan, absl::StrCat(create_time_micros), std::string(program_id)});
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("create");
   const bool created = reply->elements[0].integer == 1;
-  if (stored != nullptr) *stored = created ? program : reply->elements.at(1).text;
-  return created;
+  if (created) {
+    if (stored != nullptr) *stored = program;
+    return true;
+  }
+  if (reply->elements.size() != 3 || reply->elements[1].type != RedisReply::Type::kString) {
+    return Unexpected("create");
+  }
+  absl::StatusOr<std::string> plan = TextOrEmpty(reply->elements[2], "create");
+  if (!plan.ok()) return plan.status();
+  if (stored != nullptr) *stored = StoredProgram{std::move(reply->elements[1].text), *std::move(plan)};
+  return false;
 }
 
-absl::StatusOr<std::optional<std::string>> RedisProgramStore::GetProgram(absl::string_view patient_id,
-                                                                         absl::string_view program_id) {
+absl::StatusOr<std::optional<StoredProgram>> RedisProgramStore::GetProgram(absl::string_view patient_id,
+                                                                           absl::string_view program_id) {
   if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
-  absl::StatusOr<RedisReply> reply = pool_->Execute({"GET", ProgramKey(patient_id, program_id)});
+  // One MGET: both keys share the patient's slot.
+  absl::StatusOr<RedisReply> reply =
+      pool_->Execute({"MGET", ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id)});
   if (!reply.ok()) return reply.status();
-  if (reply->is_nil()) return std::nullopt;
-  if (reply->type != RedisReply::Type::kString) return Unexpected("GET");
-  return std::optional<std::string>(std::move(reply->text));
+  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 2) return Unexpected("MGET");
+  if (reply->elements[0].is_nil()) return std::nullopt;
+  if (reply->elements[0].type != RedisReply::Type::kString) return Unexpected("MGET");
+  absl::StatusOr<std::string> plan = TextOrEmpty(reply->elements[1], "MGET");
+  if (!plan.ok()) return plan.status();
+  return std::optional<StoredProgram>(StoredProgram{std::move(reply->elements[0].text), *std::move(plan)});
 }
 
 absl::StatusOr<ProgramStore::ProgramPage> RedisProgramStore::ListPrograms(absl::string_view patient_id,
@@ -132,23 +181,23 @@ absl::StatusOr<ProgramStore::ProgramPage> RedisProgramStore::ListPrograms(absl::
 
 absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient_id,
                                                        absl::string_view program_id,
-                                                       const std::string& expected, const std::string& program,
+                                                       const std::string& expected, const StoredProgram& change,
                                                        const std::optional<NewRecord>& record,
                                                        std::string* stored_record) {
   if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
   if (record.has_value() && (!IsOpaqueId(record->id) || record->bytes.empty())) {
     return absl::InvalidArgumentError("record: not valid");
   }
-  // Redis compares SHA-1 hex digests of the programme's bytes.
-  const std::string expected_sha1 = Sha1Hex(expected);
   const RecordKind kind = record.has_value() ? record->kind : RecordKind::kSession;
-  absl::StatusOr<RedisReply> reply = pool_->Execute(
-      {"EVAL", kCommitScript, "3", ProgramKey(patient_id, program_id),
+  // Redis compares SHA-1 hex digests of the programme's bytes.
+  absl::StatusOr<RedisReply> reply = CommitScript().Run(
+      *pool_,
+      {ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id),
        record.has_value() ? absl::StrCat(RecordPrefix(patient_id, program_id, kind), record->id)
                           : RecordPrefix(patient_id, program_id, kind),
-       RecordIndex(patient_id, program_id, kind), expected_sha1, program,
-       record.has_value() ? record->bytes : std::string(), record.has_value() ? record->id : std::string(),
-       absl::StrCat(record.has_value() ? record->order : 0)});
+       RecordIndex(patient_id, program_id, kind)},
+      {Sha1Hex(expected), change.program, change.plan, record.has_value() ? record->bytes : std::string(),
+       record.has_value() ? record->id : std::string(), absl::StrCat(record.has_value() ? record->order : 0)});
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("commit");
   const std::string& outcome = reply->elements[0].text;
@@ -178,12 +227,14 @@ absl::StatusOr<std::optional<std::string>> RedisProgramStore::GetRecord(absl::st
 
 absl::StatusOr<std::vector<std::string>> RedisProgramStore::Records(absl::string_view patient_id,
                                                                     absl::string_view program_id,
-                                                                    RecordKind kind, int limit) {
+                                                                    RecordKind kind, int limit,
+                                                                    OrderRange range) {
   if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
   if (limit < 1) return absl::InvalidArgumentError("limit: must be positive");
-  absl::StatusOr<RedisReply> reply =
-      pool_->Execute({"EVAL", kRecordsScript, "1", RecordIndex(patient_id, program_id, kind),
-                      RecordPrefix(patient_id, program_id, kind), absl::StrCat(limit)});
+  absl::StatusOr<RedisReply> reply = RecordsScript().Run(
+      *pool_, {RecordIndex(patient_id, program_id, kind)},
+      {RecordPrefix(patient_id, program_id, kind), ScoreBound(range.first), ScoreBound(range.last),
+       absl::StrCat(limit)});
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray) return Unexpected("records");
   std::vector<std::string> records;

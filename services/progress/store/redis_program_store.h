@@ -8,26 +8,27 @@
 namespace osteoflow::progress {
 
 // ProgramStore on the Redis store role (append-only, fsync always). Keys:
-//   osteoflow:v1:{<patient>}:program:<program_id>            the Program
+//   osteoflow:v1:{<patient>}:program:<program_id>            the Program, without its plan
+//   osteoflow:v1:{<patient>}:program:<program_id>:plan       the current week's WeeklyPlan
 //   osteoflow:v1:{<patient>}:programs                        sorted set, by create time
 //   osteoflow:v1:{<patient>}:program:<program_id>:session:<id>      a SessionLog
 //   osteoflow:v1:{<patient>}:program:<program_id>:sessions          sorted set of ids, by order
 //   (and :measurement:<id> / :measurements, :week:<id> / :weeks alike)
-// Changes run as one Lua script, which Redis applies atomically and, with
-// appendfsync always, writes to disk before it answers.
+// Changes run as one Lua script (by its SHA-1), which Redis applies
+// atomically and, with appendfsync always, writes to disk before it answers.
 class RedisProgramStore final : public ProgramStore {
  public:
   explicit RedisProgramStore(std::shared_ptr<RedisPool> pool);
 
   absl::StatusOr<bool> CreateProgram(absl::string_view patient_id, absl::string_view program_id,
-                                     int64_t create_time_micros, const std::string& program,
-                                     std::string* stored) override;
-  absl::StatusOr<std::optional<std::string>> GetProgram(absl::string_view patient_id,
+                                     int64_t create_time_micros, const StoredProgram& program,
+                                     StoredProgram* stored) override;
+  absl::StatusOr<std::optional<StoredProgram>> GetProgram(absl::string_view patient_id,
                                                         absl::string_view program_id) override;
   absl::StatusOr<ProgramPage> ListPrograms(absl::string_view patient_id, int page_size,
                                            absl::string_view cursor) override;
   absl::StatusOr<CommitResult> Commit(absl::string_view patient_id, absl::string_view program_id,
-                                      const std::string& expected, const std::string& program,
+                                      const std::string& expected, const StoredProgram& change,
                                       const std::optional<NewRecord>& record,
                                       std::string* stored_record) override;
   absl::StatusOr<std::optional<std::string>> GetRecord(absl::string_view patient_id,
@@ -35,7 +36,7 @@ class RedisProgramStore final : public ProgramStore {
                                                        absl::string_view record_id) override;
   absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id,
                                                    absl::string_view program_id, RecordKind kind,
-                                                   int limit) override;
+                                                   int limit, OrderRange range) override;
 
   // Writes a short-lived key of its own: OK when a change could be stored now.
   absl::Status CheckWritable();

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -26,32 +27,34 @@ using ::testing::HasSubstr;
 class MemoryStore final : public ProgramStore {
  public:
   absl::StatusOr<bool> CreateProgram(absl::string_view patient, absl::string_view id, int64_t,
-                                     const std::string& program, std::string* stored) override {
+                                     const StoredProgram& program, StoredProgram* stored) override {
     absl::MutexLock lock(&mu_);
     if (down) return absl::UnavailableError("store down");
     auto [it, inserted] = programs_.try_emplace(Key(patient, id), program);
     if (stored != nullptr) *stored = it->second;
     return inserted;
   }
-  absl::StatusOr<std::optional<std::string>> GetProgram(absl::string_view patient, absl::string_view id) override {
+  absl::StatusOr<std::optional<StoredProgram>> GetProgram(absl::string_view patient,
+                                                          absl::string_view id) override {
     absl::MutexLock lock(&mu_);
+    ++reads;
     if (down) return absl::UnavailableError("store down");
     auto found = programs_.find(Key(patient, id));
     if (found == programs_.end()) return std::nullopt;
-    return std::optional<std::string>(found->second);
+    return std::optional<StoredProgram>(found->second);
   }
   absl::StatusOr<ProgramPage> ListPrograms(absl::string_view patient, int, absl::string_view) override {
     absl::MutexLock lock(&mu_);
     if (down) return absl::UnavailableError("store down");
     ProgramPage page;
     const std::string prefix = absl::StrCat(patient, "/");
-    for (const auto& [key, bytes] : programs_) {
-      if (key.rfind(prefix, 0) == 0) page.programs.push_back(bytes);
+    for (const auto& [key, stored] : programs_) {
+      if (key.rfind(prefix, 0) == 0) page.programs.push_back(stored.program);
     }
     return page;
   }
   absl::StatusOr<CommitResult> Commit(absl::string_view patient, absl::string_view id, const std::string& expected,
-                                      const std::string& program, const std::optional<NewRecord>& record,
+                                      const StoredProgram& change, const std::optional<NewRecord>& record,
                                       std::string* stored_record) override {
     absl::MutexLock lock(&mu_);
     if (down) return absl::UnavailableError("store down");
@@ -60,13 +63,14 @@ class MemoryStore final : public ProgramStore {
     if (record.has_value()) {
       auto existing = records_.find({record->kind, record->id});
       if (existing != records_.end()) {
-        if (stored_record != nullptr) *stored_record = existing->second;
+        if (stored_record != nullptr) *stored_record = existing->second.second;
         return CommitResult::kAlreadyStored;
       }
     }
-    if (found->second != expected) return CommitResult::kConflict;
-    if (!program.empty()) found->second = program;
-    if (record.has_value()) records_[{record->kind, record->id}] = record->bytes;
+    if (found->second.program != expected) return CommitResult::kConflict;
+    if (!change.program.empty()) found->second.program = change.program;
+    if (!change.plan.empty()) found->second.plan = change.plan;
+    if (record.has_value()) records_[{record->kind, record->id}] = {record->order, record->bytes};
     return CommitResult::kCommitted;
   }
   absl::StatusOr<std::optional<std::string>> GetRecord(absl::string_view, absl::string_view, RecordKind kind,
@@ -75,31 +79,39 @@ class MemoryStore final : public ProgramStore {
     if (down) return absl::UnavailableError("store down");
     auto found = records_.find({kind, std::string(id)});
     if (found == records_.end()) return std::nullopt;
-    return std::optional<std::string>(found->second);
+    return std::optional<std::string>(found->second.second);
   }
-  absl::StatusOr<std::vector<std::string>> Records(absl::string_view, absl::string_view, RecordKind kind,
-                                                   int) override {
+  absl::StatusOr<std::vector<std::string>> Records(absl::string_view, absl::string_view, RecordKind kind, int limit,
+                                                   OrderRange range) override {
     absl::MutexLock lock(&mu_);
     if (down) return absl::UnavailableError("store down");
+    std::vector<std::pair<int64_t, std::string>> found;
+    for (const auto& [key, record] : records_) {
+      if (key.first == kind && record.first >= range.first && record.first <= range.last) found.push_back(record);
+    }
+    std::sort(found.begin(), found.end());
     std::vector<std::string> out;
-    for (const auto& [key, bytes] : records_) {
-      if (key.first == kind) out.push_back(bytes);
+    for (auto& [order, bytes] : found) {
+      if (static_cast<int>(out.size()) == limit) break;
+      out.push_back(std::move(bytes));
     }
     return out;
   }
   size_t record_count(RecordKind kind = RecordKind::kSession) {
     absl::MutexLock lock(&mu_);
     size_t count = 0;
-    for (const auto& [key, bytes] : records_) count += key.first == kind ? 1 : 0;
+    for (const auto& [key, record] : records_) count += key.first == kind ? 1 : 0;
     return count;
   }
   bool down = false;
+  int reads = 0;
 
  private:
   static std::string Key(absl::string_view patient, absl::string_view id) { return absl::StrCat(patient, "/", id); }
   absl::Mutex mu_;
-  std::map<std::string, std::string> programs_;
-  std::map<std::pair<RecordKind, std::string>, std::string> records_;
+  std::map<std::string, StoredProgram> programs_;
+  // By kind and id: order and bytes.
+  std::map<std::pair<RecordKind, std::string>, std::pair<int64_t, std::string>> records_;
 };
 
 // Screening: refers an intake with chest pain, otherwise proceeds.
@@ -108,6 +120,7 @@ class StubScreening final : public ScreeningGateway {
   absl::StatusOr<screening_v1::Screening> Screen(const std::string& request_id,
                                                  const screening_v1::Intake& intake) override {
     ++calls;
+    if (down) return absl::UnavailableError("screening service: down");
     screening_v1::Screening screening;
     screening.set_name(absl::StrCat("patients/", intake.patient_id(), "/screenings/", request_id.substr(0, 12)));
     screening_v1::ScreeningResult* result = screening.mutable_result();
@@ -124,6 +137,7 @@ class StubScreening final : public ScreeningGateway {
     return screening;
   }
   int calls = 0;
+  bool down = false;
 };
 
 // Scheduling: a week with one strength item on its first day.
@@ -206,7 +220,18 @@ TEST_F(ProgramsTest, EnrolmentScreensPlansWeekOneAndIsIdempotent) {
   v1::Program again;
   ASSERT_TRUE(programs_->Enroll(Enrollment("enrol-1"), &again).ok());
   EXPECT_EQ(again.SerializeAsString(), program.SerializeAsString());
-  EXPECT_EQ(screening_->calls, 1);
+  // The retry ran the (idempotent) screening again; the store kept the first.
+  EXPECT_EQ(screening_->calls, 2);
+}
+
+TEST_F(ProgramsTest, ARetryWhilePeersAreDownFindsTheStoredProgramme) {
+  const v1::Program program = Enrolled();
+  screening_->down = true;
+  v1::Program again;
+  ASSERT_TRUE(programs_->Enroll(Enrollment("enrol-1"), &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), program.SerializeAsString());
+  // A new enrolment cannot be made while screening is down.
+  EXPECT_EQ(programs_->Enroll(Enrollment("enrol-2"), &again).code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(ProgramsTest, AReferralIsStoredReferredWithItsReasonsAndNoPlan) {
@@ -246,6 +271,61 @@ TEST_F(ProgramsTest, AnOrdinarySessionIsStoredOnceAndLeavesTheProgrammeAsItWas) 
   v1::Program now;
   ASSERT_TRUE(programs_->Get(get, &now).ok());
   EXPECT_EQ(now.SerializeAsString(), program.SerializeAsString());
+}
+
+// Another replica of the service: the same store, its own memory.
+std::unique_ptr<Programs> Replica(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
+                                  std::shared_ptr<PlanningGateway> planning) {
+  auto rules = LoadProgressionRulesFile(std::string(OSTEOFLOW_SOURCE_DIR) +
+                                        "/services/progress/data/progression_rules.json");
+  EXPECT_TRUE(rules.ok()) << rules.status();
+  return std::make_unique<Programs>(store, screening, planning, *rules,
+                                    [] { return absl::FromUnixSeconds(1795300000); });
+}
+
+TEST_F(ProgramsTest, LogsAreCheckedWithoutRereadingTheProgrammeYetAWeekAdvancedElsewhereIsNoticed) {
+  const v1::Program program = Enrolled();
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-1"), &log).ok());
+  const int reads = store_->reads;
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-2"), &log).ok());
+  EXPECT_EQ(store_->reads, reads) << "the second log of a week should not read the programme again";
+
+  std::unique_ptr<Programs> other = Replica(store_, screening_, planning_);
+  v1::AdvanceWeekRequest advance;
+  advance.set_program(program.name());
+  advance.set_request_id("advance-1");
+  v1::Program next;
+  ASSERT_TRUE(other->AdvanceWeek(advance, &next).ok());
+  ASSERT_EQ(next.week_index(), 2);
+
+  // This replica still remembers week 1; the store tells it the week moved.
+  const size_t stored = store_->record_count();
+  const absl::Status old_week = programs_->LogSession(Log(program, "log-3"), &log);
+  EXPECT_EQ(old_week.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(old_week.message(), HasSubstr("session.date"));
+  EXPECT_THAT(old_week.message(), HasSubstr("2026-11-30"));
+  EXPECT_EQ(store_->record_count(), stored);
+  v1::LogSessionRequest this_week = Log(program, "log-4");
+  this_week.mutable_session()->set_date("2026-11-30");
+  ASSERT_TRUE(programs_->LogSession(this_week, &log).ok());
+  EXPECT_EQ(log.week_index(), 2);
+  // A retry of a week-1 log is still answered with what was stored.
+  v1::SessionLog retried;
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-1"), &retried).ok());
+  EXPECT_EQ(retried.week_index(), 1);
+}
+
+TEST_F(ProgramsTest, AProgrammePausedByAnotherReplicaRefusesLogsHere) {
+  const v1::Program program = Enrolled();
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-1"), &log).ok());
+  std::unique_ptr<Programs> other = Replica(store_, screening_, planning_);
+  v1::LogSessionRequest red = Log(program, "log-red");
+  red.mutable_session()->add_symptoms(v1::SESSION_SYMPTOM_CHEST_PAIN);
+  ASSERT_TRUE(other->LogSession(red, &log).ok());
+  EXPECT_EQ(programs_->LogSession(Log(program, "log-2"), &log).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->record_count(), 2u);
 }
 
 TEST_F(ProgramsTest, ARedFlagPausesWithAReferralAndAFallAsksForANewScreening) {

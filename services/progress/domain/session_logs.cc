@@ -1,0 +1,201 @@
+// Programs::LogSession: a session log checked against the current week and
+// stored; a red flag or a fall pauses the programme (PROG-STOP).
+#include <cmath>
+#include <optional>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/field_violations.h"
+#include "common/text/identifiers.h"
+#include "services/progress/domain/program_parts.h"
+#include "services/progress/domain/programs.h"
+
+namespace osteoflow::progress {
+namespace {
+
+namespace v1 = osteoflow::progress::v1;
+
+constexpr int kMaxItems = 50;
+constexpr int kMaxSets = 10;
+
+void CheckRange(FieldViolations& problems, const std::string& field, int value, int low, int high) {
+  if (value < low || value > high) problems.Add(field, absl::StrCat("must be ", low, "..", high, ", not ", value));
+}
+
+// Every check of a session log against the programme's current week.
+absl::Status CheckSession(const v1::SessionLog& session, const CurrentWeek& week) {
+  FieldViolations problems;
+  absl::StatusOr<absl::CivilDay> date = CheckDate(session.date(), "session.date");
+  if (!date.ok()) {
+    problems.Include(date.status());
+  } else if (*date < week.first_day || *date > week.last_day) {
+    problems.Add("session.date",
+                 absl::StrCat("must be within the current week, ", Day(week.first_day), "..", Day(week.last_day)));
+  }
+  if (session.items_size() > kMaxItems) {
+    problems.Add("session.items", absl::StrCat("at most ", kMaxItems, " entries"));
+  } else {
+    absl::flat_hash_set<absl::string_view> seen;
+    for (int i = 0; i < session.items_size(); ++i) {
+      const v1::ItemLog& item = session.items(i);
+      const std::string at = absl::StrCat("session.items[", i, "]");
+      if (!week.planned_exercises.contains(item.exercise())) {
+        problems.Add(at + ".exercise", "not an exercise of this week's plan");
+      } else if (!seen.insert(item.exercise()).second) {
+        problems.Add(at + ".exercise", "logged twice in one session");
+      }
+      if (item.reps_per_set_size() > kMaxSets) {
+        problems.Add(at + ".reps_per_set", absl::StrCat("at most ", kMaxSets, " sets"));
+      } else {
+        for (int s = 0; s < item.reps_per_set_size(); ++s) {
+          CheckRange(problems, absl::StrCat(at, ".reps_per_set[", s, "]"), item.reps_per_set(s), 0, 100);
+        }
+      }
+      if (!std::isfinite(item.load_kg()) || item.load_kg() < 0 || item.load_kg() > 500) {
+        problems.Add(at + ".load_kg", "must be 0..500");
+      }
+      CheckRange(problems, at + ".minutes", item.minutes(), 0, 240);
+      CheckRange(problems, at + ".impacts", item.impacts(), 0, 500);
+      CheckRange(problems, at + ".effort", item.effort(), 0, 10);
+      CheckRange(problems, at + ".pain", item.pain(), 0, 10);
+    }
+  }
+  CheckRange(problems, "session.soreness.hours", session.soreness().hours(), 0, 336);
+  absl::flat_hash_set<int> symptoms;
+  for (int i = 0; i < session.symptoms_size(); ++i) {
+    const int symptom = session.symptoms(i);
+    if (symptom == v1::SESSION_SYMPTOM_UNSPECIFIED || !v1::SessionSymptom_IsValid(symptom) ||
+        !symptoms.insert(symptom).second) {
+      problems.Add(absl::StrCat("session.symptoms[", i, "]"), "unknown, unspecified or repeated");
+    }
+  }
+  if (session.notes().size() > kMaxNoteLength) {
+    problems.Add("session.notes", absl::StrCat("at most ", kMaxNoteLength, " characters"));
+  }
+  if (session.fall().injured() && !session.fall().fell()) {
+    problems.Add("session.fall.injured", "set only with fell");
+  }
+  return problems.ToStatus();
+}
+
+void Refer(v1::Program& program, const common::v1::RuleCitation& rule, const std::string& reason,
+           screening::v1::ReferralTarget refer_to, const v1::SessionLog& log) {
+  v1::Referral* referral = program.add_referrals();
+  *referral->mutable_rule() = rule;
+  referral->set_reason(reason);
+  referral->set_refer_to(refer_to);
+  referral->set_raised_date(log.date());
+  referral->set_raised_by(log.name());
+}
+
+}  // namespace
+
+absl::StatusOr<bool> Programs::FindStoredLog(const ProgramKey& key, const std::string& session_id,
+                                             v1::SessionLog* log) {
+  absl::StatusOr<std::optional<std::string>> stored =
+      store_->GetRecord(key.patient_id, key.program_id, RecordKind::kSession, session_id);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return false;
+  if (!log->ParseFromString(**stored)) return absl::InternalError("stored session log is corrupt");
+  return true;
+}
+
+absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::SessionLog* log) {
+  if (!IsOpaqueId(request.request_id())) {
+    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
+  }
+  if (!request.has_session()) return InvalidField("session", "required");
+  absl::StatusOr<ProgramKey> key = ParseProgramName(request.program(), "program");
+  if (!key.ok()) return key.status();
+  const v1::ProgressionRulesDocument& rules = rules_->document();
+  const std::string session_id = IdOf(request.program(), request.request_id());
+  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+    // Usually the week is known from an earlier log; otherwise read it.
+    std::shared_ptr<const CurrentWeek> week = current_weeks_.Find(request.program());
+    std::optional<Loaded> loaded;
+    if (week == nullptr) {
+      absl::StatusOr<Loaded> read = Load(request.program(), "program");
+      if (!read.ok()) return read.status();
+      if (read->program.state() != v1::PROGRAM_STATE_ACTIVE) {
+        // A retry of the log that paused the programme gets that log, with
+        // its alerts, back; a new log waits for a clinician's clearance.
+        absl::StatusOr<bool> found = FindStoredLog(*key, session_id, log);
+        if (!found.ok() || *found) return found.status();
+        return absl::FailedPreconditionError(absl::StrCat(
+            "program: ", v1::ProgramState_Name(read->program.state()),
+            "; sessions are logged again once a clinician's clearance resumes it"));
+      }
+      week = CurrentWeekOf(read->patient_id, read->program_id, read->stored.program, read->program);
+      if (week == nullptr) return absl::InternalError("stored programme has no plan for its week");
+      current_weeks_.Keep(request.program(), week);
+      loaded = *std::move(read);
+    }
+    if (absl::Status valid = CheckSession(request.session(), *week); !valid.ok()) {
+      // A retry of a log stored before the week moved on gets it back.
+      absl::StatusOr<bool> found = FindStoredLog(*key, session_id, log);
+      if (!found.ok() || *found) return found.status();
+      return valid;
+    }
+
+    v1::SessionLog stored_log = request.session();
+    stored_log.set_name(absl::StrCat(request.program(), "/sessions/", session_id));
+    stored_log.set_request_id(request.request_id());
+    stored_log.set_week_index(week->week_index);
+    stored_log.clear_alerts();
+    const absl::Time now = now_();
+    SetTimestamp(now, stored_log.mutable_create_time());
+
+    // PROG-STOP: every red flag and a fall pause the programme with a
+    // referral. Only then is the programme itself read and changed.
+    const bool fell = request.session().fall().fell();
+    bool stop = fell;
+    for (const int symptom : request.session().symptoms()) {
+      for (const v1::SessionRedFlag& flag : rules.session_red_flags()) stop = stop || flag.symptom() == symptom;
+    }
+    StoredProgram change;
+    if (stop) {
+      if (!loaded.has_value()) {
+        absl::StatusOr<Loaded> read = Load(request.program(), "program");
+        if (!read.ok()) return read.status();
+        loaded = *std::move(read);
+      }
+      v1::Program& program = loaded->program;
+      for (const int symptom : request.session().symptoms()) {
+        for (const v1::SessionRedFlag& flag : rules.session_red_flags()) {
+          if (flag.symptom() != symptom) continue;
+          const common::v1::RuleCitation& rule = rules_->Citation(flag.rule_id());
+          *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_RED_FLAG, rule, flag.finding(), stored_log.date());
+          Refer(program, rule, flag.finding(), flag.refer_to(), stored_log);
+        }
+      }
+      if (fell) {
+        const std::string what = request.session().fall().injured() ? "a fall with injury" : "a fall";
+        const common::v1::RuleCitation& rule = rules_->Citation(rules.stop_rule_id());
+        *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_FALL, rule, what, stored_log.date());
+        Refer(program, rule, what, rules.fall_refer_to(), stored_log);
+        *program.add_rescreen_reasons() =
+            MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.fall_rule_id()),
+                      "a fall was reported: screen again, with the fall-risk flag", stored_log.date());
+      }
+      program.set_state(v1::PROGRAM_STATE_PAUSED);
+      *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_REFERRAL, rules_->Citation(rules.stop_rule_id()),
+                                           "programme paused until a clinician's clearance", stored_log.date());
+      change.program = ProgramRecordBytes(program);
+    }
+    absl::CivilDay date;
+    ParseIsoDate(stored_log.date(), &date);
+    const NewRecord record{RecordKind::kSession, session_id, stored_log.SerializeAsString(), DatedOrder(date, now)};
+    std::string stored_record;
+    // The programme read for a stop may be newer than the week checked
+    // against: expecting the week's record makes that a conflict, read again.
+    const absl::StatusOr<CommitResult> result = store_->Commit(week->patient_id, week->program_id,
+                                                               week->program_record, change, record, &stored_record);
+    if (!result.ok() || *result == CommitResult::kConflict || stop) current_weeks_.Forget(request.program());
+    if (std::optional<absl::Status> done = Settle(result, stored_log, stored_record, request.program(), log)) {
+      return *done;
+    }
+  }
+  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+}
+
+}  // namespace osteoflow::progress

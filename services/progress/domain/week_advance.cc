@@ -1,0 +1,90 @@
+// Programs::AdvanceWeek: the progression rules applied to the week's logs, the
+// next week planned with the new doses, the finished week kept.
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/field_violations.h"
+#include "common/text/identifiers.h"
+#include "services/progress/domain/program_parts.h"
+#include "services/progress/domain/programs.h"
+#include "services/progress/domain/progression.h"
+
+namespace osteoflow::progress {
+namespace {
+
+namespace v1 = osteoflow::progress::v1;
+namespace scheduling_v1 = osteoflow::scheduling::v1;
+
+}  // namespace
+
+absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Program* program) {
+  if (!IsOpaqueId(request.request_id())) {
+    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
+  }
+  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+    absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
+    if (!loaded.ok()) return loaded.status();
+    v1::Program& advanced = loaded->program;
+    const std::string week_id = IdOf(request.program(), absl::StrCat("advance\n", request.request_id()));
+    if (advanced.state() != v1::PROGRAM_STATE_ACTIVE) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "program: ", v1::ProgramState_Name(advanced.state()),
+          "; a week advances once a clinician's clearance resumes it"));
+    }
+    // Only this week's logs: a log's date lies within the week it was
+    // logged in, and the index orders logs by date.
+    const scheduling_v1::WeeklyPlan& plan = advanced.current_plan();
+    absl::CivilDay first, last;
+    if (plan.days_size() != 7 || !ParseIsoDate(plan.days(0).date(), &first) ||
+        !ParseIsoDate(plan.days(6).date(), &last)) {
+      return absl::InternalError("stored programme has no plan for its week");
+    }
+    absl::StatusOr<std::vector<std::string>> records = store_->Records(
+        loaded->patient_id, loaded->program_id, RecordKind::kSession, kMaxRecordsRead, DatedOrders(first, last));
+    if (!records.ok()) return records.status();
+    std::vector<v1::SessionLog> logs;
+    for (const std::string& bytes : *records) {
+      v1::SessionLog log;
+      if (!log.ParseFromString(bytes)) return absl::InternalError("stored session log is corrupt");
+      if (log.week_index() == advanced.week_index()) logs.push_back(std::move(log));
+    }
+    const int next_week = advanced.week_index() + 1;
+    WeekProgression progression = ProgressWeek(plan, logs, advanced.progression(), *rules_, next_week);
+    v1::ProgramWeek finished;
+    finished.set_week_index(advanced.week_index());
+    *finished.mutable_plan() = plan;
+    for (v1::ProgressionDecision& decision : progression.decisions) *finished.add_decisions() = std::move(decision);
+    advanced.clear_progression();
+    for (scheduling_v1::ExerciseProgression& entry : progression.next) *advanced.add_progression() = std::move(entry);
+    absl::StatusOr<scheduling_v1::WeeklyPlan> next_plan = PlanWeek(advanced, next_week);
+    if (!next_plan.ok()) return next_plan.status();
+    advanced.set_week_index(next_week);
+    StoredProgram change{std::string(), next_plan->SerializeAsString()};
+    *advanced.mutable_current_plan() = *std::move(next_plan);
+    change.program = ProgramRecordBytes(advanced);
+    const NewRecord record{RecordKind::kWeek, week_id, finished.SerializeAsString(), finished.week_index()};
+    absl::StatusOr<CommitResult> result = store_->Commit(loaded->patient_id, loaded->program_id,
+                                                         loaded->stored.program, change, record, nullptr);
+    if (!result.ok()) return result.status();
+    current_weeks_.Forget(request.program());
+    switch (*result) {
+      case CommitResult::kCommitted:
+        *program = std::move(advanced);
+        return absl::OkStatus();
+      case CommitResult::kAlreadyStored: {
+        // A retry: the week was advanced by the first attempt.
+        absl::StatusOr<Loaded> current = Load(request.program(), "program");
+        if (!current.ok()) return current.status();
+        *program = std::move(current->program);
+        return absl::OkStatus();
+      }
+      case CommitResult::kMissing:
+        return absl::NotFoundError(absl::StrCat("program: no programme ", request.program()));
+      case CommitResult::kConflict:
+        continue;
+    }
+  }
+  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+}
+
+}  // namespace osteoflow::progress
