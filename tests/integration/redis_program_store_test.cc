@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/redis/redis_pool.h"
+#include "services/progress/store/packed_values.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/service_process.h"
 
@@ -159,6 +160,47 @@ TEST_F(RedisProgramStoreTest, ScriptsRunByDigestAndComeBackAfterRedisForgetsThem
   // Exactly one record: the refused EVALSHA changed nothing.
   EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kSession, 100, {}), ElementsAre("log s1"));
   EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), "v2");
+}
+
+TEST(PackedValues, LargeValuesShrinkAndComeBackExactlySmallOnesAreKeptAsTheyAre) {
+  std::string plan;
+  for (int i = 0; plan.size() < 20000; ++i) {
+    plan += absl::StrCat("exercise ", i % 12, ": keep your back straight and bend from the hips; DOSE-STRENGTH;");
+  }
+  const std::string packed = PackValue(plan);
+  EXPECT_LT(packed.size(), plan.size() / 3);
+  EXPECT_EQ(packed[0], '\0');
+  EXPECT_EQ(*UnpackValue(packed), plan);
+  EXPECT_EQ(PackValue("a small log"), "a small log");
+  EXPECT_EQ(*UnpackValue("a small log"), "a small log");
+  std::string damaged = packed;
+  damaged[packed.size() / 2] ^= 0x55;
+  EXPECT_EQ(UnpackValue(damaged).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(UnpackValue(std::string(3, '\0')).status().code(), absl::StatusCode::kInternal);
+}
+
+TEST_F(RedisProgramStoreTest, PlansAndWeeksAreStoredPackedAndReadBackWhole) {
+  std::string plan;
+  for (int i = 0; plan.size() < 20000; ++i) plan += absl::StrCat("item ", i % 20, " with its cues and citations;");
+  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, Record("v1", plan), nullptr).ok());
+  EXPECT_EQ(PlanOf(*store_, "p1", "prog1"), plan);
+  auto usage = pool_->Execute({"STRLEN", "osteoflow:v1:{p1}:program:prog1:plan"});
+  ASSERT_TRUE(usage.ok()) << usage.status();
+  EXPECT_LT(usage->integer, static_cast<long long>(plan.size() / 3));
+  const std::string week = "week 1 " + plan;
+  ASSERT_EQ(*store_->Commit("p1", "prog1", "v1", Record("v2", plan + "2"), NewRecord{RecordKind::kWeek, "w1", week, 1},
+                            nullptr),
+            CommitResult::kCommitted);
+  EXPECT_THAT(*store_->Records("p1", "prog1", RecordKind::kWeek, 10, {}), ElementsAre(week));
+  EXPECT_EQ(store_->GetRecord("p1", "prog1", RecordKind::kWeek, "w1")->value(), week);
+  std::string stored;
+  ASSERT_EQ(*store_->Commit("p1", "prog1", "stale", Record(""), NewRecord{RecordKind::kWeek, "w1", "again", 1},
+                            &stored),
+            CommitResult::kAlreadyStored);
+  EXPECT_EQ(stored, week);
+  StoredProgram again;
+  ASSERT_FALSE(*store_->CreateProgram("p1", "prog1", 1000, Record("v9", "other"), &again));
+  EXPECT_EQ(again.plan, plan + "2");
 }
 
 TEST_F(RedisProgramStoreTest, EightClientsRetryingTheirLogsStoreEachExactlyOnce) {

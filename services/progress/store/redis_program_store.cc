@@ -10,6 +10,7 @@
 #include "common/redis/newest_first_page.h"
 #include "common/redis/redis_script.h"
 #include "common/text/identifiers.h"
+#include "services/progress/store/packed_values.h"
 
 namespace osteoflow::progress {
 namespace {
@@ -111,11 +112,11 @@ std::string ScoreBound(int64_t order) {
   return absl::StrCat(order);
 }
 
-// A string reply, or "" for nil (no plan).
+// A string reply unpacked, or "" for nil (no plan).
 absl::StatusOr<std::string> TextOrEmpty(RedisReply& reply, absl::string_view what) {
   if (reply.is_nil()) return std::string();
   if (reply.type != RedisReply::Type::kString) return Unexpected(what);
-  return std::move(reply.text);
+  return UnpackValue(std::move(reply.text));
 }
 
 }  // namespace
@@ -132,7 +133,7 @@ absl::StatusOr<bool> RedisProgramStore::CreateProgram(absl::string_view patient_
       *pool_,
       {ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id),
        absl::StrCat(PatientPrefix(patient_id), "programs")},
-      {program.program, program.plan, absl::StrCat(create_time_micros), std::string(program_id)});
+      {program.program, PackValue(program.plan), absl::StrCat(create_time_micros), std::string(program_id)});
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("create");
   const bool created = reply->elements[0].integer == 1;
@@ -196,7 +197,10 @@ absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient
        record.has_value() ? absl::StrCat(RecordPrefix(patient_id, program_id, kind), record->id)
                           : RecordPrefix(patient_id, program_id, kind),
        RecordIndex(patient_id, program_id, kind)},
-      {Sha1Hex(expected), change.program, change.plan, record.has_value() ? record->bytes : std::string(),
+      // The programme record is never packed: the compare-and-set is on its
+      // bytes exactly as the caller read them.
+      {Sha1Hex(expected), change.program, PackValue(change.plan),
+       record.has_value() ? PackValue(record->bytes) : std::string(),
        record.has_value() ? record->id : std::string(), absl::StrCat(record.has_value() ? record->order : 0)});
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("commit");
@@ -205,7 +209,11 @@ absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient
   if (outcome == "conflict") return CommitResult::kConflict;
   if (outcome == "missing") return CommitResult::kMissing;
   if (outcome == "stored" && reply->elements.size() == 2) {
-    if (stored_record != nullptr) *stored_record = reply->elements[1].text;
+    if (stored_record != nullptr) {
+      absl::StatusOr<std::string> unpacked = UnpackValue(std::move(reply->elements[1].text));
+      if (!unpacked.ok()) return unpacked.status();
+      *stored_record = *std::move(unpacked);
+    }
     return CommitResult::kAlreadyStored;
   }
   return Unexpected("commit");
@@ -222,7 +230,9 @@ absl::StatusOr<std::optional<std::string>> RedisProgramStore::GetRecord(absl::st
   if (!reply.ok()) return reply.status();
   if (reply->is_nil()) return std::nullopt;
   if (reply->type != RedisReply::Type::kString) return Unexpected("GET");
-  return std::optional<std::string>(std::move(reply->text));
+  absl::StatusOr<std::string> unpacked = UnpackValue(std::move(reply->text));
+  if (!unpacked.ok()) return unpacked.status();
+  return std::optional<std::string>(*std::move(unpacked));
 }
 
 absl::StatusOr<std::vector<std::string>> RedisProgramStore::Records(absl::string_view patient_id,
@@ -238,7 +248,11 @@ absl::StatusOr<std::vector<std::string>> RedisProgramStore::Records(absl::string
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray) return Unexpected("records");
   std::vector<std::string> records;
-  for (RedisReply& element : reply->elements) records.push_back(std::move(element.text));
+  for (RedisReply& element : reply->elements) {
+    absl::StatusOr<std::string> unpacked = UnpackValue(std::move(element.text));
+    if (!unpacked.ok()) return unpacked.status();
+    records.push_back(*std::move(unpacked));
+  }
   return records;
 }
 

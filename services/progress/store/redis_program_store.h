@@ -14,6 +14,7 @@ namespace osteoflow::progress {
 //   osteoflow:v1:{<patient>}:program:<program_id>:session:<id>      a SessionLog
 //   osteoflow:v1:{<patient>}:program:<program_id>:sessions          sorted set of ids, by order
 //   (and :measurement:<id> / :measurements, :week:<id> / :weeks alike)
+// Plans and records of 2 KB or more are stored deflated (packed_values.h).
 // Changes run as one Lua script (by its SHA-1), which Redis applies
 // atomically and, with appendfsync always, writes to disk before it answers.
 class RedisProgramStore final : public ProgramStore {
