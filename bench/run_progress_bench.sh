@@ -3,11 +3,15 @@
 # 127.0.0.1 (a durable store Redis: append-only, fsync on every write; a cache
 # Redis; catalog, screening, scheduling, progress) and prints, from one run:
 #   Enroll      (a fresh request_id per call: screen, plan week 1, store)
-#               against the echo with the same response size;
+#               against the echo with the same response size, and the parts
+#               it is made of, each on its own (Screen with a fresh request_id,
+#               a cached BuildWeeklyPlan, a fsynced SET as large as the
+#               programme record): their sum is the least an Enroll can take;
 #   LogSession  (a fresh request_id per call: each stores a log) against a
 #               bare Redis SET as large as the stored log on the same Redis;
-#   stored bytes per programme, programme-week and session log (Redis MEMORY
-#   USAGE), and what a million patients would take in a year.
+#   stored bytes per programme, current plan, finished week and session log
+#   (Redis MEMORY USAGE, after one AdvanceWeek), and what a million patients
+#   would take in a year.
 # Builds nothing.
 #
 # Usage: bench/run_progress_bench.sh [BUILD_DIR]    (default: <repo>/build)
@@ -89,37 +93,69 @@ run_load() {
   "$(bin bench/osteoflow-load)" --target="$progress_address" "${load_settings[@]}" \
     --json_out="$run_dir/$out.json" "$@" | tee "$run_dir/$out.txt" || status=1
 }
-# request_id is field 1 of EnrollRequest and field 2 of LogSessionRequest.
+# request_id is field 1 of EnrollRequest, ScreenRequest, and field 2 of
+# LogSessionRequest.
 run_load enroll --method=osteoflow.progress.v1.ProgressService/Enroll --request_json="$enrol_request" \
   --label="Enroll (screen, plan, store)" --unique_field=1 --baseline_target="$echo_address"
+screen_request="{\"requestId\":\"bench\",\"intake\":$intake}"
+run_load screen --target="$screening_address" --method=osteoflow.screening.v1.ScreeningService/Screen \
+  --request_json="$screen_request" --label="part: Screen (stored)" --unique_field=1
+screening_result="$("$(bin tools/osteoflow-call)" --target="$screening_address" \
+  --method=osteoflow.screening.v1.ScreeningService/Screen --request_json="${screen_request/\"bench\"/\"bench-plan\"}" \
+  | awk '/^ "result": \{/ { on = 1; print "{"; next } on && /^ \}/ { print "}"; exit } on { print }')"
+plan_request="{\"screeningResult\":$screening_result,\"patientId\":\"sample-osteopenia-01\",\"preferences\":$preferences,\"weekStartDate\":\"2026-11-23\",\"weekIndex\":1}"
+run_load plan --target="$scheduling_address" --method=osteoflow.scheduling.v1.SchedulingService/BuildWeeklyPlan \
+  --request_json="$plan_request" --label="part: BuildWeeklyPlan (cached)"
 run_load log_session --method=osteoflow.progress.v1.ProgressService/LogSession --request_json="$log_request" \
   --label="LogSession (stored, fsync)" --unique_field=2 --baseline_redis="127.0.0.1:$store_port"
+
+# A finished week, to measure one: the setup programme advances once (its
+# week has all the logs stored above; the engine reads at most 10,000).
+"$(bin tools/osteoflow-call)" --target="$progress_address" --method=osteoflow.progress.v1.ProgressService/AdvanceWeek \
+  --request_json="{\"program\":\"$program\",\"requestId\":\"bench-advance\"}" >/dev/null
 
 # Stored sizes, as Redis accounts them (value plus its own overhead).
 patient="sample-osteopenia-01"
 program_id="${program##*/}"
+program_key="osteoflow:v1:{$patient}:program:$program_id"
 usage() { redis-cli -p "$store_port" MEMORY USAGE "$1" | tr -d '\r'; }
-program_bytes="$(usage "osteoflow:v1:{$patient}:program:$program_id")"
-session_key="$(redis-cli -p "$store_port" --scan --pattern "osteoflow:v1:{$patient}:program:$program_id:session:*" \
-  | sort | head -n 1 || true)"
-session_bytes="$(usage "$session_key")"
-index_bytes="$(usage "osteoflow:v1:{$patient}:program:$program_id:sessions")"
-sessions="$(redis-cli -p "$store_port" ZCARD "osteoflow:v1:{$patient}:program:$program_id:sessions" | tr -d '\r')"
-# A finished week keeps its plan and decisions (about the programme's own
-# size, which holds the current plan); assume 3 logged sessions a week.
-week_bytes="$program_bytes"
+first_key() { redis-cli -p "$store_port" --scan --pattern "$1" | sort | head -n 1 || true; }
+program_bytes="$(usage "$program_key")"
+plan_bytes="$(usage "$program_key:plan")"
+week_bytes="$(usage "$(first_key "$program_key:week:*")")"
+session_bytes="$(usage "$(first_key "$program_key:session:*")")"
+index_bytes="$(usage "$program_key:sessions")"
+sessions="$(redis-cli -p "$store_port" ZCARD "$program_key:sessions" | tr -d '\r')"
 per_session=$(( session_bytes + index_bytes / (sessions > 0 ? sessions : 1) ))
-year_bytes=$(( program_bytes + 52 * (week_bytes + 3 * per_session) ))
+# A year: the programme and its current plan, 52 finished weeks, 3 logged
+# sessions a week.
+year_bytes=$(( program_bytes + plan_bytes + 52 * (week_bytes + 3 * per_session) ))
 echo
-echo "stored: programme $program_bytes B; a finished week about $week_bytes B; a session log $session_bytes B"
-echo "        (+ $(( index_bytes / (sessions > 0 ? sessions : 1) )) B of index per log, over $sessions logs)"
+echo "stored: programme record $program_bytes B; current plan $plan_bytes B; a finished week $week_bytes B"
+echo "        a session log $session_bytes B (+ $(( index_bytes / (sessions > 0 ? sessions : 1) )) B of index, over $sessions logs)"
 echo "one patient-year (52 weeks, 3 logged sessions a week): $year_bytes B"
 awk -v b="$year_bytes" 'BEGIN { printf "one million patients for a year: %.1f GiB\n", b * 1e6 / 2^30 }'
+
+# The least an Enroll can take: its parts' medians, one after the other, and
+# one hop from the caller to the progress service (the echo).
+floor_line() {
+  awk -F'|' -v c="$1" '
+    FILENAME ~ /\/enroll\.txt$/ && $3 + 0 == c { echo = $13 + 0 }
+    FILENAME ~ /\/screen\.txt$/ && $3 + 0 == c { screen = $6 + 0 }
+    FILENAME ~ /\/plan\.txt$/ && $3 + 0 == c { plan = $6 + 0 }
+    FILENAME ~ /\/log_session\.txt$/ && $3 + 0 == c { set = $13 + 0 }
+    END { if (echo > 0) printf "Enroll floor at %d in flight: echo %d + Screen %d + plan %d + fsynced SET %d = %d us = %.1f x echo\n", c, echo, screen, plan, set, echo + screen + plan + set, (echo + screen + plan + set) / echo }
+  ' "$run_dir/enroll.txt" "$run_dir/screen.txt" "$run_dir/plan.txt" "$run_dir/log_session.txt"
+}
+echo
+floor_line 1
+floor_line 8
 
 stop_servers || { echo "a server did not stop cleanly; see $run_dir" >&2; status=1; }
 echo
 echo "Results at commit $commit (median of ${ROUNDS:-3} interleaved rounds of ${DURATION:-3s}):"
 echo
 grep -h -m 2 '^|' "$run_dir/enroll.txt" || true
-cat "$run_dir/enroll.txt" "$run_dir/log_session.txt" | grep '^|' | grep -v -e '^| scenario |' -e '^|---' || true
+cat "$run_dir/enroll.txt" "$run_dir/screen.txt" "$run_dir/plan.txt" "$run_dir/log_session.txt" | grep '^|' \
+  | grep -v -e '^| scenario |' -e '^|---' || true
 exit "$status"
