@@ -4,6 +4,10 @@
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
+# Everything here runs on loopback; the services and the echo run without
+# TLS, on the same transport, so the ratios compare like with like.
+export OSTEOFLOW_PLAINTEXT=true
+
 server_pids=()
 
 # TERM, up to 15 s to drain, then KILL: a stuck server must not hang the script.

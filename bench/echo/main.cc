@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   osteoflow::bench::EchoServiceImpl service;
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(settings.listen_address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(settings.listen_address, osteoflow::ServerCredentialsFor(settings.security), &port);
   builder.RegisterService(&service);
   // The same transport settings as the services, so that only the work differs.
   osteoflow::ApplyTransportSettings(settings, builder);

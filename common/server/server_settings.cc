@@ -23,6 +23,9 @@ ABSL_FLAG(absl::Duration, max_connection_age, absl::ZeroDuration(),
           "close connections after this age so clients rebalance; 0 disables");
 ABSL_FLAG(absl::Duration, test_response_delay, absl::ZeroDuration(),
           "tests only: hold every response back this long; never set in production");
+ABSL_FLAG(std::string, health_listen_address, "",
+          "host:port of a plaintext port serving only health checks (for probes that cannot use TLS); "
+          "empty: none");
 ABSL_FLAG(int, max_receive_bytes, 4 * 1024 * 1024, "largest request message accepted, in bytes");
 
 namespace osteoflow {
@@ -83,6 +86,14 @@ absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default
     return absl::InvalidArgumentError(absl::StrCat(
         "listen_address: '", settings.listen_address, "' is not host:port with a port 0..65535"));
   }
+  settings.health_listen_address = absl::GetFlag(FLAGS_health_listen_address);
+  if (!settings.health_listen_address.empty() && !IsValidListenAddress(settings.health_listen_address)) {
+    return absl::InvalidArgumentError(absl::StrCat("health_listen_address: '", settings.health_listen_address,
+                                                   "' is not host:port with a port 0..65535"));
+  }
+  absl::StatusOr<TransportSecurity> security = ServerTransportFromFlags();
+  if (!security.ok()) return security.status();
+  settings.security = *std::move(security);
   settings.reflection = absl::GetFlag(FLAGS_reflection);
   settings.access_log = absl::GetFlag(FLAGS_access_log);
   settings.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);

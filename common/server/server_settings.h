@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/security/transport_security.h"
 
 namespace osteoflow {
 
@@ -26,6 +27,11 @@ struct ServerSettings {
   int max_receive_bytes = 4 * 1024 * 1024;
   // Tests only: hold every response back this long.
   absl::Duration test_response_delay = absl::ZeroDuration();
+  // TLS (and whether callers need certificates), or plaintext when asked for.
+  TransportSecurity security;
+  // When set, a second, plaintext port that serves only grpc.health.v1: for
+  // probes that cannot speak TLS (Kubernetes' native gRPC probes).
+  std::string health_listen_address;
 };
 
 // Reads the shared flags and checks them. `default_address` is used when

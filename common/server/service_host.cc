@@ -33,6 +33,21 @@ class WithoutReflection : public grpc::ServerBuilderOption {
   }
 };
 
+// What the health-only port answers for anything but health: it also makes
+// that server a callback server, which gRPC needs before it will build one
+// with no services of its own.
+class HealthChecksOnly final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
+    class Refusal final : public grpc::ServerGenericBidiReactor {
+     public:
+      Refusal() { Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this port serves health checks only")); }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal;
+  }
+};
+
 }  // namespace
 
 ServiceHost::ServiceHost(std::string service_name, std::string label, ServerSettings settings)
@@ -41,9 +56,10 @@ ServiceHost::ServiceHost(std::string service_name, std::string label, ServerSett
       settings_(std::move(settings)) {}
 
 ServiceHost::~ServiceHost() {
-  if (server_ != nullptr) {
-    server_->Shutdown(std::chrono::system_clock::now());
-    server_->Wait();
+  for (std::unique_ptr<grpc::Server>* server : {&health_server_, &server_}) {
+    if (*server == nullptr) continue;
+    (*server)->Shutdown(std::chrono::system_clock::now());
+    (*server)->Wait();
   }
 }
 
@@ -56,7 +72,7 @@ absl::Status ServiceHost::Start() {
 
   grpc::ServerBuilder builder;
   if (!settings_.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
-  builder.AddListeningPort(settings_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(settings_.listen_address, ServerCredentialsFor(settings_.security), &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
   ApplyTransportSettings(settings_, builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
@@ -69,20 +85,41 @@ absl::Status ServiceHost::Start() {
     return absl::UnavailableError(
         absl::StrCat("listen_address: cannot listen on ", settings_.listen_address));
   }
+  std::unique_ptr<grpc::Server> health_server;
+  if (!settings_.health_listen_address.empty()) {
+    // Health only: no services, no reflection, nothing else on plaintext.
+    grpc::ServerBuilder health_builder;
+    health_builder.SetOption(std::make_unique<WithoutReflection>());
+    health_only_ = std::make_unique<HealthChecksOnly>();
+    health_builder.RegisterCallbackGenericService(health_only_.get());
+    health_builder.AddListeningPort(settings_.health_listen_address, grpc::InsecureServerCredentials(),
+                                    &health_port_);
+    health_server = health_builder.BuildAndStart();
+    if (health_server == nullptr || health_port_ == 0) {
+      server->Shutdown(std::chrono::system_clock::now());
+      return absl::UnavailableError(
+          absl::StrCat("health_listen_address: cannot listen on ", settings_.health_listen_address));
+    }
+  }
   absl::MutexLock lock(&mu_);
   server_ = std::move(server);
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", true);
+  health_server_ = std::move(health_server);
+  SetHealth("", true);
   // A dependency reported down before the server existed keeps readiness off.
-  health->SetServingStatus(service_name_, dependency_ready_);
+  SetHealth(service_name_, dependency_ready_);
   return absl::OkStatus();
+}
+
+void ServiceHost::SetHealth(const std::string& name, bool serving) {
+  server_->GetHealthCheckService()->SetServingStatus(name, serving);
+  if (health_server_ != nullptr) health_server_->GetHealthCheckService()->SetServingStatus(name, serving);
 }
 
 void ServiceHost::SetReady(bool ready) {
   absl::MutexLock lock(&mu_);
   dependency_ready_ = ready;
   if (draining_ || server_ == nullptr) return;
-  server_->GetHealthCheckService()->SetServingStatus(service_name_, ready);
+  SetHealth(service_name_, ready);
 }
 
 void ServiceHost::Drain() {
@@ -90,7 +127,7 @@ void ServiceHost::Drain() {
     absl::MutexLock lock(&mu_);
     if (draining_ || server_ == nullptr) return;
     draining_ = true;
-    server_->GetHealthCheckService()->SetServingStatus(service_name_, false);
+    SetHealth(service_name_, false);
   }
   const absl::Time deadline = absl::Now() + settings_.drain_timeout;
   // Shutdown refuses new calls at once and returns when every call is done or
@@ -110,6 +147,11 @@ void ServiceHost::Drain() {
   if (drained) grpc_server_cancel_all_calls(server_->c_server());
   shutdown.join();
   server_->Wait();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
+    health_server_.reset();
+  }
   LogLine("stopped").Add("service", label_).Add("drained_within_deadline", drained).Write();
   LogWriter::Instance().Flush();
   server_.reset();
@@ -135,6 +177,11 @@ int ServiceHost::Run() {
       .Add("address", absl::StrCat(host, ":", port_))
       .Add("port", port_)
       .Add("reflection", settings_.reflection)
+      .Add("tls", !settings_.security.plaintext)
+      .Add("client_certificates", settings_.security.plaintext                       ? "none"
+                                  : settings_.security.require_client_certificate ? "required"
+                                                                                  : "optional")
+      .Add("health_port", health_port_)
       .Write();
   const int signal_number = WaitForTerminationSignal();
   LogLine("draining").Add("service", label_).Add("signal", signal_number).Write();

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
@@ -37,6 +38,8 @@ class ServiceHost {
 
   // The bound port (useful with port 0). Valid after Start.
   int port() const { return port_; }
+  // The health-only plaintext port, 0 when there is none.
+  int health_port() const { return health_port_; }
   const std::string& listen_address() const { return settings_.listen_address; }
 
   // Readiness for a dependency the service cannot work without. May be called
@@ -59,8 +62,14 @@ class ServiceHost {
   const std::string label_;
   const ServerSettings settings_;
   std::vector<grpc::Service*> services_;
+  // Sets a health status on the server and on the health-only server.
+  void SetHealth(const std::string& name, bool serving) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   std::unique_ptr<grpc::Server> server_;  // set under mu_ once started
+  std::unique_ptr<grpc::CallbackGenericService> health_only_;  // outlives health_server_
+  std::unique_ptr<grpc::Server> health_server_;  // set under mu_ once started, if asked for
   int port_ = 0;
+  int health_port_ = 0;
   InFlightCalls in_flight_;
 
   absl::Mutex mu_;

@@ -64,10 +64,10 @@ int main(int argc, char** argv) {
   auto programs = std::make_shared<osteoflow::progress::Programs>(
       store,
       std::make_shared<osteoflow::progress::ScreeningClient>(
-          grpc::CreateChannel(absl::GetFlag(FLAGS_screening_address), grpc::InsecureChannelCredentials()),
+          grpc::CreateChannel(absl::GetFlag(FLAGS_screening_address), osteoflow::ChannelCredentialsFor(settings.security)),
           peer_deadline),
       std::make_shared<osteoflow::progress::SchedulingClient>(
-          grpc::CreateChannel(absl::GetFlag(FLAGS_scheduling_address), grpc::InsecureChannelCredentials()),
+          grpc::CreateChannel(absl::GetFlag(FLAGS_scheduling_address), osteoflow::ChannelCredentialsFor(settings.security)),
           peer_deadline),
       *rules, [] { return absl::Now(); });
   // Declared before the host so that it outlives the server's last call.

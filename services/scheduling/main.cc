@@ -107,11 +107,11 @@ int main(int argc, char** argv) {
   // Channels connect lazily and reconnect by themselves: a peer that is down
   // at start is an outage to report, not a reason to crash.
   auto catalog = std::make_shared<osteoflow::scheduling::CatalogClient>(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_catalog_address), grpc::InsecureChannelCredentials()),
+      grpc::CreateChannel(absl::GetFlag(FLAGS_catalog_address), osteoflow::ChannelCredentialsFor(settings.security)),
       osteoflow::scheduling::CatalogClientOptions{absl::GetFlag(FLAGS_catalog_deadline),
                                                   absl::GetFlag(FLAGS_catalog_refresh_interval)});
   auto screenings = std::make_shared<osteoflow::scheduling::ScreeningClient>(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_screening_address), grpc::InsecureChannelCredentials()),
+      grpc::CreateChannel(absl::GetFlag(FLAGS_screening_address), osteoflow::ChannelCredentialsFor(settings.security)),
       absl::GetFlag(FLAGS_screening_deadline));
   auto cache = std::make_shared<osteoflow::scheduling::PlanCache>(
       std::make_shared<osteoflow::RedisPool>(cache_options),

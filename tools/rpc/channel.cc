@@ -4,6 +4,9 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
+#include "common/config/settings.h"
+#include "common/security/transport_security.h"
+
 namespace osteoflow::tools {
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, ChannelOptions options) {
@@ -17,7 +20,10 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, ChannelOpt
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
   }
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  // Read once: every channel of a tool uses the same settings.
+  static const TransportSecurity* const security =
+      new TransportSecurity(ValueOrExit(ClientTransportFromFlags()));
+  return grpc::CreateCustomChannel(target, ChannelCredentialsFor(*security), args);
 }
 
 }  // namespace osteoflow::tools

@@ -15,8 +15,8 @@ struct ChannelOptions {
   bool fast_reconnect = false;
 };
 
-// An insecure channel (tools talk to local or in-cluster servers) that accepts
-// responses up to 64 MiB.
+// A channel that accepts responses up to 64 MiB: TLS when --tls_ca_file is
+// given (mutual with --tls_cert_file and --tls_key_file), plaintext otherwise.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, ChannelOptions options);
 
 }  // namespace osteoflow::tools

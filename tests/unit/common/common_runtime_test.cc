@@ -15,6 +15,12 @@
 ABSL_DECLARE_FLAG(std::string, listen_address);
 ABSL_DECLARE_FLAG(int, max_receive_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, drain_timeout);
+ABSL_DECLARE_FLAG(bool, plaintext);
+ABSL_DECLARE_FLAG(std::string, tls_cert_file);
+ABSL_DECLARE_FLAG(std::string, tls_key_file);
+ABSL_DECLARE_FLAG(std::string, tls_ca_file);
+ABSL_DECLARE_FLAG(std::string, tls_client_certificates);
+ABSL_DECLARE_FLAG(std::string, health_listen_address);
 
 namespace osteoflow {
 namespace {
@@ -85,6 +91,7 @@ TEST(ListenAddress, AcceptsHostPortForms) {
 
 class ServerSettingsTest : public ::testing::Test {
  protected:
+  void SetUp() override { absl::SetFlag(&FLAGS_plaintext, true); }
   absl::FlagSaver saver_;  // restores every flag after each test
 };
 
@@ -93,6 +100,27 @@ TEST_F(ServerSettingsTest, DefaultsUseTheServicesAddress) {
   ASSERT_TRUE(settings.ok());
   EXPECT_EQ(settings->listen_address, "127.0.0.1:50051");
   EXPECT_TRUE(settings->reflection);
+  EXPECT_TRUE(settings->security.plaintext);
+  EXPECT_TRUE(settings->health_listen_address.empty());
+}
+
+TEST_F(ServerSettingsTest, WithoutTlsFilesAServiceRefusesUnlessPlaintextIsAskedFor) {
+  absl::SetFlag(&FLAGS_plaintext, false);
+  auto settings = ServerSettingsFromFlags("127.0.0.1:1");
+  ASSERT_FALSE(settings.ok());
+  EXPECT_THAT(std::string(settings.status().message()), HasSubstr("tls_cert_file: required with TLS"));
+  EXPECT_THAT(std::string(settings.status().message()), HasSubstr("plaintext=true"));
+  absl::SetFlag(&FLAGS_tls_cert_file, "/nonexistent/cert.pem");
+  EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
+              HasSubstr("tls_cert_file: cannot read /nonexistent/cert.pem"));
+  absl::SetFlag(&FLAGS_plaintext, true);
+  absl::SetFlag(&FLAGS_tls_client_certificates, "sometimes");
+  EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
+              HasSubstr("tls_client_certificates:"));
+  absl::SetFlag(&FLAGS_tls_client_certificates, "optional");
+  absl::SetFlag(&FLAGS_health_listen_address, "probe");
+  EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
+              HasSubstr("health_listen_address:"));
 }
 
 TEST_F(ServerSettingsTest, ErrorsNameTheSetting) {
