@@ -5,8 +5,8 @@
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
 # Everything here runs on loopback; the services and the echo run without
-# TLS, on the same transport, so the ratios compare like with like.
-export OSTEOFLOW_PLAINTEXT=true
+# TLS or tokens, on the same transport, so the ratios compare like with like.
+export OSTEOFLOW_PLAINTEXT=true OSTEOFLOW_AUTH=off
 
 server_pids=()
 

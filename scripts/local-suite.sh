@@ -81,10 +81,11 @@ start() {
       echo "$name: already running (pid $(cat "$run_dir/$name.pid"))"
       continue
     fi
-    # Loopback only, for local development: plaintext, asked for explicitly
-    # (a service refuses to start without TLS otherwise).
+    # Loopback only, for local development: plaintext and no tokens, asked for
+    # explicitly (a service refuses to start without TLS and token keys
+    # otherwise).
     # shellcheck disable=SC2086 # extra holds whole --flag=value words
-    "$build_dir/$binary" --listen_address="127.0.0.1:$port" --plaintext=true $extra \
+    "$build_dir/$binary" --listen_address="127.0.0.1:$port" --plaintext=true --auth=off $extra \
       >>"$run_dir/$name.log" 2>&1 &
     echo $! >"$run_dir/$name.pid"
   done

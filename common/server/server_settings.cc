@@ -94,6 +94,9 @@ absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default
   absl::StatusOr<TransportSecurity> security = ServerTransportFromFlags();
   if (!security.ok()) return security.status();
   settings.security = *std::move(security);
+  absl::StatusOr<AccessSettings> access = AccessSettingsFromFlags();
+  if (!access.ok()) return access.status();
+  settings.access = *std::move(access);
   settings.reflection = absl::GetFlag(FLAGS_reflection);
   settings.access_log = absl::GetFlag(FLAGS_access_log);
   settings.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);

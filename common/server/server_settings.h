@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/security/transport_security.h"
+#include "common/server/call_access.h"
 
 namespace osteoflow {
 
@@ -32,6 +33,8 @@ struct ServerSettings {
   // When set, a second, plaintext port that serves only grpc.health.v1: for
   // probes that cannot speak TLS (Kubernetes' native gRPC probes).
   std::string health_listen_address;
+  // Bearer tokens and the access table, or off when asked for.
+  AccessSettings access;
 };
 
 // Reads the shared flags and checks them. `default_address` is used when

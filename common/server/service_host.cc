@@ -67,6 +67,7 @@ void ServiceHost::AddService(grpc::Service* service) { services_.push_back(servi
 
 absl::Status ServiceHost::Start() {
   SetResponseDelay(settings_.test_response_delay);
+  CallAccess::Configure(settings_.access);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -182,6 +183,7 @@ int ServiceHost::Run() {
                                   : settings_.security.require_client_certificate ? "required"
                                                                                   : "optional")
       .Add("health_port", health_port_)
+      .Add("auth", settings_.access.enabled ? "jwt" : "off")
       .Write();
   const int signal_number = WaitForTerminationSignal();
   LogLine("draining").Add("service", label_).Add("signal", signal_number).Write();

@@ -12,44 +12,53 @@
 
 #include "absl/status/statusor.h"
 #include "common/server/blocking_work.h"
+#include "common/server/call_access.h"
 #include "common/server/raw_messages.h"
 #include "common/server/unary_finish.h"
 
 namespace osteoflow {
 
 // The whole shape of a raw-bytes unary method whose answer is computed: parse
-// the request (INVALID_ARGUMENT when it does not parse), run
-// `handle(request, &response)` (returning absl::Status), serialise the
-// response, finish with the mapped status. Request and response live on one
-// arena for the call: building and freeing a large answer costs a few
-// allocations instead of one per field.
+// the request (INVALID_ARGUMENT when it does not parse), admit the caller
+// (CallAccess: authentication, the access table, the audit trail), run
+// `handle(request, &response)` (returning absl::Status) with the caller's
+// token carried on to peers, serialise the response, finish with the mapped
+// status. `method` is the full method name ("/package.Service/Method").
+// Request and response live on one arena for the call: building and freeing
+// a large answer costs a few allocations instead of one per field.
 // `Response` is a message type, or std::string for a handler that writes the
 // response in wire form itself.
 template <typename Request, typename Response, typename Handle>
-absl::Status ComputeAnswer(const grpc::ByteBuffer& request_bytes, grpc::ByteBuffer& response_bytes,
+absl::Status ComputeAnswer(const grpc::CallbackServerContext& context, absl::string_view method,
+                           const grpc::ByteBuffer& request_bytes, grpc::ByteBuffer& response_bytes,
                            Handle& handle) {
   google::protobuf::Arena arena;
   auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
   if (absl::Status read = ParseRequest(request_bytes, *request); !read.ok()) return read;
+  absl::StatusOr<CallAccess::Admitted> admitted = CallAccess::Admit(context, method, *request);
+  if (!admitted.ok()) return admitted.status();
+  ForwardedCaller forwarded(admitted->token);
+  absl::Status status;
   if constexpr (std::is_same_v<Response, std::string>) {
     std::string wire;
-    if (absl::Status handled = handle(*request, &wire); !handled.ok()) return handled;
-    WireResponse(std::move(wire), response_bytes);
-    return absl::OkStatus();
+    status = handle(*request, &wire);
+    if (status.ok()) WireResponse(std::move(wire), response_bytes);
   } else {
     auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
-    if (absl::Status handled = handle(*request, response); !handled.ok()) return handled;
-    return SerializeResponse(*response, response_bytes);
+    status = handle(*request, response);
+    if (status.ok()) status = SerializeResponse(*response, response_bytes);
   }
+  CallAccess::Audit(method, *admitted, status);
+  return status;
 }
 
 // Answers on the callback thread: for work that never blocks.
 template <typename Request, typename Response, typename Handle>
-grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context, absl::string_view method,
                                       const grpc::ByteBuffer* request_bytes,
                                       grpc::ByteBuffer* response_bytes, Handle handle) {
-  return FinishUnary(context,
-                     ComputeAnswer<Request, Response>(*request_bytes, *response_bytes, handle));
+  return FinishUnary(context, ComputeAnswer<Request, Response>(*context, method, *request_bytes,
+                                                               *response_bytes, handle));
 }
 
 // Answers on a BlockingWork thread: for work that waits on a dependency. The
@@ -59,11 +68,11 @@ grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context,
 // and cancelled it), and a write it no longer waits for must not happen.
 template <typename Request, typename Response, typename Handle>
 grpc::ServerUnaryReactor* AnswerUnaryOn(BlockingWork& work, grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request_bytes,
+                                        absl::string_view method, const grpc::ByteBuffer* request_bytes,
                                         grpc::ByteBuffer* response_bytes, Handle handle) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const bool queued =
-      work.Submit([context, reactor, request_bytes, response_bytes, handle]() mutable {
+      work.Submit([context, method, reactor, request_bytes, response_bytes, handle]() mutable {
         if (context->IsCancelled()) {
           FinishReactor(reactor, absl::CancelledError("the call was cancelled while it waited"));
           return;
@@ -72,8 +81,8 @@ grpc::ServerUnaryReactor* AnswerUnaryOn(BlockingWork& work, grpc::CallbackServer
           FinishReactor(reactor, absl::DeadlineExceededError("the deadline passed while it waited"));
           return;
         }
-        FinishReactor(reactor,
-                      ComputeAnswer<Request, Response>(*request_bytes, *response_bytes, handle));
+        FinishReactor(reactor, ComputeAnswer<Request, Response>(*context, method, *request_bytes,
+                                                                *response_bytes, handle));
       });
   if (!queued) FinishReactor(reactor, absl::UnavailableError("server busy: try again"));
   return reactor;
@@ -91,25 +100,32 @@ using QuickOutcome = std::variant<absl::Status, UnaryContinuation>;
 // For methods whose common case is answered from memory (a cache hit).
 template <typename Request, typename Quick>
 grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::CallbackServerContext* context,
+                                                 absl::string_view method,
                                                  const grpc::ByteBuffer* request_bytes,
                                                  grpc::ByteBuffer* response_bytes, Quick quick) {
   UnaryContinuation rest;
+  CallAccess::Admitted admitted;
   {
     google::protobuf::Arena arena;
     auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
     if (absl::Status read = ParseRequest(*request_bytes, *request); !read.ok()) {
       return FinishUnary(context, read);
     }
+    absl::StatusOr<CallAccess::Admitted> admission = CallAccess::Admit(*context, method, *request);
+    if (!admission.ok()) return FinishUnary(context, admission.status());
+    admitted = *std::move(admission);
     std::string wire;
     QuickOutcome outcome = quick(*request, &wire);
     if (absl::Status* answered = std::get_if<absl::Status>(&outcome)) {
       if (answered->ok()) WireResponse(std::move(wire), *response_bytes);
+      CallAccess::Audit(method, admitted, *answered);
       return FinishUnary(context, *answered);
     }
     rest = std::get<UnaryContinuation>(std::move(outcome));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const bool queued = work.Submit([context, reactor, response_bytes, rest = std::move(rest)]() {
+  const bool queued = work.Submit([context, method, admitted = std::move(admitted), reactor, response_bytes,
+                                   rest = std::move(rest)]() {
     if (context->IsCancelled()) {
       FinishReactor(reactor, absl::CancelledError("the call was cancelled while it waited"));
       return;
@@ -119,8 +135,13 @@ grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::Callb
       return;
     }
     std::string wire;
-    absl::Status status = rest(&wire);
+    absl::Status status;
+    {
+      ForwardedCaller forwarded(admitted.token);
+      status = rest(&wire);
+    }
     if (status.ok()) WireResponse(std::move(wire), *response_bytes);
+    CallAccess::Audit(method, admitted, status);
     FinishReactor(reactor, status);
   });
   if (!queued) FinishReactor(reactor, absl::UnavailableError("server busy: try again"));

@@ -71,9 +71,10 @@ absl::StatusOr<pid_t> SpawnProcess(const std::string& binary, const std::vector<
     const absl::string_view assignment(*entry);
     if (!absl::StartsWith(assignment, "OSTEOFLOW_")) env_storage.emplace_back(assignment);
   }
-  // Tests run the services on loopback without TLS unless they say otherwise
-  // (a test's own OSTEOFLOW_PLAINTEXT, later in the list, wins).
+  // Tests run the services on loopback without TLS or tokens unless they say
+  // otherwise (a test's own settings, later in the list, win).
   env_storage.push_back("OSTEOFLOW_PLAINTEXT=true");
+  env_storage.push_back("OSTEOFLOW_AUTH=off");
   for (const auto& [name, value] : env) env_storage.push_back(name + "=" + value);
   std::vector<char*> envp;
   for (std::string& variable : env_storage) envp.push_back(variable.data());

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
+#include "common/server/call_access.h"
 #include "common/server/raw_messages.h"
 #include "common/server/unary_answer.h"
 #include "common/server/unary_finish.h"
@@ -20,13 +21,22 @@ absl::StatusOr<const v1::Exercise*> FindByName(const ExerciseCatalog& catalog,
   return exercise;
 }
 
+// For the methods answered from wire forms made at load: parse, then admit
+// the caller (reference data, so nothing to audit).
+absl::Status ParseAndAdmit(const grpc::CallbackServerContext& context, absl::string_view method,
+                           const grpc::ByteBuffer& request, google::protobuf::Message& parsed) {
+  if (absl::Status read = ParseRequest(request, parsed); !read.ok()) return read;
+  return CallAccess::Admit(context, method, parsed).status();
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetExercise(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
   v1::GetExerciseRequest parsed;
-  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
+  if (absl::Status read = ParseAndAdmit(*context, "/osteoflow.catalog.v1.CatalogService/GetExercise", *request, parsed);
+      !read.ok()) {
     return FinishUnary(context, read);
   }
   absl::StatusOr<const v1::Exercise*> exercise = FindByName(*catalog_, parsed.name(), "name");
@@ -42,7 +52,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(grpc::CallbackServer
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
   v1::ListExercisesRequest parsed;
-  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
+  if (absl::Status read = ParseAndAdmit(*context, "/osteoflow.catalog.v1.CatalogService/ListExercises", *request, parsed);
+      !read.ok()) {
     return FinishUnary(context, read);
   }
   absl::StatusOr<ExercisePage> page = osteoflow::catalog::ListExercises(*catalog_, parsed);
@@ -68,7 +79,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogInfo(grpc::CallbackServe
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
   return AnswerUnary<v1::GetCatalogInfoRequest, v1::CatalogInfo>(
-      context, request, response, [this](const auto&, v1::CatalogInfo* info) {
+      context, "/osteoflow.catalog.v1.CatalogService/GetCatalogInfo", request, response, [this](const auto&, v1::CatalogInfo* info) {
         info->set_version(catalog_->version());
         info->set_exercise_count(catalog_->size());
         info->set_content_digest(catalog_->content_digest());
@@ -80,7 +91,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::EvaluateActivity(grpc::CallbackSer
                                                                const grpc::ByteBuffer* request,
                                                                grpc::ByteBuffer* response) {
   return AnswerUnary<v1::EvaluateActivityRequest, v1::EvaluateActivityResponse>(
-      context, request, response,
+      context, "/osteoflow.catalog.v1.CatalogService/EvaluateActivity", request, response,
       [this](const v1::EvaluateActivityRequest& parsed, v1::EvaluateActivityResponse* answer) {
         if (!parsed.has_restrictions()) {
           return InvalidField("restrictions", "required, in the shape screening returns");
@@ -101,7 +112,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogDocument(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   v1::GetCatalogDocumentRequest parsed;
-  if (absl::Status read = ParseRequest(*request, parsed); !read.ok()) {
+  if (absl::Status read = ParseAndAdmit(*context, "/osteoflow.catalog.v1.CatalogService/GetCatalogDocument", *request, parsed);
+      !read.ok()) {
     return FinishUnary(context, read);
   }
   const std::string& wire = catalog_->DocumentWire();

@@ -10,7 +10,7 @@ namespace osteoflow::progress {
                                                       const grpc::ByteBuffer* request,          \
                                                       grpc::ByteBuffer* response) {             \
     return AnswerUnaryOn<v1::Request, v1::Response>(                                             \
-        work_, context, request, response,                                                       \
+        work_, context, "/osteoflow.progress.v1.ProgressService/" #Name, request, response,     \
         [this](const auto& parsed, auto* answer) { return programs_->Call(parsed, answer); });   \
   }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
+#include "common/server/call_access.h"
 
 namespace osteoflow::progress {
 namespace {
@@ -32,6 +33,8 @@ absl::StatusOr<osteoflow::screening::v1::Screening> ScreeningClient::Screen(
     const std::string& request_id, const osteoflow::screening::v1::Intake& intake) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  // The peer decides on the original caller.
+  ForwardedCaller::AttachTo(context);
   osteoflow::screening::v1::ScreenRequest request;
   request.set_request_id(request_id);
   *request.mutable_intake() = intake;
@@ -48,6 +51,8 @@ absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> SchedulingClient::Plan(
     const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  // The peer decides on the original caller.
+  ForwardedCaller::AttachTo(context);
   osteoflow::scheduling::v1::WeeklyPlan plan;
   const grpc::Status status = stub_->BuildWeeklyPlan(&context, request, &plan);
   if (!status.ok()) return FromPeer("scheduling", status);

@@ -8,7 +8,8 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BuildWeeklyPlan(grpc::CallbackS
                                                                  const grpc::ByteBuffer* request,
                                                                  grpc::ByteBuffer* response) {
   return AnswerUnaryQuicklyOrOn<v1::BuildWeeklyPlanRequest>(
-      work_, context, request, response, [this](const auto& parsed, auto* answer) -> QuickOutcome {
+      work_, context, "/osteoflow.scheduling.v1.SchedulingService/BuildWeeklyPlan", request, response,
+      [this](const auto& parsed, auto* answer) -> QuickOutcome {
         std::variant<absl::Status, WeeklyPlans::Rest> outcome = plans_->BuildQuickly(parsed, answer);
         if (absl::Status* status = std::get_if<absl::Status>(&outcome)) return *status;
         return UnaryContinuation(std::get<WeeklyPlans::Rest>(std::move(outcome)));
@@ -19,7 +20,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::GetWeeklyPlan(grpc::CallbackSer
                                                                const grpc::ByteBuffer* request,
                                                                grpc::ByteBuffer* response) {
   return AnswerUnaryOn<v1::GetWeeklyPlanRequest, std::string>(
-      work_, context, request, response,
+      work_, context, "/osteoflow.scheduling.v1.SchedulingService/GetWeeklyPlan", request, response,
       [this](const auto& parsed, auto* answer) { return plans_->Get(parsed, answer); });
 }
 

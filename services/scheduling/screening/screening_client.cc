@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
+#include "common/server/call_access.h"
 
 namespace osteoflow::scheduling {
 
@@ -14,6 +15,8 @@ ScreeningClient::ScreeningClient(std::shared_ptr<grpc::Channel> channel, absl::D
 absl::StatusOr<screening_v1::ScreeningResult> ScreeningClient::Result(absl::string_view screening_name) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  // The peer decides on the original caller.
+  ForwardedCaller::AttachTo(context);
   screening_v1::GetScreeningRequest request;
   request.set_name(std::string(screening_name));
   screening_v1::Screening screening;

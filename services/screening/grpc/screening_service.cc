@@ -8,7 +8,7 @@ grpc::ServerUnaryReactor* ScreeningServiceImpl::Screen(grpc::CallbackServerConte
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
   return AnswerUnaryOn<v1::ScreenRequest, std::string>(
-      store_work_, context, request, response,
+      store_work_, context, "/osteoflow.screening.v1.ScreeningService/Screen", request, response,
       [this](const auto& parsed, auto* answer) { return screenings_->Screen(parsed, answer); });
 }
 
@@ -16,7 +16,7 @@ grpc::ServerUnaryReactor* ScreeningServiceImpl::GetScreening(grpc::CallbackServe
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
   return AnswerUnaryOn<v1::GetScreeningRequest, v1::Screening>(
-      store_work_, context, request, response,
+      store_work_, context, "/osteoflow.screening.v1.ScreeningService/GetScreening", request, response,
       [this](const auto& parsed, auto* answer) { return screenings_->Get(parsed, answer); });
 }
 
@@ -24,7 +24,7 @@ grpc::ServerUnaryReactor* ScreeningServiceImpl::ListScreenings(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return AnswerUnaryOn<v1::ListScreeningsRequest, v1::ListScreeningsResponse>(
-      store_work_, context, request, response,
+      store_work_, context, "/osteoflow.screening.v1.ScreeningService/ListScreenings", request, response,
       [this](const auto& parsed, auto* answer) { return screenings_->List(parsed, answer); });
 }
 
@@ -32,7 +32,7 @@ grpc::ServerUnaryReactor* ScreeningServiceImpl::ValidateIntake(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return AnswerUnary<v1::ValidateIntakeRequest, std::string>(
-      context, request, response,
+      context, "/osteoflow.screening.v1.ScreeningService/ValidateIntake", request, response,
       [this](const auto& parsed, auto* answer) { return screenings_->Preview(parsed, answer); });
 }
 

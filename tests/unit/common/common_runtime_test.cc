@@ -21,6 +21,7 @@ ABSL_DECLARE_FLAG(std::string, tls_key_file);
 ABSL_DECLARE_FLAG(std::string, tls_ca_file);
 ABSL_DECLARE_FLAG(std::string, tls_client_certificates);
 ABSL_DECLARE_FLAG(std::string, health_listen_address);
+ABSL_DECLARE_FLAG(std::string, auth);
 
 namespace osteoflow {
 namespace {
@@ -91,7 +92,10 @@ TEST(ListenAddress, AcceptsHostPortForms) {
 
 class ServerSettingsTest : public ::testing::Test {
  protected:
-  void SetUp() override { absl::SetFlag(&FLAGS_plaintext, true); }
+  void SetUp() override {
+    absl::SetFlag(&FLAGS_plaintext, true);
+    absl::SetFlag(&FLAGS_auth, "off");
+  }
   absl::FlagSaver saver_;  // restores every flag after each test
 };
 
@@ -121,6 +125,16 @@ TEST_F(ServerSettingsTest, WithoutTlsFilesAServiceRefusesUnlessPlaintextIsAskedF
   absl::SetFlag(&FLAGS_health_listen_address, "probe");
   EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
               HasSubstr("health_listen_address:"));
+}
+
+TEST_F(ServerSettingsTest, WithoutTokenKeysAServiceRefusesUnlessAuthIsSwitchedOff) {
+  absl::SetFlag(&FLAGS_auth, "jwt");
+  auto settings = ServerSettingsFromFlags("127.0.0.1:1");
+  ASSERT_FALSE(settings.ok());
+  EXPECT_THAT(std::string(settings.status().message()), HasSubstr("jwt_public_key_files: required"));
+  EXPECT_THAT(std::string(settings.status().message()), HasSubstr("auth=off"));
+  absl::SetFlag(&FLAGS_auth, "maybe");
+  EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()), HasSubstr("auth: want"));
 }
 
 TEST_F(ServerSettingsTest, ErrorsNameTheSetting) {

@@ -1,0 +1,194 @@
+#include "common/server/call_access.h"
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/auth/access_policy.h"
+#include "common/log/json_log.h"
+#include "common/text/identifiers.h"
+
+ABSL_FLAG(std::string, auth, "jwt",
+          "jwt: every call needs a bearer token (or, between our services, a service certificate); "
+          "off: no authentication, for local development only");
+ABSL_FLAG(std::string, jwt_public_key_files, "", "comma-separated PEM public keys that sign bearer tokens");
+ABSL_FLAG(std::string, jwt_algorithm, "ES256", "the one token algorithm accepted: ES256 or RS256");
+ABSL_FLAG(std::string, jwt_issuer, "", "the issuer (iss) tokens must name");
+ABSL_FLAG(std::string, jwt_audience, "", "the audience (aud) tokens must name");
+ABSL_FLAG(absl::Duration, jwt_clock_skew, absl::Seconds(30), "tolerance on exp and nbf");
+ABSL_FLAG(std::string, service_identities, "",
+          "comma-separated certificate names of the suite's own services, admitted as the service role");
+
+namespace osteoflow {
+namespace {
+
+AccessSettings* g_settings = nullptr;
+thread_local const std::string* t_forwarded_token = nullptr;
+
+absl::StatusOr<std::string> ReadKey(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return absl::InvalidArgumentError(absl::StrCat("jwt_public_key_files: cannot read ", path));
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (!absl::StrContains(text.str(), "PUBLIC KEY")) {
+    return absl::InvalidArgumentError(absl::StrCat("jwt_public_key_files: ", path, " is not a PEM public key"));
+  }
+  return text.str();
+}
+
+// The patient a request names: a patient_id field (also inside intake) or a
+// resource name "patients/{id}/..." in name, parent, program or screening;
+// "" when none, or when it is not an opaque id (the handler refuses those).
+std::string NamedPatient(const google::protobuf::Message& request);
+
+std::string PatientOf(const google::protobuf::Message& request) {
+  std::string id = NamedPatient(request);
+  return IsOpaqueId(id) ? id : std::string();
+}
+
+std::string NamedPatient(const google::protobuf::Message& request) {
+  const google::protobuf::Descriptor* descriptor = request.GetDescriptor();
+  const google::protobuf::Reflection* reflection = request.GetReflection();
+  const auto text = [&](const google::protobuf::Message& message, const char* field_name) -> std::string {
+    const google::protobuf::FieldDescriptor* field = message.GetDescriptor()->FindFieldByName(field_name);
+    if (field == nullptr || field->is_repeated() || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+      return "";
+    }
+    return message.GetReflection()->GetString(message, field);
+  };
+  if (std::string id = text(request, "patient_id"); !id.empty()) return id;
+  if (const google::protobuf::FieldDescriptor* intake = descriptor->FindFieldByName("intake");
+      intake != nullptr && intake->message_type() != nullptr && reflection->HasField(request, intake)) {
+    if (std::string id = text(reflection->GetMessage(request, intake), "patient_id"); !id.empty()) return id;
+  }
+  for (const char* field : {"name", "parent", "program", "screening"}) {
+    const std::string value = text(request, field);
+    const std::vector<absl::string_view> parts = absl::StrSplit(value, '/');
+    if (parts.size() >= 2 && parts[0] == "patients" && !parts[1].empty()) return std::string(parts[1]);
+  }
+  return "";
+}
+
+// Our own service, by the certificate it presented over mutual TLS.
+std::optional<Caller> PeerService(const grpc::ServerContextBase& context, const AccessSettings& settings) {
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return std::nullopt;
+  for (const char* property : {"x509_common_name", "x509_subject_alternative_name"}) {
+    for (const grpc::string_ref& name : auth->FindPropertyValues(property)) {
+      const std::string identity(name.data(), name.size());
+      for (const std::string& ours : settings.service_identities) {
+        if (identity == ours) return Caller{identity, Role::kService, ""};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context, const AccessSettings& settings,
+                                    std::string* token) {
+  const auto& metadata = context.client_metadata();
+  auto header = metadata.find("authorization");
+  if (header != metadata.end()) {
+    const absl::string_view value(header->second.data(), header->second.size());
+    if (!absl::StartsWith(value, "Bearer ")) {
+      return absl::UnauthenticatedError("authorization: want \"Bearer <token>\"");
+    }
+    *token = std::string(value.substr(7));
+    return settings.verifier->Verify(*token, absl::Now());
+  }
+  if (std::optional<Caller> service = PeerService(context, settings)) return *service;
+  return absl::UnauthenticatedError("bearer token: missing (authorization: Bearer <token>)");
+}
+
+}  // namespace
+
+absl::StatusOr<AccessSettings> AccessSettingsFromFlags() {
+  AccessSettings settings;
+  const std::string mode = absl::GetFlag(FLAGS_auth);
+  if (mode == "off") {
+    settings.enabled = false;
+    return settings;
+  }
+  if (mode != "jwt") return absl::InvalidArgumentError("auth: want jwt or off");
+  TokenRules rules;
+  rules.algorithm = absl::GetFlag(FLAGS_jwt_algorithm);
+  for (absl::string_view path : absl::StrSplit(absl::GetFlag(FLAGS_jwt_public_key_files), ',', absl::SkipEmpty())) {
+    absl::StatusOr<std::string> key = ReadKey(std::string(path));
+    if (!key.ok()) return key.status();
+    rules.public_keys.push_back(*std::move(key));
+  }
+  rules.issuer = absl::GetFlag(FLAGS_jwt_issuer);
+  rules.audience = absl::GetFlag(FLAGS_jwt_audience);
+  rules.clock_skew = absl::GetFlag(FLAGS_jwt_clock_skew);
+  absl::StatusOr<TokenVerifier> verifier = TokenVerifier::Create(std::move(rules));
+  if (!verifier.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(verifier.status().message(),
+                                                   " (or set auth=off for local development)"));
+  }
+  settings.verifier.emplace(*std::move(verifier));
+  for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_service_identities), ',', absl::SkipEmpty())) {
+    settings.service_identities.emplace_back(name);
+  }
+  return settings;
+}
+
+void CallAccess::Configure(AccessSettings settings) {
+  delete g_settings;
+  g_settings = new AccessSettings(std::move(settings));
+}
+
+absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContextBase& context,
+                                                       absl::string_view method,
+                                                       const google::protobuf::Message& request) {
+  Admitted admitted;
+  const MethodAccess* access = AccessPolicy::Suite().Find(method);
+  admitted.patient_data = access != nullptr && access->patient_data;
+  admitted.patient_id = PatientOf(request);
+  if (g_settings == nullptr || !g_settings->enabled) {
+    admitted.caller = Caller{"anonymous", Role::kService, ""};
+    return admitted;
+  }
+  absl::StatusOr<Caller> caller = Authenticate(context, *g_settings, &admitted.token);
+  if (!caller.ok()) {
+    admitted.caller = Caller{"unauthenticated", Role::kService, ""};
+    if (admitted.patient_data) Audit(method, admitted, caller.status());
+    return caller.status();
+  }
+  admitted.caller = *std::move(caller);
+  if (absl::Status allowed = AccessPolicy::Suite().Decide(method, admitted.caller, admitted.patient_id);
+      !allowed.ok()) {
+    if (admitted.patient_data) Audit(method, admitted, allowed);
+    return allowed;
+  }
+  return admitted;
+}
+
+void CallAccess::Audit(absl::string_view method, const Admitted& admitted, const absl::Status& outcome) {
+  if (!admitted.patient_data) return;
+  LogLine("audit")
+      .Add("subject", admitted.caller.subject)
+      .Add("role", NameOf(admitted.caller.role))
+      .Add("method", method)
+      .Add("patient_id", admitted.patient_id)
+      .Add("outcome", absl::StatusCodeToString(outcome.code()))
+      .Write();
+}
+
+ForwardedCaller::ForwardedCaller(const std::string& token) : previous_(t_forwarded_token) {
+  t_forwarded_token = &token;
+}
+
+ForwardedCaller::~ForwardedCaller() { t_forwarded_token = previous_; }
+
+void ForwardedCaller::AttachTo(grpc::ClientContext& context) {
+  if (t_forwarded_token != nullptr && !t_forwarded_token->empty()) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", *t_forwarded_token));
+  }
+}
+
+}  // namespace osteoflow

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/server_context.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/auth/caller.h"
+#include "common/auth/token_verifier.h"
+
+namespace osteoflow {
+
+// How this process authenticates callers; from settings, once at start.
+struct AccessSettings {
+  // false only when auth=off was asked for (local development).
+  bool enabled = true;
+  std::optional<TokenVerifier> verifier;
+  // Certificate names (common name or subject alternative name) of the
+  // suite's own services: a peer presenting one over mutual TLS, with no
+  // bearer token, is the service role (a background call, such as
+  // scheduling fetching the catalog).
+  std::vector<std::string> service_identities;
+};
+
+// Errors start with the setting's name.
+absl::StatusOr<AccessSettings> AccessSettingsFromFlags();
+
+// Authentication, authorisation and the audit trail of every call, applied
+// once a request is parsed. A bearer token (`authorization: Bearer <jwt>`)
+// names the caller; without one, a peer's certificate may name one of our
+// services. The suite's access table (AccessPolicy::Suite) decides.
+class CallAccess {
+ public:
+  struct Admitted {
+    Caller caller;
+    // The patient the request names ("" when none).
+    std::string patient_id;
+    bool patient_data = false;
+    // The caller's token, carried on to peers this call reaches.
+    std::string token;
+  };
+
+  // Once, before serving.
+  static void Configure(AccessSettings settings);
+
+  // UNAUTHENTICATED without a believable caller, PERMISSION_DENIED when the
+  // table says no; a refused call to patient data is audited here.
+  static absl::StatusOr<Admitted> Admit(const grpc::ServerContextBase& context, absl::string_view method,
+                                        const google::protobuf::Message& request);
+
+  // One audit line for a call that reached patient data: who, which method,
+  // which patient, the outcome. Nothing from the records themselves.
+  static void Audit(absl::string_view method, const Admitted& admitted, const absl::Status& outcome);
+};
+
+// The token of the call this thread is working for, while a scope lives:
+// calls to peers made meanwhile carry it, so that the peer decides on the
+// original caller, not on the service in between.
+class ForwardedCaller {
+ public:
+  explicit ForwardedCaller(const std::string& token);
+  ~ForwardedCaller();
+  ForwardedCaller(const ForwardedCaller&) = delete;
+  ForwardedCaller& operator=(const ForwardedCaller&) = delete;
+
+  // Adds the current caller's token to a call about to be made.
+  static void AttachTo(grpc::ClientContext& context);
+
+ private:
+  const std::string* previous_;
+};
+
+}  // namespace osteoflow
