@@ -74,8 +74,11 @@ absl::StatusOr<TestCertificates> MakeTestCertificates() {
   TestCertificates certificates;
   certificates.ca_file = ca + ".pem";
   certificates.ca_pem = ReadText(certificates.ca_file);
-  absl::StatusOr<TestIdentity> service = Issue(dir, "service", "osteoflow-service", "DNS:localhost,IP:127.0.0.1", ca);
+  absl::StatusOr<TestIdentity> service = Issue(dir, "service", kTestServiceName, "DNS:localhost,IP:127.0.0.1", ca);
   if (!service.ok()) return service.status();
+  absl::StatusOr<TestIdentity> client = Issue(dir, "client", "platform-client", "DNS:platform-client", ca);
+  if (!client.ok()) return client.status();
+  certificates.client = *std::move(client);
   absl::StatusOr<TestIdentity> wrong_host = Issue(dir, "wrong-host", "elsewhere", "DNS:elsewhere.example", ca);
   if (!wrong_host.ok()) return wrong_host.status();
   absl::StatusOr<TestIdentity> stranger = Issue(dir, "stranger", "stranger", "DNS:localhost,IP:127.0.0.1", other_ca);
