@@ -427,6 +427,26 @@ TEST_F(AccessMatrixTest, TheWholeWeekWorksWithSecurityOnAndEveryAccessIsAuditedW
   ASSERT_TRUE(advanced.ok()) << advanced.error_message();
   EXPECT_EQ(next.week_index(), current.week_index() + 1);
 
+  // Our own tools carry a token from a file, over TLS.
+  const std::string token_file = testing::NewTempPath("token");
+  std::ofstream(token_file) << TokenFor(Who::kOwnPatientApp) << "\n";
+  std::vector<std::string> call = {"--target=" + suite->progress->address(),
+                                   "--method=osteoflow.progress.v1.ProgressService/GetProgram",
+                                   "--request_json={\"name\":\"" + suite->program.name() + "\"}",
+                                   "--tls_ca_file=" + suite->certificates.ca_file,
+                                   "--tls_cert_file=" + suite->certificates.client.cert_file,
+                                   "--tls_key_file=" + suite->certificates.client.key_file};
+  const std::string tool = testing::BinaryPath("tools/osteoflow-call");
+  auto without_token = testing::RunToExit(tool, call, {}, absl::Seconds(20));
+  ASSERT_TRUE(without_token.ok()) << without_token.status();
+  EXPECT_NE(without_token->exit_code, 0);
+  EXPECT_THAT(without_token->output, HasSubstr("UNAUTHENTICATED"));
+  call.push_back("--token_file=" + token_file);
+  auto with_token = testing::RunToExit(tool, call, {}, absl::Seconds(20));
+  ASSERT_TRUE(with_token.ok()) << with_token.status();
+  EXPECT_EQ(with_token->exit_code, 0) << with_token->output;
+  EXPECT_THAT(with_token->output, HasSubstr(suite->program.name()));
+
   // Stop the services so that their logs are complete.
   for (testing::ServiceProcess* process : {suite->progress.get(), suite->screening.get()}) {
     process->Signal(SIGTERM);

@@ -16,7 +16,8 @@ struct ChannelOptions {
 };
 
 // A channel that accepts responses up to 64 MiB: TLS when --tls_ca_file is
-// given (mutual with --tls_cert_file and --tls_key_file), plaintext otherwise.
+// given (mutual with --tls_cert_file and --tls_key_file), plaintext otherwise;
+// with --token_file, every call carries that bearer token.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, ChannelOptions options);
 
 }  // namespace osteoflow::tools
