@@ -427,6 +427,14 @@ TEST_F(AccessMatrixTest, TheWholeWeekWorksWithSecurityOnAndEveryAccessIsAuditedW
   ASSERT_TRUE(advanced.ok()) << advanced.error_message();
   EXPECT_EQ(next.week_index(), current.week_index() + 1);
 
+  // And two refusals, which are audited too.
+  EXPECT_EQ(Call(suite->progress_channel, "/osteoflow.progress.v1.ProgressService/GetProgram", get,
+                 TokenFor(Who::kOtherPatientApp))
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(suite->progress_channel, "/osteoflow.progress.v1.ProgressService/GetProgram", get, "").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
   // Our own tools carry a token from a file, over TLS.
   const std::string token_file = testing::NewTempPath("token");
   std::ofstream(token_file) << TokenFor(Who::kOwnPatientApp) << "\n";
