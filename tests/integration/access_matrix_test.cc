@@ -142,17 +142,10 @@ bool HasLineWith(const std::string& log, const std::vector<std::string>& parts) 
   return false;
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 scheduling_v1::Preferences Preferences() {
   scheduling_v1::Preferences preferences;
   const std::string path = std::string(OSTEOFLOW_SOURCE_DIR) + "/samples/preferences/osteopenia-no-fractures.json";
-  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(ReadText(path), &preferences).ok());
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(testing::ReadFile(path), &preferences).ok());
   return preferences;
 }
 

@@ -99,14 +99,14 @@ absl::StatusOr<pid_t> SpawnProcess(const std::string& binary, const std::vector<
   return pid;
 }
 
-namespace {
-
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
 }
+
+namespace {
 
 // The port of the first {"event":"serving",...,"port":N} line, or 0.
 int ServingPort(const std::string& log) {

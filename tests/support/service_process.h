@@ -71,6 +71,8 @@ absl::StatusOr<pid_t> SpawnProcess(const std::string& binary, const std::vector<
 // The exit code once the process has exited; DEADLINE_EXCEEDED if it has not
 // within `timeout`; INTERNAL if a signal ended it.
 absl::StatusOr<int> WaitForProcess(pid_t pid, absl::Duration timeout);
+// A file's whole text ("" when it cannot be read).
+std::string ReadFile(const std::string& path);
 // A loopback port that was free a moment ago.
 int PickFreePort();
 

@@ -11,13 +11,6 @@
 namespace osteoflow::testing {
 namespace {
 
-std::string ReadText(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 // Runs openssl with `args`; its output is kept for the error.
 absl::Status OpenSsl(const std::vector<std::string>& args) {
   absl::StatusOr<ProcessResult> result = RunToExit("/usr/bin/openssl", args, {}, absl::Seconds(30));
@@ -47,8 +40,8 @@ absl::StatusOr<TestIdentity> Issue(const std::string& dir, const std::string& st
       !signed_ok.ok()) {
     return signed_ok;
   }
-  identity.cert_pem = ReadText(identity.cert_file);
-  identity.key_pem = ReadText(identity.key_file);
+  identity.cert_pem = ReadFile(identity.cert_file);
+  identity.key_pem = ReadFile(identity.key_file);
   return identity;
 }
 
@@ -73,7 +66,7 @@ absl::StatusOr<TestCertificates> MakeTestCertificates() {
   if (absl::Status made = MakeCa(other_ca, "another CA"); !made.ok()) return made;
   TestCertificates certificates;
   certificates.ca_file = ca + ".pem";
-  certificates.ca_pem = ReadText(certificates.ca_file);
+  certificates.ca_pem = ReadFile(certificates.ca_file);
   absl::StatusOr<TestIdentity> service = Issue(dir, "service", kTestServiceName, "DNS:localhost,IP:127.0.0.1", ca);
   if (!service.ok()) return service.status();
   absl::StatusOr<TestIdentity> client = Issue(dir, "client", "platform-client", "DNS:platform-client", ca);

@@ -19,13 +19,6 @@
 namespace osteoflow::testing {
 namespace {
 
-std::string ReadText(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 struct JwtFree {
   void operator()(jwt_t* jwt) const { jwt_free(jwt); }
 };
@@ -80,8 +73,8 @@ absl::StatusOr<TestTokenIssuer> TestTokenIssuer::Create() {
     if (!result.ok()) return result.status();
     if (result->exit_code != 0) return absl::InternalError(absl::StrCat("openssl: ", result->output));
   }
-  issuer.private_key_pem_ = ReadText(private_key);
-  issuer.public_key_pem_ = ReadText(issuer.public_key_file_);
+  issuer.private_key_pem_ = ReadFile(private_key);
+  issuer.public_key_pem_ = ReadFile(issuer.public_key_file_);
   return issuer;
 }
 
