@@ -9,7 +9,12 @@ packages=(
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libabsl-dev
   libssl-dev libhiredis-dev redis-server zlib1g-dev libjwt-dev openssl
   libgtest-dev libgmock-dev
+  docker-compose
 )
+# kubectl renders the Kubernetes overlays (kubectl kustomize); Debian's comes
+# with kubernetes-client. A kubectl already present is used as it is (the two
+# packages would conflict).
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 # buf (contract lint) comes from npm; any Node.js with npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -31,7 +36,8 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Build-time tools pinned by package-lock.json.
+# Build-time tools pinned by package-lock.json: buf (contracts), and
+# kubernetes-models and yaml (offline validation of the Kubernetes manifests).
 if [[ ! -x node_modules/.bin/buf ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "setup: installing buf from npm"
   npm ci --no-audit --no-fund --loglevel=error
