@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, then runs every test and
-# check (unit, integration, contract lint and breaking-change check) with ctest.
+# check (unit, integration, contract lint and breaking-change check, deployment
+# checks) with ctest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
