@@ -110,7 +110,8 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view token, absl::Time
   const int64_t skew = absl::ToInt64Seconds(rules_.clock_skew);
   const std::optional<int64_t> expiry = DateClaim(jwt.get(), "exp");
   if (!expiry.has_value()) return Refused("no expiry");
-  if (now_seconds > *expiry + skew) return Refused("expired");
+  // Written so that no claim value, however large, can overflow.
+  if (now_seconds - skew > *expiry) return Refused("expired");
   if (const std::optional<int64_t> not_before = DateClaim(jwt.get(), "nbf");
       not_before.has_value() && now_seconds + skew < *not_before) {
     return Refused("not valid yet");
