@@ -13,6 +13,7 @@ build_dir=${1:-build}
 root=$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-runtime.XXXXXX")
 catalog_pid=""
 trap '[[ -n $catalog_pid ]] && kill "$catalog_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$root"' EXIT
+# shellcheck disable=SC1003 # tr deletes the backslashes that continue the line
 packages=$(awk '/^FROM .* AS runtime/ { on = 1 } on && /--no-install-recommends/ { getline; print; exit }' Dockerfile \
   | tr -d '\\' | xargs)
 [[ -n $packages ]] || { echo "no runtime packages found in the Dockerfile" >&2; exit 1; }
