@@ -15,6 +15,11 @@ namespace osteoflow {
 struct MethodAccess {
   std::vector<Role> roles;
   bool patient_data = false;
+  // Request fields a patient app may set only when its call comes through
+  // one of our services (which made them), never directly: an inline
+  // screening result, for example, would let an app plan from a result it
+  // made up.
+  std::vector<std::string> fields_only_via_our_services;
 };
 
 // The per-method table of who may call what. A method not in the table is

@@ -17,7 +17,7 @@ AccessPolicy* MakeSuitePolicy() {
   auto* policy = new AccessPolicy;
   const auto allow = [policy](const char* service, const char* method, std::vector<Role> roles,
                               bool patient_data) {
-    policy->Allow(std::string("/") + service + "/" + method, MethodAccess{std::move(roles), patient_data});
+    policy->Allow(std::string("/") + service + "/" + method, MethodAccess{std::move(roles), patient_data, {}});
   };
   // Reference data: no patient in it.
   constexpr char kCatalog[] = "osteoflow.catalog.v1.CatalogService";
@@ -32,7 +32,10 @@ AccessPolicy* MakeSuitePolicy() {
   }
 
   constexpr char kScheduling[] = "osteoflow.scheduling.v1.SchedulingService";
-  allow(kScheduling, "BuildWeeklyPlan", {kClinician, kPatientApp, kService}, true);
+  // A patient app plans from its stored screening; a result given inline
+  // comes only from progress, working for the app.
+  policy->Allow("/osteoflow.scheduling.v1.SchedulingService/BuildWeeklyPlan",
+                MethodAccess{{kClinician, kPatientApp, kService}, true, {"screening_result"}});
   // By plan id, which names no patient: a patient app reads its plans
   // through its programme instead.
   allow(kScheduling, "GetWeeklyPlan", {kClinician, kService}, true);

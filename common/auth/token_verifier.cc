@@ -2,7 +2,8 @@
 
 #include <jwt.h>
 
-#include <cerrno>
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 
@@ -54,12 +55,21 @@ bool AudienceMatches(jwt_t* jwt, const std::string& audience) {
   return false;
 }
 
-// A numeric date claim; nullopt when absent.
-std::optional<int64_t> DateClaim(jwt_t* jwt, const char* name) {
-  errno = 0;
-  const long value = jwt_get_grant_int(jwt, name);
-  if (errno != 0) return std::nullopt;
-  return static_cast<int64_t>(value);
+// A NumericDate claim (seconds, possibly fractional): nullopt when absent,
+// UNAUTHENTICATED when present but not a finite number. Read as JSON: libjwt's
+// integer getter reads a fraction or a string as 0 without saying so.
+absl::StatusOr<std::optional<int64_t>> DateClaim(jwt_t* jwt, const char* name) {
+  char* json = jwt_get_grants_json(jwt, name);
+  if (json == nullptr) return std::nullopt;
+  std::unique_ptr<char, decltype(&std::free)> owned(json, &std::free);
+  google::protobuf::Value value;
+  if (!google::protobuf::util::JsonStringToMessage(json, &value).ok() || !value.has_number_value() ||
+      !std::isfinite(value.number_value())) {
+    return Refused(absl::StrCat(name, " is not a NumericDate"));
+  }
+  // Far beyond any real date either way: clamped, so nothing overflows.
+  const double seconds = std::clamp(std::floor(value.number_value()), -1e15, 1e15);
+  return std::optional<int64_t>(static_cast<int64_t>(seconds));
 }
 
 }  // namespace
@@ -108,14 +118,13 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view token, absl::Time
   if (!AudienceMatches(jwt.get(), rules_.audience)) return Refused("wrong audience");
   const int64_t now_seconds = absl::ToUnixSeconds(now);
   const int64_t skew = absl::ToInt64Seconds(rules_.clock_skew);
-  const std::optional<int64_t> expiry = DateClaim(jwt.get(), "exp");
-  if (!expiry.has_value()) return Refused("no expiry");
-  // Written so that no claim value, however large, can overflow.
-  if (now_seconds - skew > *expiry) return Refused("expired");
-  if (const std::optional<int64_t> not_before = DateClaim(jwt.get(), "nbf");
-      not_before.has_value() && now_seconds + skew < *not_before) {
-    return Refused("not valid yet");
-  }
+  const absl::StatusOr<std::optional<int64_t>> expiry = DateClaim(jwt.get(), "exp");
+  if (!expiry.ok()) return expiry.status();
+  if (!expiry->has_value()) return Refused("no expiry");
+  if (now_seconds - skew > **expiry) return Refused("expired");
+  const absl::StatusOr<std::optional<int64_t>> not_before = DateClaim(jwt.get(), "nbf");
+  if (!not_before.ok()) return not_before.status();
+  if (not_before->has_value() && now_seconds + skew < **not_before) return Refused("not valid yet");
 
   Caller caller;
   const char* subject = jwt_get_grant(jwt.get(), "sub");

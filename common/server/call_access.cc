@@ -1,5 +1,6 @@
 #include "common/server/call_access.h"
 
+#include <atomic>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -27,7 +28,8 @@ ABSL_FLAG(std::string, service_identities, "",
 namespace osteoflow {
 namespace {
 
-AccessSettings* g_settings = nullptr;
+// Set once, before serving, and never freed: a call may read it at any time.
+std::atomic<const AccessSettings*> g_settings{nullptr};
 thread_local const std::string* t_forwarded_token = nullptr;
 
 absl::StatusOr<std::string> ReadKey(const std::string& path) {
@@ -74,23 +76,33 @@ std::string NamedPatient(const google::protobuf::Message& request) {
   return "";
 }
 
-// Our own service, by the certificate it presented over mutual TLS.
+// Our own service, by a DNS name in the certificate it presented over mutual
+// TLS. Only DNS names count: a common name, or an e-mail or URI alternative
+// name, is easier to get a CA to copy from a request unchecked.
 std::optional<Caller> PeerService(const grpc::ServerContextBase& context, const AccessSettings& settings) {
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr || !auth->IsPeerAuthenticated()) return std::nullopt;
-  for (const char* property : {"x509_common_name", "x509_subject_alternative_name"}) {
-    for (const grpc::string_ref& name : auth->FindPropertyValues(property)) {
-      const std::string identity(name.data(), name.size());
-      for (const std::string& ours : settings.service_identities) {
-        if (identity == ours) return Caller{identity, Role::kService, ""};
-      }
+  for (const grpc::string_ref& name : auth->FindPropertyValues("peer_dns")) {
+    const std::string identity(name.data(), name.size());
+    for (const std::string& ours : settings.service_identities) {
+      if (identity == ours) return Caller{identity, Role::kService, ""};
     }
   }
   return std::nullopt;
 }
 
+// Whether a message field is set (a message or a non-empty scalar).
+bool IsSet(const google::protobuf::Message& message, const std::string& field_name) {
+  const google::protobuf::FieldDescriptor* field = message.GetDescriptor()->FindFieldByName(field_name);
+  if (field == nullptr) return false;
+  if (field->is_repeated()) return message.GetReflection()->FieldSize(message, field) > 0;
+  if (field->message_type() != nullptr || field->has_presence()) return message.GetReflection()->HasField(message, field);
+  return true;
+}
+
 absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context, const AccessSettings& settings,
-                                    std::string* token) {
+                                    std::string* token, bool* by_certificate) {
+  *by_certificate = false;
   const auto& metadata = context.client_metadata();
   auto header = metadata.find("authorization");
   if (header != metadata.end()) {
@@ -101,7 +113,10 @@ absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context, cons
     *token = std::string(value.substr(7));
     return settings.verifier->Verify(*token, absl::Now());
   }
-  if (std::optional<Caller> service = PeerService(context, settings)) return *service;
+  if (std::optional<Caller> service = PeerService(context, settings)) {
+    *by_certificate = true;
+    return *service;
+  }
   return absl::UnauthenticatedError("bearer token: missing (authorization: Bearer <token>)");
 }
 
@@ -138,8 +153,11 @@ absl::StatusOr<AccessSettings> AccessSettingsFromFlags() {
 }
 
 void CallAccess::Configure(AccessSettings settings) {
-  delete g_settings;
-  g_settings = new AccessSettings(std::move(settings));
+  // Auth on without a verifier would fail every token; refuse to half-set.
+  if (settings.enabled && !settings.verifier.has_value()) {
+    LogLine("warning").Add("message", "auth is on without token keys: every call is refused").Write();
+  }
+  g_settings.store(new AccessSettings(std::move(settings)));
 }
 
 absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContextBase& context,
@@ -149,19 +167,37 @@ absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContext
   const MethodAccess* access = AccessPolicy::Suite().Find(method);
   admitted.patient_data = access != nullptr && access->patient_data;
   admitted.patient_id = PatientOf(request);
-  if (g_settings == nullptr || !g_settings->enabled) {
+  const AccessSettings* settings = g_settings.load();
+  // Fail closed: a server that never configured access serves no one.
+  if (settings == nullptr) return absl::UnavailableError("access control is not configured");
+  if (!settings->enabled) {
     admitted.caller = Caller{"anonymous", Role::kService, ""};
     return admitted;
   }
-  absl::StatusOr<Caller> caller = Authenticate(context, *g_settings, &admitted.token);
+  if (!settings->verifier.has_value()) return absl::UnavailableError("access control has no token keys");
+  bool by_certificate = false;
+  absl::StatusOr<Caller> caller = Authenticate(context, *settings, &admitted.token, &by_certificate);
   if (!caller.ok()) {
     admitted.caller = Caller{"unauthenticated", Role::kService, ""};
     if (admitted.patient_data) Audit(method, admitted, caller.status());
     return caller.status();
   }
   admitted.caller = *std::move(caller);
-  if (absl::Status allowed = AccessPolicy::Suite().Decide(method, admitted.caller, admitted.patient_id);
-      !allowed.ok()) {
+  absl::Status allowed = AccessPolicy::Suite().Decide(method, admitted.caller, admitted.patient_id);
+  // A service's certificate alone is for background work on reference data;
+  // patient records need the caller's token, forwarded.
+  if (allowed.ok() && by_certificate && admitted.patient_data) {
+    allowed = absl::PermissionDeniedError("patient records need a caller's token, not a service certificate alone");
+  }
+  if (allowed.ok() && access != nullptr && admitted.caller.role == Role::kPatientApp) {
+    for (const std::string& field : access->fields_only_via_our_services) {
+      if (IsSet(request, field) && !PeerService(context, *settings).has_value()) {
+        allowed = absl::PermissionDeniedError(
+            absl::StrCat(field, ": a patient app may not send it; it names a stored record instead"));
+      }
+    }
+  }
+  if (!allowed.ok()) {
     if (admitted.patient_data) Audit(method, admitted, allowed);
     return allowed;
   }

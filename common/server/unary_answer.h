@@ -124,14 +124,18 @@ grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::Callb
     rest = std::get<UnaryContinuation>(std::move(outcome));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const bool queued = work.Submit([context, method, admitted = std::move(admitted), reactor, response_bytes,
-                                   rest = std::move(rest)]() {
+  const bool queued = work.Submit([context, method, admitted, reactor, response_bytes, rest = std::move(rest)]() {
+    // Admitted calls are audited however they end.
+    const auto finish = [&](const absl::Status& status) {
+      CallAccess::Audit(method, admitted, status);
+      FinishReactor(reactor, status);
+    };
     if (context->IsCancelled()) {
-      FinishReactor(reactor, absl::CancelledError("the call was cancelled while it waited"));
+      finish(absl::CancelledError("the call was cancelled while it waited"));
       return;
     }
     if (context->deadline() <= std::chrono::system_clock::now()) {
-      FinishReactor(reactor, absl::DeadlineExceededError("the deadline passed while it waited"));
+      finish(absl::DeadlineExceededError("the deadline passed while it waited"));
       return;
     }
     std::string wire;
@@ -141,10 +145,13 @@ grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::Callb
       status = rest(&wire);
     }
     if (status.ok()) WireResponse(std::move(wire), *response_bytes);
-    CallAccess::Audit(method, admitted, status);
-    FinishReactor(reactor, status);
+    finish(status);
   });
-  if (!queued) FinishReactor(reactor, absl::UnavailableError("server busy: try again"));
+  if (!queued) {
+    const absl::Status busy = absl::UnavailableError("server busy: try again");
+    CallAccess::Audit(method, admitted, busy);
+    FinishReactor(reactor, busy);
+  }
   return reactor;
 }
 

@@ -367,6 +367,47 @@ TEST_F(AccessMatrixTest, EveryMethodAgainstEveryRoleGetsExactlyItsCell) {
   }
 }
 
+TEST_F(AccessMatrixTest, APatientAppCannotPlanFromAResultItMadeUp) {
+  // Directly, an inline screening result is refused to a patient app (it
+  // could say "proceed" over a referral); through progress, which made the
+  // result from the stored screening, the same app's enrolment planned fine.
+  scheduling_v1::BuildWeeklyPlanRequest request;
+  screening_v1::ScreeningResult* made_up = request.mutable_screening_result();
+  *made_up = suite->program.screening_result();
+  made_up->set_outcome(screening_v1::OUTCOME_PROCEED);
+  made_up->clear_red_flags();
+  request.set_patient_id(suite->patient);
+  *request.mutable_preferences() = suite->program.preferences();
+  request.set_week_start_date("2026-11-23");
+  request.set_week_index(1);
+  const std::string method = "/osteoflow.scheduling.v1.SchedulingService/BuildWeeklyPlan";
+  const grpc::Status app = Call(suite->scheduling_channel, method, request, TokenFor(Who::kOwnPatientApp));
+  EXPECT_EQ(app.error_code(), grpc::StatusCode::PERMISSION_DENIED) << app.error_message();
+  EXPECT_THAT(app.error_message(), HasSubstr("screening_result"));
+  EXPECT_TRUE(Call(suite->scheduling_channel, method, request, TokenFor(Who::kClinician)).ok());
+}
+
+TEST_F(AccessMatrixTest, AServiceCertificateAloneReachesReferenceDataButNoPatientRecords) {
+  // A client holding one of our services' certificates, without a token.
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = suite->certificates.ca_pem;
+  options.pem_cert_chain = suite->certificates.service.cert_pem;
+  options.pem_private_key = suite->certificates.service.key_pem;
+  const auto as_service = [&](const std::string& address) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return grpc::CreateCustomChannel(address, grpc::SslCredentials(options), args);
+  };
+  EXPECT_TRUE(Call(as_service(suite->catalog->address()), "/osteoflow.catalog.v1.CatalogService/GetCatalogInfo",
+                   catalog_v1::GetCatalogInfoRequest(), "")
+                  .ok());
+  progress_v1::GetProgramRequest get;
+  get.set_name(suite->program.name());
+  const grpc::Status records =
+      Call(as_service(suite->progress->address()), "/osteoflow.progress.v1.ProgressService/GetProgram", get, "");
+  EXPECT_EQ(records.error_code(), grpc::StatusCode::PERMISSION_DENIED) << records.error_message();
+}
+
 TEST_F(AccessMatrixTest, ExpiredForeignUnsignedAndTamperedTokensAreRefused) {
   testing::TokenClaims claims;
   claims.role = "clinician";

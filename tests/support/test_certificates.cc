@@ -67,7 +67,7 @@ absl::StatusOr<TestCertificates> MakeTestCertificates() {
   TestCertificates certificates;
   certificates.ca_file = ca + ".pem";
   certificates.ca_pem = ReadFile(certificates.ca_file);
-  absl::StatusOr<TestIdentity> service = Issue(dir, "service", kTestServiceName, "DNS:localhost,IP:127.0.0.1", ca);
+  absl::StatusOr<TestIdentity> service = Issue(dir, "service", kTestServiceName, absl::StrCat("DNS:", kTestServiceName, ",DNS:localhost,IP:127.0.0.1"), ca);
   if (!service.ok()) return service.status();
   absl::StatusOr<TestIdentity> client = Issue(dir, "client", "platform-client", "DNS:platform-client", ca);
   if (!client.ok()) return client.status();

@@ -17,7 +17,7 @@ struct TestIdentity {
 
 // Certificates made with openssl for one test, in a fresh directory: the
 // suite's CA; an identity it issued for 127.0.0.1 and localhost (servers and
-// their clients; its name is kTestServiceName); one for a caller outside the
+// their clients; its DNS name and common name are kTestServiceName); one for a caller outside the
 // suite (a platform team's client); one for another host name only; and an
 // identity from an unrelated CA.
 inline constexpr char kTestServiceName[] = "osteoflow-service";

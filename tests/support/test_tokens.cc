@@ -45,6 +45,10 @@ std::unique_ptr<jwt_t, JwtFree> Build(const TokenClaims& claims) {
   if (claims.not_before_in != absl::ZeroDuration()) {
     jwt_add_grant_int(raw, "nbf", now + absl::ToInt64Seconds(claims.not_before_in));
   }
+  if (!claims.extra_json.empty()) {
+    for (const char* name : {"exp", "nbf"}) jwt_del_grants(raw, name);
+    jwt_add_grants_json(raw, claims.extra_json.c_str());
+  }
   return jwt;
 }
 

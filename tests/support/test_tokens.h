@@ -21,6 +21,8 @@ struct TokenClaims {
   absl::Duration expires_in = absl::Minutes(10);
   absl::Duration not_before_in = absl::ZeroDuration();
   bool with_expiry = true;
+  // More claims as a JSON object, added last (they replace the ones above).
+  std::string extra_json;
 };
 
 // An ES256 signing key made with openssl for one test, and tokens signed

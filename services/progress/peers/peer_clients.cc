@@ -18,6 +18,9 @@ absl::Status FromPeer(absl::string_view peer, const grpc::Status& status) {
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kNotFound:
+    // The caller's own (forwarded) token refused there is a refusal too.
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
       return answer;
     default:
       return absl::UnavailableError(absl::StrCat(peer, " service: ", answer.message()));

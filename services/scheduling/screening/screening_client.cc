@@ -28,6 +28,10 @@ absl::StatusOr<screening_v1::ScreeningResult> ScreeningClient::Result(absl::stri
       return absl::NotFoundError(absl::StrCat("screening: ", screening_name, " does not exist"));
     case absl::StatusCode::kInvalidArgument:
       return absl::InvalidArgumentError(absl::StrCat("screening: ", peer.message()));
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+      // The caller's own token was refused there: a refusal, not "not now".
+      return absl::Status(peer.code(), absl::StrCat("screening service: ", peer.message()));
     default:
       // Timeouts, refusals and the peer's own outages are all "not now".
       return absl::UnavailableError(absl::StrCat("screening service: ", peer.message()));

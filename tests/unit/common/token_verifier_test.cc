@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/auth/access_policy.h"
 #include "tests/support/test_tokens.h"
@@ -95,6 +96,19 @@ TEST_F(TokenVerifierTest, BadTokensAreAllUnauthenticatedWithTheReason) {
   expect_refused(testing::Tampered(issuer_->Sign(app)), "signature does not verify");
   expect_refused("", "missing");
   expect_refused("not.a.token", "not");
+}
+
+TEST_F(TokenVerifierTest, DatesMayBeFractionalButMustBeNumbers) {
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  TokenClaims claims;
+  claims.extra_json = absl::StrCat("{\"exp\":", now + 600, ".5}");
+  EXPECT_TRUE(verifier_->Verify(issuer_->Sign(claims), absl::Now()).ok()) << "a fractional exp is a NumericDate";
+  claims.extra_json = absl::StrCat("{\"exp\":", now + 600, ",\"nbf\":", now + 3600, ".0}");
+  EXPECT_THAT(std::string(Refusal(issuer_->Sign(claims)).message()), HasSubstr("not valid yet"));
+  claims.extra_json = absl::StrCat("{\"exp\":", now + 600, ",\"nbf\":\"", now + 3600, "\"}");
+  EXPECT_THAT(std::string(Refusal(issuer_->Sign(claims)).message()), HasSubstr("nbf is not a NumericDate"));
+  claims.extra_json = "{\"exp\":\"tomorrow\"}";
+  EXPECT_THAT(std::string(Refusal(issuer_->Sign(claims)).message()), HasSubstr("exp is not a NumericDate"));
 }
 
 TEST_F(TokenVerifierTest, ClockSkewIsTolerated) {
