@@ -97,6 +97,13 @@ absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default
   absl::StatusOr<AccessSettings> access = AccessSettingsFromFlags();
   if (!access.ok()) return access.status();
   settings.access = *std::move(access);
+  // Tokens are credentials: never in clear beyond this machine.
+  const std::string host = settings.listen_address.substr(0, settings.listen_address.rfind(':'));
+  const bool loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+  if (settings.security.plaintext && settings.access.enabled && !loopback) {
+    return absl::InvalidArgumentError(
+        "plaintext: bearer tokens would travel in clear; serve TLS, or listen on loopback only");
+  }
   settings.reflection = absl::GetFlag(FLAGS_reflection);
   settings.access_log = absl::GetFlag(FLAGS_access_log);
   settings.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);

@@ -11,6 +11,7 @@
 #include "common/server/server_settings.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
+#include "tests/support/test_tokens.h"
 
 ABSL_DECLARE_FLAG(std::string, listen_address);
 ABSL_DECLARE_FLAG(int, max_receive_bytes);
@@ -22,6 +23,9 @@ ABSL_DECLARE_FLAG(std::string, tls_ca_file);
 ABSL_DECLARE_FLAG(std::string, tls_client_certificates);
 ABSL_DECLARE_FLAG(std::string, health_listen_address);
 ABSL_DECLARE_FLAG(std::string, auth);
+ABSL_DECLARE_FLAG(std::string, jwt_public_key_files);
+ABSL_DECLARE_FLAG(std::string, jwt_issuer);
+ABSL_DECLARE_FLAG(std::string, jwt_audience);
 
 namespace osteoflow {
 namespace {
@@ -125,6 +129,22 @@ TEST_F(ServerSettingsTest, WithoutTlsFilesAServiceRefusesUnlessPlaintextIsAskedF
   absl::SetFlag(&FLAGS_health_listen_address, "probe");
   EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
               HasSubstr("health_listen_address:"));
+}
+
+TEST_F(ServerSettingsTest, TokensNeverTravelInClearBeyondLoopback) {
+  auto issuer = testing::TestTokenIssuer::Create();
+  ASSERT_TRUE(issuer.ok()) << issuer.status();
+  absl::SetFlag(&FLAGS_auth, "jwt");
+  absl::SetFlag(&FLAGS_jwt_public_key_files, issuer->public_key_file());
+  absl::SetFlag(&FLAGS_jwt_issuer, std::string(testing::kTestIssuer));
+  absl::SetFlag(&FLAGS_jwt_audience, std::string(testing::kTestAudience));
+  absl::SetFlag(&FLAGS_listen_address, "127.0.0.1:50051");
+  EXPECT_TRUE(ServerSettingsFromFlags("127.0.0.1:1").ok()) << "plaintext with tokens on loopback";
+  absl::SetFlag(&FLAGS_listen_address, "0.0.0.0:50051");
+  EXPECT_THAT(std::string(ServerSettingsFromFlags("127.0.0.1:1").status().message()),
+              HasSubstr("plaintext: bearer tokens would travel in clear"));
+  absl::SetFlag(&FLAGS_auth, "off");
+  EXPECT_TRUE(ServerSettingsFromFlags("127.0.0.1:1").ok()) << "no tokens, nothing to leak";
 }
 
 TEST_F(ServerSettingsTest, WithoutTokenKeysAServiceRefusesUnlessAuthIsSwitchedOff) {
