@@ -5,11 +5,9 @@
 // one audit line per call to patient data, with no health data in it.
 #include <signal.h>
 
-#include <condition_variable>
 #include <fstream>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,6 +27,7 @@
 #include "osteoflow/screening/v1/screening_service.pb.h"
 #include "tests/support/catalog_server.h"
 #include "tests/support/progress_server.h"
+#include "tests/support/raw_call.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/scheduling_server.h"
 #include "tests/support/screening_server.h"
@@ -103,31 +102,10 @@ grpc::Status Call(const std::shared_ptr<grpc::Channel>& channel, const std::stri
                   const google::protobuf::Message& request, const std::string& token,
                   google::protobuf::Message* response = nullptr) {
   grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
-  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-  const std::string bytes = request.SerializeAsString();
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer send(&slice, 1), received;
-  grpc::Status status;
-  std::mutex mu;
-  std::condition_variable done_cv;
-  bool done = false;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &send, &received, [&](grpc::Status s) {
-    std::lock_guard<std::mutex> lock(mu);
-    status = std::move(s);
-    done = true;
-    done_cv.notify_one();
-  });
-  std::unique_lock<std::mutex> lock(mu);
-  done_cv.wait(lock, [&] { return done; });
-  if (status.ok() && response != nullptr) {
-    std::vector<grpc::Slice> slices;
-    received.Dump(&slices);
-    std::string out;
-    for (const grpc::Slice& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    response->ParseFromString(out);
-  }
+  std::string bytes;
+  const grpc::Status status =
+      testing::CallRawBytes(stub, method, request.SerializeAsString(), &bytes, absl::Seconds(15), token);
+  if (status.ok() && response != nullptr) response->ParseFromString(bytes);
   return status;
 }
 

@@ -7,7 +7,7 @@
 namespace osteoflow::testing {
 
 grpc::Status CallRawBytes(grpc::GenericStub& stub, const std::string& method, const std::string& request,
-                          std::string* response, absl::Duration deadline) {
+                          std::string* response, absl::Duration deadline, const std::string& bearer_token) {
   grpc::CompletionQueue queue;
   grpc::Slice slice(request);
   grpc::ByteBuffer request_buffer(&slice, 1);
@@ -15,6 +15,7 @@ grpc::Status CallRawBytes(grpc::GenericStub& stub, const std::string& method, co
   grpc::Status status;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  if (!bearer_token.empty()) context.AddMetadata("authorization", "Bearer " + bearer_token);
   auto call = stub.PrepareUnaryCall(&context, method, request_buffer, &queue);
   call->StartCall();
   call->Finish(&response_buffer, &status, reinterpret_cast<void*>(1));
