@@ -12,8 +12,10 @@ DependencyWatch::DependencyWatch(std::string name, absl::Duration interval,
     : name_(std::move(name)),
       interval_(interval),
       probe_(std::move(probe)),
-      on_change_(std::move(on_change)),
-      thread_([this] { Run(); }) {}
+      on_change_(std::move(on_change)) {
+  on_change_(false);
+  thread_ = std::thread([this] { Run(); });
+}
 
 DependencyWatch::~DependencyWatch() {
   stop_.Notify();

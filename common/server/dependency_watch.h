@@ -17,7 +17,10 @@ namespace osteoflow {
 class DependencyWatch {
  public:
   // `probe` is OK while the dependency answers; `on_change(up)` runs on the
-  // watch thread after the first check and after every change.
+  // watch thread after the first check and after every change. Until the
+  // first check has answered, the dependency counts as down: `on_change(false)`
+  // runs once here, before the thread starts, so that a server started while a
+  // slow first check is still waiting never reports ready too early.
   DependencyWatch(std::string name, absl::Duration interval, std::function<absl::Status()> probe,
                   std::function<void(bool up)> on_change);
   ~DependencyWatch();

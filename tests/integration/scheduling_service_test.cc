@@ -840,6 +840,19 @@ TEST_F(SchedulingServiceTest, NoCatalogHeldIsUnavailableAndNotReadyUntilTheCatal
   EXPECT_EQ(plan.days_size(), 7);
 }
 
+// A first catalog fetch that hangs until its deadline must not leave the
+// service reporting ready meanwhile: readiness is off until the catalog is
+// held, not until the first fetch has failed.
+TEST_F(SchedulingServiceTest, NotReadyWhileTheFirstCatalogFetchIsStillWaiting) {
+  const testing::SilentListener silent;
+  ASSERT_NO_FATAL_FAILURE(StartScheduling({"--catalog_deadline=3s"}, silent.address()));
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(client_->Health(kSchedulingService), HealthCheckResponse::NOT_SERVING) << "check " << i;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(client_->Health(""), HealthCheckResponse::SERVING);
+}
+
 TEST_F(SchedulingServiceTest, BadInputIsInvalidArgumentNamingTheFields) {
   ASSERT_NO_FATAL_FAILURE(StartCatalog());
   ASSERT_NO_FATAL_FAILURE(StartScheduling());

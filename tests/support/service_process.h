@@ -76,4 +76,20 @@ std::string ReadFile(const std::string& path);
 // A loopback port that was free a moment ago.
 int PickFreePort();
 
+// A loopback port that accepts connections and never answers: the kernel
+// completes each TCP handshake, nothing reads. A peer there hangs until its
+// deadline, unlike a closed port, which fails at once.
+class SilentListener {
+ public:
+  SilentListener();
+  ~SilentListener();
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  std::string address() const;
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 }  // namespace osteoflow::testing
