@@ -3,6 +3,8 @@
 #include <optional>
 #include <vector>
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -96,19 +98,36 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
     if (!existing.ok() || !existing->has_value()) return failure;
     return ParseStored(**existing, program);
   };
-  absl::StatusOr<screening_v1::Screening> screened =
-      screening_->Screen(absl::StrCat("enrol-", IdOf("enrol", request.request_id())), request.intake());
-  if (!screened.ok()) return stored_or(screened.status());
+  // The screening is stored (a durable write) while week 1 is planned from
+  // a preview of the same intake, so that the two waits overlap instead of
+  // adding up. The preview's plan is used only when the stored result is
+  // the same: a screening service that changed its rules in between makes
+  // the plan again from what was stored.
+  std::future<absl::StatusOr<screening_v1::Screening>> screening =
+      screening_->StartScreen(absl::StrCat("enrol-", IdOf("enrol", request.request_id())), request.intake());
 
   v1::Program created;
   created.set_name(ProgramName(patient_id, program_id));
   created.set_request_id(request.request_id());
+  *created.mutable_preferences() = request.preferences();
+  created.set_start_date(request.start_date());
+  std::optional<absl::StatusOr<scheduling_v1::WeeklyPlan>> early_plan;
+  if (absl::StatusOr<screening_v1::ScreeningResult> preview = screening_->Preview(request.intake());
+      preview.ok() && preview->outcome() != screening_v1::OUTCOME_REFER) {
+    *created.mutable_screening_result() = *std::move(preview);
+    early_plan = PlanWeek(created, 1);
+  }
+  absl::StatusOr<screening_v1::Screening> screened = screening.get();
+  if (!screened.ok()) return stored_or(screened.status());
+  if (early_plan.has_value() &&
+      !google::protobuf::util::MessageDifferencer::Equals(created.screening_result(), screened->result())) {
+    early_plan.reset();
+  }
+
   const absl::Time now = now_();
   SetTimestamp(now, created.mutable_create_time());
   created.set_screening(screened->name());
   *created.mutable_screening_result() = std::move(*screened->mutable_result());
-  *created.mutable_preferences() = request.preferences();
-  created.set_start_date(request.start_date());
   const std::string today = Day(absl::ToCivilDay(now, absl::UTCTimeZone()));
   StoredProgram to_store;
   if (created.screening_result().outcome() == screening_v1::OUTCOME_REFER) {
@@ -122,7 +141,8 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
       referral->set_raised_by(created.screening());
     }
   } else {
-    absl::StatusOr<scheduling_v1::WeeklyPlan> plan = PlanWeek(created, 1);
+    absl::StatusOr<scheduling_v1::WeeklyPlan> plan =
+        early_plan.has_value() ? *std::move(early_plan) : PlanWeek(created, 1);
     if (!plan.ok()) return stored_or(plan.status());
     created.set_state(v1::PROGRAM_STATE_ACTIVE);
     created.set_week_index(1);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -21,10 +22,14 @@ namespace osteoflow::progress {
 class ScreeningGateway {
  public:
   virtual ~ScreeningGateway() = default;
-  // Screens and stores the intake; the same request_id returns the same
+  // Starts screening and storing the intake and returns at once; the
+  // answer comes through the future. The same request_id gives the same
   // screening. UNAVAILABLE when the service cannot be reached.
-  virtual absl::StatusOr<osteoflow::screening::v1::Screening> Screen(
+  virtual std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> StartScreen(
       const std::string& request_id, const osteoflow::screening::v1::Intake& intake) = 0;
+  // What screening the intake would give now, with nothing stored.
+  virtual absl::StatusOr<osteoflow::screening::v1::ScreeningResult> Preview(
+      const osteoflow::screening::v1::Intake& intake) = 0;
 };
 
 // The scheduling service, as a programme needs it.
@@ -48,7 +53,10 @@ class Programs {
   // session logs (a few KB each).
   static constexpr size_t kCurrentWeeksKept = 8192;
 
-  // Screens the intake, plans week 1 (unless referred) and stores the programme.
+  // Screens the intake, plans week 1 (unless referred) and stores the
+  // programme. Week 1 is planned from a preview of the screening while the
+  // screening is being stored, and kept only when the stored result is the
+  // same (otherwise planned again from it).
   absl::Status Enroll(const osteoflow::progress::v1::EnrollRequest& request,
                       osteoflow::progress::v1::Program* program);
   absl::Status Get(const osteoflow::progress::v1::GetProgramRequest& request,

@@ -32,19 +32,44 @@ absl::Status FromPeer(absl::string_view peer, const grpc::Status& status) {
 ScreeningClient::ScreeningClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
     : deadline_(deadline), stub_(osteoflow::screening::v1::ScreeningService::NewStub(std::move(channel))) {}
 
-absl::StatusOr<osteoflow::screening::v1::Screening> ScreeningClient::Screen(
+std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> ScreeningClient::StartScreen(
     const std::string& request_id, const osteoflow::screening::v1::Intake& intake) {
+  // Everything the call needs lives until its callback has run.
+  struct Call {
+    grpc::ClientContext context;
+    osteoflow::screening::v1::ScreenRequest request;
+    osteoflow::screening::v1::Screening screening;
+    std::promise<absl::StatusOr<osteoflow::screening::v1::Screening>> answer;
+  };
+  auto call = std::make_shared<Call>();
+  call->context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  // The peer decides on the original caller (attached here, on the
+  // caller's thread).
+  ForwardedCaller::AttachTo(call->context);
+  call->request.set_request_id(request_id);
+  *call->request.mutable_intake() = intake;
+  std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> answer = call->answer.get_future();
+  stub_->async()->Screen(&call->context, &call->request, &call->screening, [call](grpc::Status status) {
+    if (status.ok()) {
+      call->answer.set_value(std::move(call->screening));
+    } else {
+      call->answer.set_value(FromPeer("screening", status));
+    }
+  });
+  return answer;
+}
+
+absl::StatusOr<osteoflow::screening::v1::ScreeningResult> ScreeningClient::Preview(
+    const osteoflow::screening::v1::Intake& intake) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  // The peer decides on the original caller.
   ForwardedCaller::AttachTo(context);
-  osteoflow::screening::v1::ScreenRequest request;
-  request.set_request_id(request_id);
+  osteoflow::screening::v1::ValidateIntakeRequest request;
   *request.mutable_intake() = intake;
-  osteoflow::screening::v1::Screening screening;
-  const grpc::Status status = stub_->Screen(&context, request, &screening);
+  osteoflow::screening::v1::ValidateIntakeResponse response;
+  const grpc::Status status = stub_->ValidateIntake(&context, request, &response);
   if (!status.ok()) return FromPeer("screening", status);
-  return screening;
+  return std::move(*response.mutable_preview());
 }
 
 SchedulingClient::SchedulingClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)

@@ -11,13 +11,16 @@
 
 namespace osteoflow::progress {
 
-// ScreeningGateway over the screening service's Screen, on one reused
-// channel with a deadline per call.
+// ScreeningGateway over the screening service's Screen (started without
+// waiting, on gRPC's callback API) and ValidateIntake, on one reused channel
+// with a deadline per call.
 class ScreeningClient final : public ScreeningGateway {
  public:
   ScreeningClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
-  absl::StatusOr<osteoflow::screening::v1::Screening> Screen(
+  std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> StartScreen(
       const std::string& request_id, const osteoflow::screening::v1::Intake& intake) override;
+  absl::StatusOr<osteoflow::screening::v1::ScreeningResult> Preview(
+      const osteoflow::screening::v1::Intake& intake) override;
 
  private:
   const absl::Duration deadline_;

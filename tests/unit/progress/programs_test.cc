@@ -114,30 +114,51 @@ class MemoryStore final : public ProgramStore {
   std::map<std::pair<RecordKind, std::string>, std::pair<int64_t, std::string>> records_;
 };
 
-// Screening: refers an intake with chest pain, otherwise proceeds.
+// Screening: refers an intake with chest pain, otherwise proceeds. Its
+// preview is the same result unless told to differ (rules changed between
+// the two calls) or to fail.
 class StubScreening final : public ScreeningGateway {
  public:
-  absl::StatusOr<screening_v1::Screening> Screen(const std::string& request_id,
-                                                 const screening_v1::Intake& intake) override {
+  std::future<absl::StatusOr<screening_v1::Screening>> StartScreen(const std::string& request_id,
+                                                                   const screening_v1::Intake& intake) override {
     ++calls;
-    if (down) return absl::UnavailableError("screening service: down");
-    screening_v1::Screening screening;
-    screening.set_name(absl::StrCat("patients/", intake.patient_id(), "/screenings/", request_id.substr(0, 12)));
-    screening_v1::ScreeningResult* result = screening.mutable_result();
-    result->set_rule_set_version("test.1");
+    std::promise<absl::StatusOr<screening_v1::Screening>> answer;
+    if (down) {
+      answer.set_value(absl::UnavailableError("screening service: down"));
+    } else {
+      screening_v1::Screening screening;
+      screening.set_name(absl::StrCat("patients/", intake.patient_id(), "/screenings/", request_id.substr(0, 12)));
+      *screening.mutable_result() = Result(intake, "test.1");
+      answer.set_value(std::move(screening));
+    }
+    return answer.get_future();
+  }
+  absl::StatusOr<screening_v1::ScreeningResult> Preview(const screening_v1::Intake& intake) override {
+    ++previews;
+    if (down || preview_down) return absl::UnavailableError("screening service: down");
+    return Result(intake, preview_differs ? "test.0" : "test.1");
+  }
+  int calls = 0;
+  int previews = 0;
+  bool down = false;
+  bool preview_down = false;
+  bool preview_differs = false;
+
+ private:
+  static screening_v1::ScreeningResult Result(const screening_v1::Intake& intake, const std::string& rules) {
+    screening_v1::ScreeningResult result;
+    result.set_rule_set_version(rules);
     if (intake.symptoms().chest_pain()) {
-      result->set_outcome(screening_v1::OUTCOME_REFER);
-      screening_v1::RedFlag* flag = result->add_red_flags();
+      result.set_outcome(screening_v1::OUTCOME_REFER);
+      screening_v1::RedFlag* flag = result.add_red_flags();
       flag->mutable_rule()->set_rule_id("RF-CHEST");
       flag->set_finding("chest pain");
       flag->set_refer_to(screening_v1::REFERRAL_TARGET_DOCTOR);
     } else {
-      result->set_outcome(screening_v1::OUTCOME_PROCEED);
+      result.set_outcome(screening_v1::OUTCOME_PROCEED);
     }
-    return screening;
+    return result;
   }
-  int calls = 0;
-  bool down = false;
 };
 
 // Scheduling: a week with one strength item on its first day.
@@ -145,6 +166,7 @@ class StubPlanning final : public PlanningGateway {
  public:
   absl::StatusOr<scheduling_v1::WeeklyPlan> Plan(const scheduling_v1::BuildWeeklyPlanRequest& request) override {
     last = request;
+    ++calls;
     scheduling_v1::WeeklyPlan plan;
     plan.set_week_index(request.week_index());
     plan.set_week_start_date(request.week_start_date());
@@ -160,6 +182,7 @@ class StubPlanning final : public PlanningGateway {
     return plan;
   }
   scheduling_v1::BuildWeeklyPlanRequest last;
+  int calls = 0;
 };
 
 class ProgramsTest : public ::testing::Test {
@@ -232,6 +255,39 @@ TEST_F(ProgramsTest, ARetryWhilePeersAreDownFindsTheStoredProgramme) {
   EXPECT_EQ(again.SerializeAsString(), program.SerializeAsString());
   // A new enrolment cannot be made while screening is down.
   EXPECT_EQ(programs_->Enroll(Enrollment("enrol-2"), &again).code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(ProgramsTest, WeekOneIsPlannedOnceFromThePreviewWhenTheStoredResultIsTheSame) {
+  const v1::Program program = Enrolled();
+  EXPECT_EQ(screening_->previews, 1);
+  EXPECT_EQ(planning_->calls, 1);
+  EXPECT_EQ(program.screening_result().rule_set_version(), "test.1");
+  EXPECT_EQ(planning_->last.screening_result().rule_set_version(), "test.1");
+}
+
+TEST_F(ProgramsTest, APreviewUnlikeTheStoredResultIsNotPlannedFrom) {
+  screening_->preview_differs = true;
+  const v1::Program program = Enrolled();
+  // Planned from the preview, then again from what was stored; the second
+  // plan is the one kept.
+  EXPECT_EQ(planning_->calls, 2);
+  EXPECT_EQ(planning_->last.screening_result().rule_set_version(), "test.1");
+  EXPECT_EQ(program.screening_result().rule_set_version(), "test.1");
+  EXPECT_EQ(program.state(), v1::PROGRAM_STATE_ACTIVE);
+}
+
+TEST_F(ProgramsTest, WithoutAPreviewWeekOneIsPlannedFromTheStoredResult) {
+  screening_->preview_down = true;
+  const v1::Program program = Enrolled();
+  EXPECT_EQ(planning_->calls, 1);
+  EXPECT_EQ(planning_->last.screening_result().rule_set_version(), "test.1");
+  EXPECT_EQ(program.week_index(), 1);
+}
+
+TEST_F(ProgramsTest, AReferredPreviewIsNotPlanned) {
+  Enrolled(/*chest_pain=*/true);
+  EXPECT_EQ(screening_->previews, 1);
+  EXPECT_EQ(planning_->calls, 0);
 }
 
 TEST_F(ProgramsTest, AReferralIsStoredReferredWithItsReasonsAndNoPlan) {
