@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libabsl-dev
-  libssl-dev libhiredis-dev redis-server zlib1g-dev libjwt-dev openssl
+  libssl-dev libhiredis-dev redis-server zlib1g-dev libzstd-dev libjwt-dev openssl
   libgtest-dev libgmock-dev
   docker-compose
 )

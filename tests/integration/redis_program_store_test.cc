@@ -3,6 +3,8 @@
 // lost across kill -9, outages as UNAVAILABLE.
 #include "services/progress/store/redis_program_store.h"
 
+#include <zlib.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -162,21 +164,47 @@ TEST_F(RedisProgramStoreTest, ScriptsRunByDigestAndComeBackAfterRedisForgetsThem
   EXPECT_EQ(RecordOf(*store_, "p1", "prog1"), "v2");
 }
 
-TEST(PackedValues, LargeValuesShrinkAndComeBackExactlySmallOnesAreKeptAsTheyAre) {
+std::string SomePlan() {
   std::string plan;
   for (int i = 0; plan.size() < 20000; ++i) {
     plan += absl::StrCat("exercise ", i % 12, ": keep your back straight and bend from the hips; DOSE-STRENGTH;");
   }
+  return plan;
+}
+
+TEST(PackedValues, LargeValuesShrinkAndComeBackExactlySmallOnesAreKeptAsTheyAre) {
+  const std::string plan = SomePlan();
   const std::string packed = PackValue(plan);
   EXPECT_LT(packed.size(), plan.size() / 3);
-  EXPECT_EQ(packed[0], '\0');
+  EXPECT_EQ(packed[0], '\1');
   EXPECT_EQ(*UnpackValue(packed), plan);
   EXPECT_EQ(PackValue("a small log"), "a small log");
   EXPECT_EQ(*UnpackValue("a small log"), "a small log");
-  std::string damaged = packed;
-  damaged[packed.size() / 2] ^= 0x55;
-  EXPECT_EQ(UnpackValue(damaged).status().code(), absl::StatusCode::kInternal);
+  // Damage anywhere in the frame is found by its checksum or its structure.
+  for (size_t at : {size_t{1}, packed.size() / 3, packed.size() / 2, packed.size() - 1}) {
+    std::string damaged = packed;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x55);
+    EXPECT_EQ(UnpackValue(damaged).status().code(), absl::StatusCode::kInternal) << "byte " << at;
+  }
+  EXPECT_EQ(UnpackValue(packed.substr(0, packed.size() - 7)).status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(UnpackValue(std::string(3, '\0')).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(UnpackValue(std::string(1, '\1')).status().code(), absl::StatusCode::kInternal);
+}
+
+// Values packed by earlier versions: a zero byte, the size (4 bytes,
+// little-endian), then a zlib stream.
+TEST(PackedValues, ValuesDeflatedByEarlierVersionsAreStillRead) {
+  const std::string plan = SomePlan();
+  uLongf size = compressBound(static_cast<uLong>(plan.size()));
+  std::string deflated(5 + size, '\0');
+  for (int i = 0; i < 4; ++i) deflated[1 + i] = static_cast<char>((plan.size() >> (8 * i)) & 0xff);
+  ASSERT_EQ(compress2(reinterpret_cast<Bytef*>(deflated.data() + 5), &size, reinterpret_cast<const Bytef*>(plan.data()),
+                      static_cast<uLong>(plan.size()), 1),
+            Z_OK);
+  deflated.resize(5 + size);
+  EXPECT_EQ(*UnpackValue(deflated), plan);
+  deflated[deflated.size() / 2] = static_cast<char>(deflated[deflated.size() / 2] ^ 0x55);
+  EXPECT_EQ(UnpackValue(deflated).status().code(), absl::StatusCode::kInternal);
 }
 
 TEST_F(RedisProgramStoreTest, PlansAndWeeksAreStoredPackedAndReadBackWhole) {

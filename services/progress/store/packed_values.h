@@ -7,12 +7,14 @@
 
 namespace osteoflow::progress {
 
-// Large stored values (plans, finished weeks) are kept deflated: a plan
-// repeats its cues and citations per item and shrinks about five times,
+// Large stored values (plans, finished weeks) are kept compressed: a plan
+// repeats its cues and citations per item and shrinks about six times,
 // which is most of what a year of a programme takes in Redis. A packed value
-// starts with a zero byte, which no serialised protobuf message does (field
-// number 0 does not exist), then the unpacked size (4 bytes, little-endian)
-// and the zlib stream; anything else is stored as it is.
+// starts with a byte no serialised protobuf message starts with (a field
+// number of 0): 1 for a zstd frame (level 1: a 17 KB plan in about 25 µs,
+// against about 140 µs for zlib's level 1, and a little smaller), or 0 for a
+// zlib stream behind its 4-byte little-endian size, as earlier versions
+// wrote them (still read). Anything else is stored as it is.
 std::string PackValue(absl::string_view bytes);
 
 // The value as it was before packing; INTERNAL when a packed value is damaged.
