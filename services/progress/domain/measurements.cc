@@ -16,18 +16,23 @@ namespace {
 namespace v1 = osteoflow::progress::v1;
 namespace screening_v1 = osteoflow::screening::v1;
 
-absl::Status CheckMeasurement(const v1::Measurement& measurement, const std::string& start_date) {
+absl::Status CheckMeasurement(const v1::Measurement& measurement, const std::string& start_date, absl::Time now) {
   FieldViolations problems;
   absl::StatusOr<absl::CivilDay> date = CheckDate(measurement.date(), "measurement.date");
   if (!date.ok()) {
     problems.Include(date.status());
   } else if (measurement.date() < start_date) {
     problems.Add("measurement.date", absl::StrCat("must not be before the programme's start, ", start_date));
+  } else {
+    CheckNotAhead(problems, *date, now, "measurement.date");
   }
   const bool has_dxa = measurement.has_dxa();
   if (has_dxa) {
-    if (!CheckDate(measurement.dxa().scan_date(), "measurement.dxa.scan_date").ok()) {
+    if (absl::StatusOr<absl::CivilDay> scanned = CheckDate(measurement.dxa().scan_date(), "measurement.dxa.scan_date");
+        !scanned.ok()) {
       problems.Add("measurement.dxa.scan_date", "required, YYYY-MM-DD");
+    } else {
+      CheckNotAhead(problems, *scanned, now, "measurement.dxa.scan_date");
     }
     const int sites = measurement.dxa().sites_size();
     if (sites < 1 || sites > 4) problems.Add("measurement.dxa.sites", "give 1 to 4 sites");
@@ -77,7 +82,7 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
     absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
     if (!loaded.ok()) return loaded.status();
     v1::Program& program = loaded->program;
-    if (absl::Status valid = CheckMeasurement(request.measurement(), program.start_date()); !valid.ok()) return valid;
+    if (absl::Status valid = CheckMeasurement(request.measurement(), program.start_date(), now_()); !valid.ok()) return valid;
     absl::StatusOr<std::vector<std::string>> earlier =
         store_->Records(loaded->patient_id, loaded->program_id, RecordKind::kMeasurement, kMaxRecordsRead, OrderRange{});
     if (!earlier.ok()) return earlier.status();

@@ -41,6 +41,16 @@ absl::StatusOr<absl::CivilDay> CheckDate(const std::string& text, const std::str
   return day;
 }
 
+absl::CivilDay LatestRecordDay(absl::Time now) {
+  return absl::ToCivilDay(now + absl::Hours(14), absl::UTCTimeZone());
+}
+
+void CheckNotAhead(FieldViolations& problems, absl::CivilDay day, absl::Time now, const std::string& field) {
+  if (day > LatestRecordDay(now)) {
+    problems.Add(field, absl::StrCat("must not be in the future (latest ", Day(LatestRecordDay(now)), ")"));
+  }
+}
+
 int64_t DatedOrder(absl::CivilDay day, absl::Time now) {
   return (day - kOrderEpoch) * kMicrosPerDay + Micros(now) % kMicrosPerDay;
 }

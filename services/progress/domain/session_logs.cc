@@ -23,7 +23,7 @@ void CheckRange(FieldViolations& problems, const std::string& field, int value, 
 }
 
 // Every check of a session log against the programme's current week.
-absl::Status CheckSession(const v1::SessionLog& session, const CurrentWeek& week) {
+absl::Status CheckSession(const v1::SessionLog& session, const CurrentWeek& week, absl::Time now) {
   FieldViolations problems;
   absl::StatusOr<absl::CivilDay> date = CheckDate(session.date(), "session.date");
   if (!date.ok()) {
@@ -31,6 +31,9 @@ absl::Status CheckSession(const v1::SessionLog& session, const CurrentWeek& week
   } else if (*date < week.first_day || *date > week.last_day) {
     problems.Add("session.date",
                  absl::StrCat("must be within the current week, ", Day(week.first_day), "..", Day(week.last_day)));
+  } else {
+    // A log says what was done: a session cannot have been done yet.
+    CheckNotAhead(problems, *date, now, "session.date");
   }
   if (session.items_size() > kMaxItems) {
     problems.Add("session.items", absl::StrCat("at most ", kMaxItems, " entries"));
@@ -130,7 +133,7 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
       current_weeks_.Keep(request.program(), week);
       loaded = *std::move(read);
     }
-    if (absl::Status valid = CheckSession(request.session(), *week); !valid.ok()) {
+    if (absl::Status valid = CheckSession(request.session(), *week, now_()); !valid.ok()) {
       // A retry of a log stored before the week moved on gets it back.
       absl::StatusOr<bool> found = FindStoredLog(*key, session_id, log);
       if (!found.ok() || *found) return found.status();

@@ -23,6 +23,10 @@ namespace scheduling_v1 = osteoflow::scheduling::v1;
 namespace screening_v1 = osteoflow::screening::v1;
 using ::testing::HasSubstr;
 
+// The tests' clock: 2026-12-07 12:00 UTC, after the first two weeks of a
+// programme that starts on 2026-11-23, so that their logs are in the past.
+constexpr int64_t kNow = 1796644800;
+
 // The store's contract, in memory.
 class MemoryStore final : public ProgramStore {
  public:
@@ -192,7 +196,7 @@ class ProgramsTest : public ::testing::Test {
                                           "/services/progress/data/progression_rules.json");
     ASSERT_TRUE(rules.ok()) << rules.status();
     programs_ = std::make_unique<Programs>(store_, screening_, planning_, *rules,
-                                           [] { return absl::FromUnixSeconds(1795300000); });
+                                           [] { return absl::FromUnixSeconds(kNow); });
   }
 
   v1::EnrollRequest Enrollment(const std::string& request_id, bool chest_pain = false) {
@@ -336,7 +340,7 @@ std::unique_ptr<Programs> Replica(std::shared_ptr<ProgramStore> store, std::shar
                                         "/services/progress/data/progression_rules.json");
   EXPECT_TRUE(rules.ok()) << rules.status();
   return std::make_unique<Programs>(store, screening, planning, *rules,
-                                    [] { return absl::FromUnixSeconds(1795300000); });
+                                    [] { return absl::FromUnixSeconds(kNow); });
 }
 
 TEST_F(ProgramsTest, LogsAreCheckedWithoutRereadingTheProgrammeYetAWeekAdvancedElsewhereIsNoticed) {
@@ -557,6 +561,39 @@ TEST_F(ProgramsTest, ANewScanAsksForANewScreeningAndBadMeasurementsAreRefused) {
     EXPECT_THAT(std::string(status.message()), HasSubstr(field));
   }
   EXPECT_EQ(store_->record_count(RecordKind::kMeasurement), 1u);
+}
+
+// Logs and measurements record what was done: a date later than today
+// anywhere on Earth is refused, naming the field, and nothing is stored. The
+// clock stands at 2026-12-07 12:00 UTC, already 2026-12-08 at UTC+14.
+TEST_F(ProgramsTest, SessionsAndMeasurementsDatedInTheFutureAreRefused) {
+  v1::EnrollRequest enrolment = Enrollment("enrol-this-week");
+  enrolment.set_start_date("2026-12-07");
+  v1::Program program;
+  ASSERT_TRUE(programs_->Enroll(enrolment, &program).ok());
+  v1::SessionLog log;
+  for (const std::string date : {"2026-12-07", "2026-12-08"}) {
+    v1::LogSessionRequest today = Log(program, "log-" + date);
+    today.mutable_session()->set_date(date);
+    EXPECT_TRUE(programs_->LogSession(today, &log).ok()) << date;
+  }
+  v1::LogSessionRequest ahead = Log(program, "log-ahead");
+  ahead.mutable_session()->set_date("2026-12-09");
+  const absl::Status refused = programs_->LogSession(ahead, &log);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("session.date: must not be in the future"));
+  EXPECT_EQ(store_->record_count(RecordKind::kSession), 2u);
+
+  v1::RecordMeasurementRequest measured = Measure(program, "measured-ahead", "2026-12-10", 165.0);
+  measured.mutable_measurement()->mutable_dxa()->set_scan_date("2026-12-11");
+  measured.mutable_measurement()->mutable_dxa()->add_sites()->set_site(screening_v1::SKELETAL_SITE_LUMBAR_SPINE);
+  v1::Measurement measurement;
+  const absl::Status not_yet = programs_->RecordMeasurement(measured, &measurement);
+  EXPECT_EQ(not_yet.code(), absl::StatusCode::kInvalidArgument);
+  for (const char* field : {"measurement.date: must not be in the future", "measurement.dxa.scan_date: must not"}) {
+    EXPECT_THAT(std::string(not_yet.message()), HasSubstr(field));
+  }
+  EXPECT_EQ(store_->record_count(RecordKind::kMeasurement), 0u);
 }
 
 TEST_F(ProgramsTest, ProgressShowsEachWeekPlannedAgainstDoneWithDecisionsAlertsAndDensity) {
