@@ -19,6 +19,7 @@
 #include "common/digest/content_digest.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
 #include "tools/cli/json_input.h"
+#include "tools/cli/simulated_week.h"
 #include "tools/health/health_probe.h"
 #include "tools/plan_table/plan_table.h"
 #include "tools/rpc/channel.h"
@@ -36,6 +37,7 @@ ABSL_FLAG(std::string, session, "", "log: the session JSON file");
 ABSL_FLAG(std::string, measurement, "", "measure: the measurement JSON file");
 ABSL_FLAG(std::string, cleared_by, "", "resume: the clearing clinician's id");
 ABSL_FLAG(std::string, note, "", "resume: a note for the record");
+ABSL_FLAG(int, strength_reps, 13, "simulate-week: repetitions logged for every strength set");
 ABSL_FLAG(std::string, request_id, "",
           "idempotency key of a write; by default derived from what is sent, so running the same "
           "command again is a safe retry");
@@ -49,6 +51,8 @@ constexpr char kUsage[] =
     "  enrol    --intake=FILE --preferences=FILE --start=YYYY-MM-DD\n"
     "  plan     --program=NAME          the current week, day by day\n"
     "  log      --program=NAME --session=FILE\n"
+    "  simulate-week --program=NAME [--strength_reps=N]\n"
+    "           logs each planned day of the current week up to today as done as planned\n"
     "  measure  --program=NAME --measurement=FILE\n"
     "  progress --program=NAME\n"
     "  advance  --program=NAME\n"
@@ -67,10 +71,22 @@ std::string Required(const char* name, const std::string& value) {
 }
 
 // A request id that is the same whenever the same thing is sent.
+std::string ContentId(absl::string_view what, const google::protobuf::Message& message) {
+  return absl::StrCat(what, "-", absl::BytesToHexString(osteoflow::Sha256(message.SerializeAsString())).substr(0, 24));
+}
+
+// The --request_id given, or else the content's.
 std::string DerivedId(absl::string_view what, const google::protobuf::Message& message) {
   const std::string given = absl::GetFlag(FLAGS_request_id);
-  if (!given.empty()) return given;
-  return absl::StrCat(what, "-", absl::BytesToHexString(osteoflow::Sha256(message.SerializeAsString())).substr(0, 24));
+  return given.empty() ? ContentId(what, message) : given;
+}
+
+void PrintLogged(const v1::SessionLog& log) {
+  std::printf("logged %s (week %d, %s)\n", log.name().c_str(), log.week_index(), log.date().c_str());
+  for (const v1::Alert& alert : log.alerts()) {
+    std::printf("  %s (%s): %s\n", v1::AlertKind_Name(alert.kind()).c_str(), alert.rule().rule_id().c_str(),
+                alert.message().c_str());
+  }
 }
 
 class Client {
@@ -225,10 +241,31 @@ int main(int argc, char** argv) {
     v1::SessionLog log;
     const grpc::Status status = client.Call(&v1::ProgressService::Stub::LogSession, request, &log);
     if (!status.ok()) return Refused(status, file, FileText(file));
-    std::printf("logged %s (week %d)\n", log.name().c_str(), log.week_index());
-    for (const v1::Alert& alert : log.alerts()) {
-      std::printf("  %s (%s): %s\n", v1::AlertKind_Name(alert.kind()).c_str(), alert.rule().rule_id().c_str(),
-                  alert.message().c_str());
+    PrintLogged(log);
+    return 0;
+  }
+  if (command == "simulate-week") {
+    const int reps = absl::GetFlag(FLAGS_strength_reps);
+    if (reps < 0 || reps > 100) osteoflow::ExitInvalidSetting("strength_reps", "must be 0..100");
+    v1::GetProgramRequest get;
+    get.set_name(name);
+    v1::Program program;
+    grpc::Status status = client.Call(&v1::ProgressService::Stub::GetProgram, get, &program);
+    if (!status.ok()) return Refused(status);
+    if (!program.has_current_plan()) return Fail(absl::StrCat(name, ": no current plan (", v1::ProgramState_Name(program.state()), ")"));
+    const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+    const std::vector<v1::SessionLog> sessions = osteoflow::tools::SessionsAsPlanned(program.current_plan(), reps, today);
+    if (sessions.empty()) std::printf("nothing to log yet: no planned day of this week is past\n");
+    for (const v1::SessionLog& session : sessions) {
+      v1::LogSessionRequest request;
+      request.set_program(name);
+      *request.mutable_session() = session;
+      // Per day, from what is sent: running the command again is a retry.
+      request.set_request_id(ContentId("log", request));
+      v1::SessionLog log;
+      status = client.Call(&v1::ProgressService::Stub::LogSession, request, &log);
+      if (!status.ok()) return Refused(status);
+      PrintLogged(log);
     }
     return 0;
   }

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "osteoflow/progress/v1/session_log.pb.h"
+#include "osteoflow/scheduling/v1/plan.pb.h"
+
+namespace osteoflow::tools {
+
+// A week done as planned, for trials and demonstrations: one session log per
+// day of `plan` that has sessions, up to `last_day` (a log cannot be dated in
+// the future), each planned item done in full. Strength sets are logged at
+// `strength_reps` repetitions (above 12 shows the load going up next week),
+// other sets at the top of their range; minutes and impacts as planned; effort
+// 6 of 10, no pain, form kept.
+std::vector<osteoflow::progress::v1::SessionLog> SessionsAsPlanned(const osteoflow::scheduling::v1::WeeklyPlan& plan,
+                                                                    int strength_reps, absl::CivilDay last_day);
+
+}  // namespace osteoflow::tools
