@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, starts the suite on
 # loopback (both Redis roles and all four services), enrols each sample patient
-# (screening, then week 1 printed day by day, or the referral), logs a week-1
-# session for the first, advances it to week 2 and shows what changed and why,
+# (screening, then week 1 printed day by day, or the referral), logs a
+# simulated week 1 for the first, advances it to week 2 and shows what changed
+# and why,
 # takes one patient's restrictions through the catalog, and stops it.
 # With --keep the suite keeps running (stop it with scripts/local-suite.sh stop).
 set -euo pipefail
@@ -24,8 +25,10 @@ say() { printf '\n== %s\n' "$*"; }
 run_id=$(date +%s)
 osteoflow=$build_dir/tools/osteoflow
 progress=127.0.0.1:${OSTEOFLOW_PROGRESS_PORT:-50054}
-# Programmes start on the coming Monday.
-week_start=$(date -d "next monday" +%F)
+# Programmes start on last week's Monday, so that all of week 1 is past and
+# can be logged (a log cannot be dated in the future).
+week_ago=$(date -d "7 days ago" +%F)
+week_start=$(date -d "$week_ago -$(( $(date -d "$week_ago" +%u) - 1 )) days" +%F)
 say "Every service's health"
 "$osteoflow" health
 first_program=""
@@ -40,22 +43,10 @@ for sample in samples/intakes/*.json; do
   [[ -n $first_program ]] || first_program=$(head -n 1 <<<"$enrolled" | cut -d' ' -f1)
 done
 
-# A simulated week 1 for the first sample: its first session done with every
-# strength set above 12 repetitions. (Fields print in their contract order:
-# an item's exercise comes before its component.)
-program_json=$("$call" --target="$progress" --method=osteoflow.progress.v1.ProgressService/GetProgram \
-  --request_json="{\"name\": \"$first_program\"}")
-items=""
-for exercise in $(awk -F'"' '/"exercise": "exercises\// { exercise = $4 }
-                              /"component": "COMPONENT_/ { if ($4 == "COMPONENT_STRENGTH" && exercise != "") print exercise
-                                                           exercise = "" }' <<<"$program_json" | sort -u); do
-  items+="${items:+,}{\"exercise\": \"$exercise\", \"repsPerSet\": [13, 13], \"effort\": 6}"
-done
-session_file=$(mktemp "${TMPDIR:-/tmp}/osteoflow-session.XXXXXX.json")
-printf '{"date": "%s", "items": [%s], "notes": "felt strong"}\n' "$week_start" "$items" >"$session_file"
-say "Logging week 1's first session for $first_program (every strength set above 12 repetitions)"
-"$osteoflow" log --program="$first_program" --session="$session_file" --request_id="run-log-$run_id"
-rm -f "$session_file"
+# A simulated week 1 for the first sample: every planned day done as
+# planned, every strength set above 12 repetitions.
+say "Logging a simulated week 1 for $first_program (each planned day done, every strength set at 13 repetitions)"
+"$osteoflow" simulate-week --program="$first_program" --strength_reps=13
 say "Advancing to week 2"
 advanced=$("$osteoflow" advance --program="$first_program" --request_id="run-advance-$run_id")
 head -n 1 <<<"$advanced"
