@@ -23,6 +23,9 @@ ABSL_FLAG(std::string, progression_rules_file, OSTEOFLOW_PROGRESSION_RULES_FILE_
           "the progression rules (JSON form of osteoflow.progress.v1.ProgressionRulesDocument)");
 ABSL_FLAG(std::string, screening_address, "127.0.0.1:50052", "host:port of the screening service");
 ABSL_FLAG(std::string, scheduling_address, "127.0.0.1:50053", "host:port of the scheduling service");
+ABSL_FLAG(std::string, store_packing, "zstd",
+          "how stored plans and weeks are compressed: zstd; zlib only while a rolling upgrade still runs "
+          "replicas of a version that reads zlib alone (every version since reads both)");
 ABSL_FLAG(absl::Duration, peer_deadline, absl::Seconds(5), "deadline of each call to screening or scheduling");
 
 namespace {
@@ -59,8 +62,11 @@ int main(int argc, char** argv) {
       .Add("content_digest", (*rules)->content_digest())
       .Write();
 
+  const absl::StatusOr<osteoflow::progress::PackFormat> packing =
+      osteoflow::progress::ParsePackFormat(absl::GetFlag(FLAGS_store_packing));
+  if (!packing.ok()) osteoflow::ExitInvalidSetting("store_packing", packing.status().message());
   auto store = std::make_shared<osteoflow::progress::RedisProgramStore>(
-      std::make_shared<osteoflow::RedisPool>(store_options));
+      std::make_shared<osteoflow::RedisPool>(store_options), *packing);
   auto programs = std::make_shared<osteoflow::progress::Programs>(
       store,
       std::make_shared<osteoflow::progress::ScreeningClient>(

@@ -203,6 +203,11 @@ TEST(PackedValues, ValuesDeflatedByEarlierVersionsAreStillRead) {
             Z_OK);
   deflated.resize(5 + size);
   EXPECT_EQ(*UnpackValue(deflated), plan);
+  // And written so on request, for a rolling upgrade from such a version.
+  EXPECT_EQ(PackValue(plan, PackFormat::kZlib), deflated);
+  EXPECT_EQ(*ParsePackFormat("zlib"), PackFormat::kZlib);
+  EXPECT_EQ(*ParsePackFormat("zstd"), PackFormat::kZstd);
+  EXPECT_FALSE(ParsePackFormat("lz4").ok());
   deflated[deflated.size() / 2] = static_cast<char>(deflated[deflated.size() / 2] ^ 0x55);
   EXPECT_EQ(UnpackValue(deflated).status().code(), absl::StatusCode::kInternal);
 }
@@ -229,6 +234,20 @@ TEST_F(RedisProgramStoreTest, PlansAndWeeksAreStoredPackedAndReadBackWhole) {
   StoredProgram again;
   ASSERT_FALSE(*store_->CreateProgram("p1", "prog1", 1000, Record("v9", "other"), &again));
   EXPECT_EQ(again.plan, plan + "2");
+}
+
+TEST_F(RedisProgramStoreTest, AStoreAskedForZlibWritesWhatEarlierVersionsReadAndReadsBoth) {
+  const std::string plan = SomePlan();
+  RedisProgramStore zlib_store(pool_, PackFormat::kZlib);
+  ASSERT_TRUE(zlib_store.CreateProgram("p1", "prog1", 1000, Record("v1", plan), nullptr).ok());
+  auto stored = pool_->Execute({"GET", "osteoflow:v1:{p1}:program:prog1:plan"});
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_FALSE(stored->text.empty());
+  EXPECT_EQ(stored->text[0], '\0');
+  // Either store reads what the other wrote.
+  EXPECT_EQ(PlanOf(*store_, "p1", "prog1"), plan);
+  ASSERT_TRUE(store_->CreateProgram("p1", "prog2", 1000, Record("v1", plan + "2"), nullptr).ok());
+  EXPECT_EQ(PlanOf(zlib_store, "p1", "prog2"), plan + "2");
 }
 
 TEST_F(RedisProgramStoreTest, EightClientsRetryingTheirLogsStoreEachExactlyOnce) {

@@ -31,6 +31,17 @@ absl::Status ParseStored(const StoredProgram& stored, v1::Program* program) {
   return absl::OkStatus();
 }
 
+// The answer a future holds; a promise broken without one (which gRPC's
+// callbacks never do) is an internal error, not a crash.
+template <typename T>
+absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>>& future) {
+  try {
+    return future.get();
+  } catch (const std::future_error& error) {
+    return absl::InternalError(absl::StrCat("no answer: ", error.what()));
+  }
+}
+
 }  // namespace
 
 std::string ProgramName(absl::string_view patient_id, absl::string_view program_id) {
@@ -117,7 +128,7 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
     *created.mutable_screening_result() = *std::move(preview);
     early_plan = PlanWeek(created, 1);
   }
-  absl::StatusOr<screening_v1::Screening> screened = screening.get();
+  absl::StatusOr<screening_v1::Screening> screened = AnswerOf(screening);
   if (!screened.ok()) return stored_or(screened.status());
   if (early_plan.has_value() &&
       !google::protobuf::util::MessageDifferencer::Equals(created.screening_result(), screened->result())) {

@@ -40,6 +40,32 @@ ZSTD_CCtx* ThreadContext() {
   return context.get();
 }
 
+std::string Deflate(absl::string_view bytes) {
+  uLongf packed_size = compressBound(static_cast<uLong>(bytes.size()));
+  std::string packed(kDeflatedHeaderBytes + packed_size, '\0');
+  packed[0] = kDeflated;
+  const auto size = static_cast<uint32_t>(bytes.size());
+  for (int i = 0; i < 4; ++i) packed[1 + i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  if (compress2(reinterpret_cast<Bytef*>(packed.data() + kDeflatedHeaderBytes), &packed_size,
+                reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uLong>(bytes.size()), 1) != Z_OK ||
+      kDeflatedHeaderBytes + packed_size >= bytes.size()) {
+    return std::string(bytes);
+  }
+  packed.resize(kDeflatedHeaderBytes + packed_size);
+  return packed;
+}
+
+std::string Compress(absl::string_view bytes) {
+  ZSTD_CCtx* context = ThreadContext();
+  if (context == nullptr) return std::string(bytes);
+  std::string packed(1 + ZSTD_compressBound(bytes.size()), '\0');
+  packed[0] = kZstd;
+  const size_t size = ZSTD_compress2(context, packed.data() + 1, packed.size() - 1, bytes.data(), bytes.size());
+  if (ZSTD_isError(size) || 1 + size >= bytes.size()) return std::string(bytes);
+  packed.resize(1 + size);
+  return packed;
+}
+
 absl::StatusOr<std::string> Inflate(const std::string& stored) {
   if (stored.size() < kDeflatedHeaderBytes) return Damaged();
   uint32_t size = 0;
@@ -60,7 +86,8 @@ absl::StatusOr<std::string> Decompress(const std::string& stored) {
   const char* frame = stored.data() + 1;
   const size_t frame_size = stored.size() - 1;
   const unsigned long long size = ZSTD_getFrameContentSize(frame, frame_size);
-  if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR || size > kMaxUnpackedBytes) {
+  // Only large values are packed: a frame claiming none is not one of ours.
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR || size == 0 || size > kMaxUnpackedBytes) {
     return Damaged();
   }
   std::string bytes(size, '\0');
@@ -71,16 +98,15 @@ absl::StatusOr<std::string> Decompress(const std::string& stored) {
 
 }  // namespace
 
-std::string PackValue(absl::string_view bytes) {
+std::string PackValue(absl::string_view bytes, PackFormat format) {
   if (bytes.size() < kPackFromBytes || bytes.size() > kMaxUnpackedBytes) return std::string(bytes);
-  ZSTD_CCtx* context = ThreadContext();
-  if (context == nullptr) return std::string(bytes);
-  std::string packed(1 + ZSTD_compressBound(bytes.size()), '\0');
-  packed[0] = kZstd;
-  const size_t size = ZSTD_compress2(context, packed.data() + 1, packed.size() - 1, bytes.data(), bytes.size());
-  if (ZSTD_isError(size) || 1 + size >= bytes.size()) return std::string(bytes);
-  packed.resize(1 + size);
-  return packed;
+  return format == PackFormat::kZstd ? Compress(bytes) : Deflate(bytes);
+}
+
+absl::StatusOr<PackFormat> ParsePackFormat(absl::string_view name) {
+  if (name == "zstd") return PackFormat::kZstd;
+  if (name == "zlib") return PackFormat::kZlib;
+  return absl::InvalidArgumentError("want zstd or zlib");
 }
 
 absl::StatusOr<std::string> UnpackValue(std::string stored) {

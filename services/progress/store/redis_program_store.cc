@@ -121,7 +121,8 @@ absl::StatusOr<std::string> TextOrEmpty(RedisReply& reply, absl::string_view wha
 
 }  // namespace
 
-RedisProgramStore::RedisProgramStore(std::shared_ptr<RedisPool> pool) : pool_(std::move(pool)) {}
+RedisProgramStore::RedisProgramStore(std::shared_ptr<RedisPool> pool, PackFormat packing)
+    : pool_(std::move(pool)), packing_(packing) {}
 
 absl::StatusOr<bool> RedisProgramStore::CreateProgram(absl::string_view patient_id,
                                                       absl::string_view program_id,
@@ -133,7 +134,7 @@ absl::StatusOr<bool> RedisProgramStore::CreateProgram(absl::string_view patient_
       *pool_,
       {ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id),
        absl::StrCat(PatientPrefix(patient_id), "programs")},
-      {program.program, PackValue(program.plan), absl::StrCat(create_time_micros), std::string(program_id)});
+      {program.program, PackValue(program.plan, packing_), absl::StrCat(create_time_micros), std::string(program_id)});
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("create");
   const bool created = reply->elements[0].integer == 1;
@@ -199,8 +200,8 @@ absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient
        RecordIndex(patient_id, program_id, kind)},
       // The programme record is never packed: the compare-and-set is on its
       // bytes exactly as the caller read them.
-      {Sha1Hex(expected), change.program, PackValue(change.plan),
-       record.has_value() ? PackValue(record->bytes) : std::string(),
+      {Sha1Hex(expected), change.program, PackValue(change.plan, packing_),
+       record.has_value() ? PackValue(record->bytes, packing_) : std::string(),
        record.has_value() ? record->id : std::string(), absl::StrCat(record.has_value() ? record->order : 0)});
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("commit");

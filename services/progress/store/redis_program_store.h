@@ -4,6 +4,7 @@
 
 #include "common/redis/redis_pool.h"
 #include "services/progress/domain/program_store.h"
+#include "services/progress/store/packed_values.h"
 
 namespace osteoflow::progress {
 
@@ -14,12 +15,12 @@ namespace osteoflow::progress {
 //   osteoflow:v1:{<patient>}:program:<program_id>:session:<id>      a SessionLog
 //   osteoflow:v1:{<patient>}:program:<program_id>:sessions          sorted set of ids, by order
 //   (and :measurement:<id> / :measurements, :week:<id> / :weeks alike)
-// Plans and records of 2 KB or more are stored deflated (packed_values.h).
+// Plans and records of 2 KB or more are stored compressed (packed_values.h).
 // Changes run as one Lua script (by its SHA-1), which Redis applies
 // atomically and, with appendfsync always, writes to disk before it answers.
 class RedisProgramStore final : public ProgramStore {
  public:
-  explicit RedisProgramStore(std::shared_ptr<RedisPool> pool);
+  explicit RedisProgramStore(std::shared_ptr<RedisPool> pool, PackFormat packing = PackFormat::kZstd);
 
   absl::StatusOr<bool> CreateProgram(absl::string_view patient_id, absl::string_view program_id,
                                      int64_t create_time_micros, const StoredProgram& program,
@@ -44,6 +45,7 @@ class RedisProgramStore final : public ProgramStore {
 
  private:
   const std::shared_ptr<RedisPool> pool_;
+  const PackFormat packing_;
 };
 
 }  // namespace osteoflow::progress
