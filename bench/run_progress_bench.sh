@@ -152,6 +152,7 @@ floor_line() {
     FILENAME ~ /\/log_session\.txt$/ && $3 + 0 == c { set = $13 + 0 }
     END {
       if (echo == 0) exit
+      if (screen == 0 || validate == 0 || plan == 0 || set == 0) { printf "Enroll floor at %d in flight: n/a (a part has no result)\n", c; exit }
       overlap = screen > validate + plan ? screen : validate + plan
       floor = echo + overlap + set
       printf "Enroll floor at %d in flight: echo %d + max(Screen %d, ValidateIntake %d + plan %d) + fsynced SET %d = %d us = %.1f x echo\n", c, echo, screen, validate, plan, set, floor, floor / echo

@@ -27,8 +27,9 @@ osteoflow=$build_dir/tools/osteoflow
 progress=127.0.0.1:${OSTEOFLOW_PROGRESS_PORT:-50054}
 # Programmes start on last week's Monday, so that all of week 1 is past and
 # can be logged (a log cannot be dated in the future).
-week_ago=$(date -d "7 days ago" +%F)
-week_start=$(date -d "$week_ago -$(( $(date -d "$week_ago" +%u) - 1 )) days" +%F)
+# (At noon: in some zones midnight does not exist on the day clocks go forward.)
+week_ago=$(date -d "12:00 7 days ago" +%F)
+week_start=$(date -d "$week_ago 12:00 $(( $(date -d "$week_ago 12:00" +%u) - 1 )) days ago" +%F)
 say "Every service's health"
 "$osteoflow" health
 first_program=""
