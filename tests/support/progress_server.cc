@@ -13,7 +13,10 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> StartProgressServer(
                   "--screening_address=" + screening_address,
                   "--scheduling_address=" + scheduling_address,
                   "--progression_rules_file=" + ShippedProgressionRulesPath(),
-                  "--store_check_interval=100ms"};
+                  "--store_check_interval=100ms",
+                  // An fsync on a shared test machine can stall for longer than the
+                  // 500 ms default; an outage test kills the store, which fails at once.
+                  "--store_command_timeout=3s"};
   options.args.insert(options.args.end(), extra_args.begin(), extra_args.end());
   options.env = std::move(env);
   return ServiceProcess::Start(BinaryPath("services/progress/osteoflow-progress"), std::move(options));

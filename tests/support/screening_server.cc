@@ -16,7 +16,10 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> StartScreeningServer(
   ServiceProcess::Options options;
   options.args = {"--listen_address=127.0.0.1:0",
                   absl::StrCat("--store_address=127.0.0.1:", store_port),
-                  "--rule_set_file=" + ShippedRuleSetPath(), "--store_check_interval=100ms"};
+                  "--rule_set_file=" + ShippedRuleSetPath(), "--store_check_interval=100ms",
+                  // An fsync on a shared test machine can stall for longer than the
+                  // 500 ms default; an outage test kills the store, which fails at once.
+                  "--store_command_timeout=3s"};
   options.args.insert(options.args.end(), extra_args.begin(), extra_args.end());
   options.env = std::move(env);
   return ServiceProcess::Start(BinaryPath("services/screening/osteoflow-screening"),

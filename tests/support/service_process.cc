@@ -53,6 +53,18 @@ int PickFreePort() {
   return port;
 }
 
+void ExpectSettingsRefused(const std::string& binary, const std::vector<std::string>& args,
+                           const std::vector<std::pair<std::string, std::string>>& argument_and_setting) {
+  for (const auto& [argument, setting] : argument_and_setting) {
+    std::vector<std::string> with = args;
+    with.push_back(argument);
+    absl::StatusOr<ProcessResult> result = RunToExit(binary, with, {}, absl::Seconds(10));
+    ASSERT_TRUE(result.ok()) << argument << ": " << result.status();
+    EXPECT_EQ(result->exit_code, 2) << argument << ": " << result->output;
+    EXPECT_NE(result->output.find(setting), std::string::npos) << argument << ": " << result->output;
+  }
+}
+
 SilentListener::SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
   sockaddr_in address{};
   address.sin_family = AF_INET;

@@ -76,6 +76,12 @@ std::string ReadFile(const std::string& path);
 // A loopback port that was free a moment ago.
 int PickFreePort();
 
+// Runs `binary` with `args` plus each case's extra argument and expects exit
+// code 2 (an invalid setting) with the named setting in what it printed;
+// gtest failures name the case.
+void ExpectSettingsRefused(const std::string& binary, const std::vector<std::string>& args,
+                           const std::vector<std::pair<std::string, std::string>>& argument_and_setting);
+
 // A loopback port that accepts connections and never answers: the kernel
 // completes each TCP handshake, nothing reads. A peer there hangs until its
 // deadline, unlike a closed port, which fails at once.
