@@ -37,18 +37,26 @@ std::string NewTempPath(const std::string& stem) {
   return pattern;
 }
 
-int PickFreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+// Binds `fd` to a port the kernel picks on 127.0.0.1; the port, or 0.
+int BindLoopback(int fd) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
   socklen_t length = sizeof(address);
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return 0;
   }
+  return ntohs(address.sin_port);
+}
+
+}  // namespace
+
+int PickFreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int port = BindLoopback(fd);
   ::close(fd);
   return port;
 }
@@ -66,14 +74,8 @@ void ExpectSettingsRefused(const std::string& binary, const std::vector<std::str
 }
 
 SilentListener::SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 && ::listen(fd_, 64) == 0 &&
-      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port_ = ntohs(address.sin_port);
-  }
+  const int port = BindLoopback(fd_);
+  if (port != 0 && ::listen(fd_, 64) == 0) port_ = port;
 }
 
 SilentListener::~SilentListener() { ::close(fd_); }

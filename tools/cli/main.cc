@@ -221,12 +221,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string name = Required("program", absl::GetFlag(FLAGS_program));
-  if (command == "plan") {
+  const auto load = [&](v1::Program* program) {
     v1::GetProgramRequest request;
     request.set_name(name);
+    return client.Call(&v1::ProgressService::Stub::GetProgram, request, program);
+  };
+  if (command == "plan") {
     v1::Program program;
-    const grpc::Status status = client.Call(&v1::ProgressService::Stub::GetProgram, request, &program);
-    if (!status.ok()) return Refused(status);
+    if (const grpc::Status status = load(&program); !status.ok()) return Refused(status);
     PrintProgram(program);
     return 0;
   }
@@ -247,10 +249,8 @@ int main(int argc, char** argv) {
   if (command == "simulate-week") {
     const int reps = absl::GetFlag(FLAGS_strength_reps);
     if (reps < 0 || reps > 100) osteoflow::ExitInvalidSetting("strength_reps", "must be 0..100");
-    v1::GetProgramRequest get;
-    get.set_name(name);
     v1::Program program;
-    grpc::Status status = client.Call(&v1::ProgressService::Stub::GetProgram, get, &program);
+    grpc::Status status = load(&program);
     if (!status.ok()) return Refused(status);
     if (!program.has_current_plan()) return Fail(absl::StrCat(name, ": no current plan (", v1::ProgramState_Name(program.state()), ")"));
     const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
@@ -298,10 +298,8 @@ int main(int argc, char** argv) {
   }
   if (command == "advance") {
     // By default one advance per week: running it again for the same week is a retry.
-    v1::GetProgramRequest get;
-    get.set_name(name);
     v1::Program current;
-    grpc::Status status = client.Call(&v1::ProgressService::Stub::GetProgram, get, &current);
+    grpc::Status status = load(&current);
     if (!status.ok()) return Refused(status);
     v1::AdvanceWeekRequest request;
     request.set_program(name);

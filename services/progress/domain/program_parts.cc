@@ -46,8 +46,8 @@ absl::CivilDay LatestRecordDay(absl::Time now) {
 }
 
 void CheckNotAhead(FieldViolations& problems, absl::CivilDay day, absl::Time now, const std::string& field) {
-  if (day > LatestRecordDay(now)) {
-    problems.Add(field, absl::StrCat("must not be in the future (latest ", Day(LatestRecordDay(now)), ")"));
+  if (const absl::CivilDay latest = LatestRecordDay(now); day > latest) {
+    problems.Add(field, absl::StrCat("must not be in the future (latest ", Day(latest), ")"));
   }
 }
 

@@ -27,6 +27,13 @@ absl::Status FromPeer(absl::string_view peer, const grpc::Status& status) {
   }
 }
 
+// A call to a peer: its deadline, and the original caller, whom the peer
+// decides on (attached on the caller's thread, where it is known).
+void Prepare(grpc::ClientContext& context, absl::Duration deadline) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  ForwardedCaller::AttachTo(context);
+}
+
 }  // namespace
 
 ScreeningClient::ScreeningClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
@@ -42,10 +49,7 @@ std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> ScreeningClient
     std::promise<absl::StatusOr<osteoflow::screening::v1::Screening>> answer;
   };
   auto call = std::make_shared<Call>();
-  call->context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  // The peer decides on the original caller (attached here, on the
-  // caller's thread).
-  ForwardedCaller::AttachTo(call->context);
+  Prepare(call->context, deadline_);
   call->request.set_request_id(request_id);
   *call->request.mutable_intake() = intake;
   std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> answer = call->answer.get_future();
@@ -62,8 +66,7 @@ std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> ScreeningClient
 absl::StatusOr<osteoflow::screening::v1::ScreeningResult> ScreeningClient::Preview(
     const osteoflow::screening::v1::Intake& intake) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  ForwardedCaller::AttachTo(context);
+  Prepare(context, deadline_);
   osteoflow::screening::v1::ValidateIntakeRequest request;
   *request.mutable_intake() = intake;
   osteoflow::screening::v1::ValidateIntakeResponse response;
@@ -78,9 +81,7 @@ SchedulingClient::SchedulingClient(std::shared_ptr<grpc::Channel> channel, absl:
 absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> SchedulingClient::Plan(
     const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  // The peer decides on the original caller.
-  ForwardedCaller::AttachTo(context);
+  Prepare(context, deadline_);
   osteoflow::scheduling::v1::WeeklyPlan plan;
   const grpc::Status status = stub_->BuildWeeklyPlan(&context, request, &plan);
   if (!status.ok()) return FromPeer("scheduling", status);
