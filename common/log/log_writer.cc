@@ -70,7 +70,7 @@ void LogWriter::Enqueue(AccessEntry entry) {
 // value of a record can hold a brace (request ids and method names are
 // checked against brace-free alphabets when the call is logged; service
 // names, code names and timestamps are ours).
-void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries) {
+void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries, const AuditEntry* audit) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   osteoflow::log::AccessBatch batch;
@@ -85,6 +85,17 @@ void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries) {
     record->set_latency_us(entry.latency_us);
     record->set_request_id(entry.request_id.view().data(), entry.request_id.view().size());
   }
+  if (audit != nullptr) {
+    osteoflow::log::AccessRecord* record = batch.add_records();
+    record->set_ts(LogTimestamp(audit->at));
+    record->set_event("audit");
+    record->set_method(audit->method.data(), audit->method.size());
+    record->set_subject(audit->subject.data(), audit->subject.size());
+    record->set_role(audit->role.data(), audit->role.size());
+    record->set_patient_id(audit->patient_id.data(), audit->patient_id.size());
+    record->set_outcome(absl::StatusCodeToString(audit->outcome));
+  }
+  if (batch.records().empty()) return;
   std::string json;
   if (!google::protobuf::util::MessageToJsonString(batch, &json, options).ok()) return;
   absl::string_view records = json;
@@ -101,7 +112,7 @@ void LogWriter::Flush() {
   if (dropped > 0) LogLine("access_log_dropped").Add("lines", dropped).Write();
 }
 
-int64_t LogWriter::WriteQueued() {
+int64_t LogWriter::WriteQueued(const AuditEntry* audit) {
   absl::MutexLock order(&write_mu_);
   int64_t dropped = 0;
   {
@@ -109,9 +120,14 @@ int64_t LogWriter::WriteQueued() {
     writing_.swap(queued_);
     std::swap(dropped, dropped_);
   }
-  if (!writing_.empty()) WriteEntries(writing_);
+  WriteEntries(writing_, audit);
   writing_.clear();
   return dropped;
+}
+
+void LogWriter::WriteAudit(const AuditEntry& entry) {
+  const int64_t dropped = WriteQueued(&entry);
+  if (dropped > 0) LogLine("access_log_dropped").Add("lines", dropped).Write();
 }
 
 void LogWriter::WriteNow(absl::string_view line) {

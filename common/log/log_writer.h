@@ -55,16 +55,31 @@ class LogWriter {
   // Queues one call's access line.
   void Enqueue(AccessEntry entry);
 
+  // One call to patient data, for the audit trail: written at once, after
+  // the queued access lines and in the same pass of the JSON printer (a line
+  // printed on its own costs twice as much), and never dropped. Every value
+  // is an opaque id, one of our names or a code name: none holds a brace.
+  struct AuditEntry {
+    absl::Time at;
+    absl::string_view subject;
+    absl::string_view role;
+    absl::string_view method;
+    absl::string_view patient_id;
+    absl::StatusCode outcome = absl::StatusCode::kOk;
+  };
+  void WriteAudit(const AuditEntry& entry);
+
   // Writes everything queued so far.
   void Flush();
 
  private:
   LogWriter();
   void FlushLoop();
-  // Writes what is queued; returns how many lines were dropped since last time.
-  int64_t WriteQueued();
-  // Formats and writes `entries`; called without mu_ held.
-  static void WriteEntries(const std::vector<AccessEntry>& entries);
+  // Writes what is queued, then `audit` if any; returns how many lines were
+  // dropped since last time.
+  int64_t WriteQueued(const AuditEntry* audit = nullptr);
+  // Formats and writes `entries` and `audit`; called without mu_ held.
+  static void WriteEntries(const std::vector<AccessEntry>& entries, const AuditEntry* audit);
 
   // The batch being written; swapped with queued_ so both keep their capacity.
   std::vector<AccessEntry> writing_ ABSL_GUARDED_BY(write_mu_);

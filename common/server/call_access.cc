@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/auth/access_policy.h"
 #include "common/log/json_log.h"
+#include "common/log/log_writer.h"
 #include "common/text/identifiers.h"
 
 ABSL_FLAG(std::string, auth, "jwt",
@@ -206,13 +207,12 @@ absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContext
 
 void CallAccess::Audit(absl::string_view method, const Admitted& admitted, const absl::Status& outcome) {
   if (!admitted.patient_data) return;
-  LogLine("audit")
-      .Add("subject", admitted.caller.subject)
-      .Add("role", NameOf(admitted.caller.role))
-      .Add("method", method)
-      .Add("patient_id", admitted.patient_id)
-      .Add("outcome", absl::StatusCodeToString(outcome.code()))
-      .Write();
+  LogWriter::Instance().WriteAudit({.at = absl::Now(),
+                                    .subject = admitted.caller.subject,
+                                    .role = NameOf(admitted.caller.role),
+                                    .method = method,
+                                    .patient_id = admitted.patient_id,
+                                    .outcome = outcome.code()});
 }
 
 ForwardedCaller::ForwardedCaller(const std::string& token) : previous_(t_forwarded_token) {
