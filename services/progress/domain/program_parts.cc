@@ -89,4 +89,15 @@ std::string ProgramRecordBytes(osteoflow::progress::v1::Program& program) {
   return bytes;
 }
 
+void MoveProgram(osteoflow::progress::v1::Program& from, osteoflow::progress::v1::Program* to) {
+  if (from.GetArena() == to->GetArena()) {
+    *to = std::move(from);
+    return;
+  }
+  std::unique_ptr<osteoflow::scheduling::v1::WeeklyPlan> plan(
+      from.has_current_plan() && from.GetArena() == nullptr ? from.release_current_plan() : nullptr);
+  *to = std::move(from);  // what is left is a copy of about 1.4 KB
+  if (plan != nullptr) to->set_allocated_current_plan(plan.release());
+}
+
 }  // namespace osteoflow::progress

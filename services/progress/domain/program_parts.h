@@ -63,6 +63,11 @@ osteoflow::progress::v1::Alert MakeAlert(osteoflow::progress::v1::AlertKind kind
 // which is stored apart (see StoredProgram).
 std::string ProgramRecordBytes(osteoflow::progress::v1::Program& program);
 
+// Moves a programme into an answer, which may live on the call's arena,
+// without copying its plan: a move between arenas is a copy, about 40 µs for
+// a programme with its 17 KB plan; the arena takes the plan over instead.
+void MoveProgram(osteoflow::progress::v1::Program& from, osteoflow::progress::v1::Program* to);
+
 // How a commit that adds a record ends: the new record, or on a retry the
 // one stored first; NOT_FOUND for a programme that is gone; nullopt when the
 // programme changed since it was read (read it again and retry).

@@ -165,7 +165,7 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
   absl::StatusOr<bool> saved = store_->CreateProgram(patient_id, program_id, Micros(now), to_store, &stored);
   if (!saved.ok()) return saved.status();
   if (*saved) {
-    *program = std::move(created);
+    MoveProgram(created, program);
     return absl::OkStatus();
   }
   return ParseStored(stored, program);
@@ -185,7 +185,7 @@ absl::StatusOr<Programs::Loaded> Programs::Load(const std::string& name, const s
 absl::Status Programs::Get(const v1::GetProgramRequest& request, v1::Program* program) {
   absl::StatusOr<Loaded> loaded = Load(request.name(), "name");
   if (!loaded.ok()) return loaded.status();
-  *program = std::move(loaded->program);
+  MoveProgram(loaded->program, program);
   return absl::OkStatus();
 }
 
@@ -240,7 +240,7 @@ absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Progr
     if (resumed.state() == v1::PROGRAM_STATE_ACTIVE) {
       // A retry of this clearance finds it recorded.
       if (!resumed.resumptions().empty() && same_clearance(*resumed.resumptions().rbegin())) {
-        *program = std::move(resumed);
+        MoveProgram(resumed, program);
         return absl::OkStatus();
       }
       return absl::FailedPreconditionError("program: active; there is nothing to resume");
@@ -266,7 +266,7 @@ absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Progr
     current_weeks_.Forget(request.program());
     if (*result == CommitResult::kMissing) return absl::NotFoundError("program: no such programme");
     if (*result == CommitResult::kCommitted) {
-      *program = std::move(resumed);
+      MoveProgram(resumed, program);
       return absl::OkStatus();
     }
   }

@@ -69,13 +69,13 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
     current_weeks_.Forget(request.program());
     switch (*result) {
       case CommitResult::kCommitted:
-        *program = std::move(advanced);
+        MoveProgram(advanced, program);
         return absl::OkStatus();
       case CommitResult::kAlreadyStored: {
         // A retry: the week was advanced by the first attempt.
         absl::StatusOr<Loaded> current = Load(request.program(), "program");
         if (!current.ok()) return current.status();
-        *program = std::move(current->program);
+        MoveProgram(current->program, program);
         return absl::OkStatus();
       }
       case CommitResult::kMissing:

@@ -9,6 +9,8 @@
 #include <map>
 #include <string>
 
+#include <google/protobuf/arena.h>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -663,6 +665,30 @@ TEST_F(ProgramsTest, AStoreOutageIsUnavailable) {
   EXPECT_EQ(programs_->LogSession(Log(program, "log-1"), &log).code(), absl::StatusCode::kUnavailable);
   v1::Program again;
   EXPECT_EQ(programs_->Enroll(Enrollment("enrol-2"), &again).code(), absl::StatusCode::kUnavailable);
+}
+
+// An answer on the call's arena takes the programme over with its plan
+// intact, whichever side of an arena each message is on.
+TEST(MoveProgram, KeepsEveryFieldAcrossArenas) {
+  v1::Program original;
+  original.set_name("patients/p1/programs/x");
+  original.set_week_index(3);
+  original.mutable_current_plan()->set_patient_id("p1");
+  original.mutable_current_plan()->set_week_index(3);
+  const std::string expected = original.SerializeAsString();
+
+  google::protobuf::Arena arena;
+  for (const bool from_arena : {false, true}) {
+    for (const bool to_arena : {false, true}) {
+      v1::Program heap_from = original;
+      v1::Program* from = from_arena ? google::protobuf::Arena::CreateMessage<v1::Program>(&arena) : &heap_from;
+      if (from_arena) *from = original;
+      v1::Program heap_to;
+      v1::Program* to = to_arena ? google::protobuf::Arena::CreateMessage<v1::Program>(&arena) : &heap_to;
+      MoveProgram(*from, to);
+      EXPECT_EQ(to->SerializeAsString(), expected) << "from arena " << from_arena << ", to arena " << to_arena;
+    }
+  }
 }
 
 }  // namespace
