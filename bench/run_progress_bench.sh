@@ -11,6 +11,9 @@
 #               take is echo + max(Screen, ValidateIntake + plan) + SET;
 #   LogSession  (a fresh request_id per call: each stores a log) against a
 #               bare Redis SET as large as the stored log on the same Redis;
+#   the null chain (Enroll's hops, node to node, with the real message sizes
+#               and store writes but no work) against the same echo: the
+#               transport's share of an enrolment;
 #   stored bytes per programme, current plan, finished week and session log
 #   (Redis MEMORY USAGE, after one AdvanceWeek), and what a million patients
 #   would take in a year.
@@ -29,7 +32,8 @@ bench_settings "${1:-}"
 bin() { echo "$build_dir/$1"; }
 for b in services/catalog/osteoflow-catalog services/screening/osteoflow-screening \
          services/scheduling/osteoflow-scheduling services/progress/osteoflow-progress \
-         bench/osteoflow-echo bench/osteoflow-load tools/osteoflow-call tools/osteoflow-health; do
+         bench/osteoflow-echo bench/osteoflow-null-node bench/osteoflow-load tools/osteoflow-call \
+         tools/osteoflow-health; do
   [[ -x "$(bin "$b")" ]] || die "missing $(bin "$b") (build first: cmake --build $build_dir)"
 done
 command -v redis-server >/dev/null || die "redis-server is not installed (scripts/setup.sh installs it)"
@@ -140,6 +144,23 @@ echo "        a session log $session_bytes B (+ $(( index_bytes / (sessions > 0 
 echo "one patient-year (52 weeks, 3 logged sessions a week): $year_bytes B"
 awk -v b="$year_bytes" 'BEGIN { printf "one million patients for a year: %.1f GiB\n", b * 1e6 / 2^30 }'
 
+# The null chain: an enrolment's hops between processes of their own (a node
+# standing for progress, one for screening, one for scheduling) with no work
+# in them. Each node makes the calls and the fsynced store writes an
+# enrolment makes, with messages of the real sizes (read off the runs above),
+# and nothing else: what an Enroll would take if our code took no time.
+size_of() { grep -o "$2 [0-9]* bytes" "$run_dir/$1.txt" | head -n 1 | grep -o '[0-9]*'; }
+padding() { head -c "$1" /dev/zero | base64 -w 0; }
+start_server null_progress bench/osteoflow-null-node --store_address="127.0.0.1:$store_port"
+start_server null_screening bench/osteoflow-null-node --store_address="127.0.0.1:$store_port"
+start_server null_scheduling bench/osteoflow-null-node
+screen_hop="{\"target\":\"$null_screening_address\",\"paddingBytes\":$(size_of screen request),\"call\":{\"replyBytes\":$(size_of screen response),\"storeBytes\":$(size_of screen response)}}"
+validate_hop="{\"target\":\"$null_screening_address\",\"paddingBytes\":$(size_of validate request),\"call\":{\"replyBytes\":$(size_of validate response)}}"
+plan_hop="{\"target\":\"$null_scheduling_address\",\"paddingBytes\":$(size_of plan request),\"call\":{\"replyBytes\":$(size_of plan response)}}"
+null_request="{\"replyBytes\":$(size_of enroll response),\"storeBytes\":$(( program_bytes + plan_bytes )),\"padding\":\"$(padding "$(size_of enroll request)")\",\"branches\":[{\"hops\":[$screen_hop]},{\"hops\":[$validate_hop,$plan_hop]}]}"
+run_load null_chain --target="$null_progress_address" --method=osteoflow.bench.v1.NullChain/Call \
+  --request_json="$null_request" --label="null chain: Enroll's hops, no work" --baseline_target="$echo_address"
+
 # The least an Enroll can take: one hop from the caller to the progress
 # service (the echo), the longer of storing the screening and previewing it
 # then planning, and the fsynced store of the programme; each part's median.
@@ -159,9 +180,17 @@ floor_line() {
     }
   ' "$run_dir/enroll.txt" "$run_dir/screen.txt" "$run_dir/validate.txt" "$run_dir/plan.txt" "$run_dir/log_session.txt"
 }
+# The null chain's p50 against the echo measured with it.
+null_line() {
+  awk -F'|' -v c="$1" '$3 + 0 == c && $6 + 0 > 0 && $13 + 0 > 0 {
+    printf "null chain at %d in flight: p50 %d us = %.1f x echo (%d us)\n", c, $6, $6 / $13, $13 }' \
+    "$run_dir/null_chain.txt"
+}
 echo
 floor_line 1
 floor_line 8
+null_line 1
+null_line 8
 
 stop_servers || { echo "a server did not stop cleanly; see $run_dir" >&2; status=1; }
 echo
@@ -169,6 +198,7 @@ echo "Results at commit $commit (median of ${ROUNDS:-3} interleaved rounds of ${
 echo
 grep -h -m 2 '^|' "$run_dir/enroll.txt" || true
 cat "$run_dir/enroll.txt" "$run_dir/screen.txt" "$run_dir/validate.txt" "$run_dir/plan.txt" "$run_dir/log_session.txt" \
+    "$run_dir/null_chain.txt" \
   | grep '^|' \
   | grep -v -e '^| scenario |' -e '^|---' || true
 exit "$status"
