@@ -13,7 +13,8 @@
 #               bare Redis SET as large as the stored log on the same Redis;
 #   the null chain (Enroll's hops, node to node, with the real message sizes
 #               and store writes but no work) against the same echo: the
-#               transport's share of an enrolment;
+#               transport's share of an enrolment; and LogSession's one hop
+#               and fsynced write the same way, against the same bare SET;
 #   stored bytes per programme, current plan, finished week and session log
 #   (Redis MEMORY USAGE, after one AdvanceWeek), and what a million patients
 #   would take in a year.
@@ -160,6 +161,12 @@ plan_hop="{\"target\":\"$null_scheduling_address\",\"paddingBytes\":$(size_of pl
 null_request="{\"replyBytes\":$(size_of enroll response),\"storeBytes\":$(( program_bytes + plan_bytes )),\"padding\":\"$(padding "$(size_of enroll request)")\",\"branches\":[{\"hops\":[$screen_hop]},{\"hops\":[$validate_hop,$plan_hop]}]}"
 run_load null_chain --target="$null_progress_address" --method=osteoflow.bench.v1.NullChain/Call \
   --request_json="$null_request" --label="null chain: Enroll's hops, no work" --baseline_target="$echo_address"
+# And a session log's: one hop, one fsynced write of a stored log's size, an
+# answer of the log's size, against the same bare SET.
+null_log_request="{\"replyBytes\":$(size_of log_session response),\"storeBytes\":$session_bytes,\"padding\":\"$(padding "$(size_of log_session request)")\"}"
+run_load null_log --target="$null_progress_address" --method=osteoflow.bench.v1.NullChain/Call \
+  --request_json="$null_log_request" --label="null chain: LogSession's hop, no work" \
+  --baseline_redis="127.0.0.1:$store_port"
 
 # The least an Enroll can take: one hop from the caller to the progress
 # service (the echo), the longer of storing the screening and previewing it
@@ -198,7 +205,7 @@ echo "Results at commit $commit (median of ${ROUNDS:-3} interleaved rounds of ${
 echo
 grep -h -m 2 '^|' "$run_dir/enroll.txt" || true
 cat "$run_dir/enroll.txt" "$run_dir/screen.txt" "$run_dir/validate.txt" "$run_dir/plan.txt" "$run_dir/log_session.txt" \
-    "$run_dir/null_chain.txt" \
+    "$run_dir/null_chain.txt" "$run_dir/null_log.txt" \
   | grep '^|' \
   | grep -v -e '^| scenario |' -e '^|---' || true
 exit "$status"
