@@ -5,6 +5,7 @@
 #include "bench/server/bare_server.h"
 #include "common/config/settings.h"
 #include "common/redis/store_flags.h"
+#include "common/security/transport_security.h"
 #include "common/server/blocking_work.h"
 #include "common/server/server_process.h"
 #include "common/server/server_settings.h"
@@ -17,8 +18,9 @@ constexpr char kUsage[] =
     "asks and no work: calls to other nodes (on 127.0.0.1 only), one write to\n"
     "the Redis at store_address, a reply of a given size. Prints \"listening\n"
     "HOST:PORT\" as its first stdout line and a \"serving\" JSON line with \"port\"\n"
-    "to stderr. Of the shared server settings only listen_address,\n"
-    "max_receive_bytes, keepalive_* and drain_timeout apply.";
+    "to stderr. Of the shared server settings listen_address, the TLS settings\n"
+    "(for its own port and its calls), max_receive_bytes, keepalive_* and\n"
+    "drain_timeout apply.";
 
 }  // namespace
 
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   const osteoflow::RedisPoolOptions store_options = osteoflow::StoreOptionsFromFlags();
   // Declared before the server so that they outlive its last call.
   osteoflow::BlockingWork work("null-node", store_options.max_connections);
-  osteoflow::bench::NullNode service(std::make_shared<osteoflow::RedisPool>(store_options), work);
+  osteoflow::bench::NullNode service(std::make_shared<osteoflow::RedisPool>(store_options), work,
+                                     osteoflow::ChannelCredentialsFor(settings.security));
   return osteoflow::bench::ServeUntilSignal("null-node", service, settings);
 }

@@ -120,7 +120,7 @@ absl::StatusOr<v1::NullChain::Stub*> NullNode::StubFor(const std::string& target
   absl::MutexLock lock(&mu_);
   std::unique_ptr<v1::NullChain::Stub>& stub = stubs_[target];
   if (stub == nullptr) {
-    stub = v1::NullChain::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+    stub = v1::NullChain::NewStub(grpc::CreateChannel(target, credentials_));
   }
   return stub.get();
 }

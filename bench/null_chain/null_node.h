@@ -3,6 +3,8 @@
 #include <memory>
 #include <string>
 
+#include <grpcpp/security/credentials.h>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -19,7 +21,10 @@ namespace osteoflow::bench {
 class NullNode final : public osteoflow::bench::v1::NullChain::CallbackService {
  public:
   // `store` may be null: then a call that asks for a store write fails.
-  NullNode(std::shared_ptr<RedisPool> store, BlockingWork& work) : store_(std::move(store)), work_(work) {}
+  // `credentials` are for the calls to other nodes.
+  NullNode(std::shared_ptr<RedisPool> store, BlockingWork& work,
+           std::shared_ptr<grpc::ChannelCredentials> credentials)
+      : store_(std::move(store)), work_(work), credentials_(std::move(credentials)) {}
 
   grpc::ServerUnaryReactor* Call(grpc::CallbackServerContext* context,
                                  const osteoflow::bench::v1::NullCall* request,
@@ -35,6 +40,7 @@ class NullNode final : public osteoflow::bench::v1::NullChain::CallbackService {
 
   const std::shared_ptr<RedisPool> store_;
   BlockingWork& work_;
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<osteoflow::bench::v1::NullChain::Stub>> stubs_
       ABSL_GUARDED_BY(mu_);

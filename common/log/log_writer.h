@@ -13,11 +13,11 @@
 
 namespace osteoflow {
 
-// Writes log lines to stderr. Event lines (start, stop, failures) are written
-// at once; access records are queued and written by a background thread in
-// batches, one write per batch, so that a call never waits on a system call
-// or on JSON formatting. A crash can lose at most the last flush interval of
-// access lines, never an event line.
+// Writes log lines to stderr. Event lines (start, stop, failures) and audit
+// lines are written at once; access records are queued and written by a
+// background thread in batches, one write per batch, so that a call never
+// waits on a system call or on JSON formatting for them. A crash can lose at
+// most the last flush interval of access lines, never an event or audit line.
 class LogWriter {
  public:
   static LogWriter& Instance();
@@ -57,7 +57,7 @@ class LogWriter {
 
   // One call to patient data, for the audit trail: written at once, after
   // the queued access lines and in the same pass of the JSON printer (a line
-  // printed on its own costs twice as much), and never dropped. Every value
+  // printed on its own cost half as much again), and never dropped. Every value
   // is an opaque id, one of our names or a code name: none holds a brace.
   struct AuditEntry {
     absl::Time at;
