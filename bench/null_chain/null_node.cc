@@ -13,6 +13,17 @@ namespace osteoflow::bench {
 
 namespace v1 = osteoflow::bench::v1;
 
+namespace {
+
+// Answers the call: its payload when the call succeeded.
+void Answer(const v1::NullCall& request, v1::NullReply& reply, grpc::ServerUnaryReactor& reactor,
+            const grpc::Status& status) {
+  if (status.ok()) reply.set_payload(std::string(request.reply_bytes(), 'x'));
+  reactor.Finish(status);
+}
+
+}  // namespace
+
 // One call's progress: how many branches are still running, and the first
 // failure of any of them.
 struct NullNode::Run {
@@ -42,16 +53,12 @@ grpc::ServerUnaryReactor* NullNode::Call(grpc::CallbackServerContext* context, c
 void NullNode::StartHop(std::shared_ptr<Run> run, int branch, int hop) {
   const v1::NullBranch& steps = run->request->branches(branch);
   if (hop == steps.hops_size()) {
-    BranchDone(run);
+    EndBranch(run, grpc::Status::OK);
     return;
   }
   absl::StatusOr<v1::NullChain::Stub*> stub = StubFor(steps.hops(hop).target());
   if (!stub.ok()) {
-    {
-      absl::MutexLock lock(&run->mu);
-      run->failure = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(stub.status().message()));
-    }
-    BranchDone(run);
+    EndBranch(run, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(stub.status().message())));
     return;
   }
   struct Hop {
@@ -65,19 +72,19 @@ void NullNode::StartHop(std::shared_ptr<Run> run, int branch, int hop) {
   call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   (*stub)->async()->Call(&call->context, &call->request, &call->reply,
                          [this, run, branch, hop, call](grpc::Status status) {
-                           if (!status.ok()) {
-                             {
-                               absl::MutexLock lock(&run->mu);
-                               if (run->failure.ok()) run->failure = status;
-                             }
-                             BranchDone(run);
-                             return;
+                           if (status.ok()) {
+                             StartHop(run, branch, hop + 1);
+                           } else {
+                             EndBranch(run, status);
                            }
-                           StartHop(run, branch, hop + 1);
                          });
 }
 
-void NullNode::BranchDone(const std::shared_ptr<Run>& run) {
+void NullNode::EndBranch(const std::shared_ptr<Run>& run, const grpc::Status& status) {
+  if (!status.ok()) {
+    absl::MutexLock lock(&run->mu);
+    if (run->failure.ok()) run->failure = status;  // the first failure is the answer
+  }
   if (run->branches_left.fetch_sub(1) == 1) Finish(run);
 }
 
@@ -89,8 +96,7 @@ void NullNode::Finish(const std::shared_ptr<Run>& run) {
   }
   const uint32_t store_bytes = run->request->store_bytes();
   if (!failure.ok() || store_bytes == 0) {
-    if (failure.ok()) run->reply->set_payload(std::string(run->request->reply_bytes(), 'x'));
-    run->reactor->Finish(failure);
+    Answer(*run->request, *run->reply, *run->reactor, failure);
     return;
   }
   const bool queued = work_.Submit([this, run, store_bytes] {
@@ -106,8 +112,7 @@ void NullNode::Finish(const std::shared_ptr<Run>& run) {
            std::string(store_bytes, 'x')});
       if (!set.ok()) status = grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(set.status().message()));
     }
-    if (status.ok()) run->reply->set_payload(std::string(run->request->reply_bytes(), 'x'));
-    run->reactor->Finish(status);
+    Answer(*run->request, *run->reply, *run->reactor, status);
   });
   if (!queued) run->reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "busy"));
 }

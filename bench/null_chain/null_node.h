@@ -33,7 +33,8 @@ class NullNode final : public osteoflow::bench::v1::NullChain::CallbackService {
  private:
   struct Run;
   void StartHop(std::shared_ptr<Run> run, int branch, int hop);
-  void BranchDone(const std::shared_ptr<Run>& run);
+  // A branch has ended, with `status`; the last one to end finishes the call.
+  void EndBranch(const std::shared_ptr<Run>& run, const grpc::Status& status);
   void Finish(const std::shared_ptr<Run>& run);
   // A stub for a loopback target; INVALID_ARGUMENT for any other address.
   absl::StatusOr<osteoflow::bench::v1::NullChain::Stub*> StubFor(const std::string& target);
