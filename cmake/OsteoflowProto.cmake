@@ -30,13 +30,18 @@ function(osteoflow_proto_library target)
       list(APPEND hdrs "${out}/${stem}.grpc.pb.h")
     endif()
   endforeach()
+  # Internal protos may import the contracts.
+  set(includes "-I${root}")
+  if(NOT contract)
+    list(APPEND includes "-I${OSTEOFLOW_PROTO_ROOT}")
+  endif()
   set(grpc_args)
   if(ARG_GRPC)
     set(grpc_args "--grpc_out=${out}" "--plugin=protoc-gen-grpc=${OSTEOFLOW_GRPC_CPP_PLUGIN}")
   endif()
   add_custom_command(
     OUTPUT ${srcs} ${hdrs}
-    COMMAND protobuf::protoc "-I${root}" "--cpp_out=${out}" ${grpc_args} ${ARG_PROTOS}
+    COMMAND protobuf::protoc ${includes} "--cpp_out=${out}" ${grpc_args} ${ARG_PROTOS}
     WORKING_DIRECTORY "${root}"
     DEPENDS ${abs_protos} protobuf::protoc
     COMMENT "protoc ${target}"

@@ -10,10 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "common/auth/access_policy.h"
 #include "common/log/json_log.h"
 #include "common/log/log_writer.h"
-#include "common/text/identifiers.h"
 
 ABSL_FLAG(std::string, auth, "jwt",
           "jwt: every call needs a bearer token (or, between our services, a service certificate); "
@@ -44,39 +42,6 @@ absl::StatusOr<std::string> ReadKey(const std::string& path) {
   return text.str();
 }
 
-// The patient a request names: a patient_id field (also inside intake) or a
-// resource name "patients/{id}/..." in name, parent, program or screening;
-// "" when none, or when it is not an opaque id (the handler refuses those).
-std::string NamedPatient(const google::protobuf::Message& request);
-
-std::string PatientOf(const google::protobuf::Message& request) {
-  std::string id = NamedPatient(request);
-  return IsOpaqueId(id) ? id : std::string();
-}
-
-std::string NamedPatient(const google::protobuf::Message& request) {
-  const google::protobuf::Descriptor* descriptor = request.GetDescriptor();
-  const google::protobuf::Reflection* reflection = request.GetReflection();
-  const auto text = [&](const google::protobuf::Message& message, const char* field_name) -> std::string {
-    const google::protobuf::FieldDescriptor* field = message.GetDescriptor()->FindFieldByName(field_name);
-    if (field == nullptr || field->is_repeated() || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
-      return "";
-    }
-    return message.GetReflection()->GetString(message, field);
-  };
-  if (std::string id = text(request, "patient_id"); !id.empty()) return id;
-  if (const google::protobuf::FieldDescriptor* intake = descriptor->FindFieldByName("intake");
-      intake != nullptr && intake->message_type() != nullptr && reflection->HasField(request, intake)) {
-    if (std::string id = text(reflection->GetMessage(request, intake), "patient_id"); !id.empty()) return id;
-  }
-  for (const char* field : {"name", "parent", "program", "screening"}) {
-    const std::string value = text(request, field);
-    const std::vector<absl::string_view> parts = absl::StrSplit(value, '/');
-    if (parts.size() >= 2 && parts[0] == "patients" && !parts[1].empty()) return std::string(parts[1]);
-  }
-  return "";
-}
-
 // Our own service, by a DNS name in the certificate it presented over mutual
 // TLS. Only DNS names count: a common name, or an e-mail or URI alternative
 // name, is easier to get a CA to copy from a request unchecked.
@@ -90,15 +55,6 @@ std::optional<Caller> PeerService(const grpc::ServerContextBase& context, const 
     }
   }
   return std::nullopt;
-}
-
-// Whether a message field is set (a message or a non-empty scalar).
-bool IsSet(const google::protobuf::Message& message, const std::string& field_name) {
-  const google::protobuf::FieldDescriptor* field = message.GetDescriptor()->FindFieldByName(field_name);
-  if (field == nullptr) return false;
-  if (field->is_repeated()) return message.GetReflection()->FieldSize(message, field) > 0;
-  if (field->message_type() != nullptr || field->has_presence()) return message.GetReflection()->HasField(message, field);
-  return true;
 }
 
 absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context, const AccessSettings& settings,
@@ -162,12 +118,11 @@ void CallAccess::Configure(AccessSettings settings) {
 }
 
 absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContextBase& context,
-                                                       absl::string_view method,
+                                                       const MethodAccess& access,
                                                        const google::protobuf::Message& request) {
   Admitted admitted;
-  const MethodAccess* access = AccessPolicy::Suite().Find(method);
-  admitted.patient_data = access != nullptr && access->patient_data;
-  admitted.patient_id = PatientOf(request);
+  admitted.patient_data = access.patient_records();
+  admitted.patient_id = access.PatientOf(request);
   const AccessSettings* settings = g_settings.load();
   // Fail closed: a server that never configured access serves no one.
   if (settings == nullptr) return absl::UnavailableError("access control is not configured");
@@ -180,37 +135,36 @@ absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContext
   absl::StatusOr<Caller> caller = Authenticate(context, *settings, &admitted.token, &by_certificate);
   if (!caller.ok()) {
     admitted.caller = Caller{"unauthenticated", Role::kService, ""};
-    if (admitted.patient_data) Audit(method, admitted, caller.status());
+    Audit(access, admitted, caller.status());
     return caller.status();
   }
   admitted.caller = *std::move(caller);
-  absl::Status allowed = AccessPolicy::Suite().Decide(method, admitted.caller, admitted.patient_id);
+  absl::Status allowed = access.Decide(admitted.caller, admitted.patient_id);
   // A service's certificate alone is for background work on reference data;
   // patient records need the caller's token, forwarded.
   if (allowed.ok() && by_certificate && admitted.patient_data) {
     allowed = absl::PermissionDeniedError("patient records need a caller's token, not a service certificate alone");
   }
-  if (allowed.ok() && access != nullptr && admitted.caller.role == Role::kPatientApp) {
-    for (const std::string& field : access->fields_only_via_our_services) {
-      if (IsSet(request, field) && !PeerService(context, *settings).has_value()) {
-        allowed = absl::PermissionDeniedError(
-            absl::StrCat(field, ": a patient app may not send it; it names a stored record instead"));
-      }
+  if (allowed.ok() && admitted.caller.role == Role::kPatientApp) {
+    const google::protobuf::FieldDescriptor* field = access.FieldOnlyViaSuiteServices(request);
+    if (field != nullptr && !PeerService(context, *settings).has_value()) {
+      allowed = absl::PermissionDeniedError(
+          absl::StrCat(field->name(), ": a patient app may not send it; it names a stored record instead"));
     }
   }
   if (!allowed.ok()) {
-    if (admitted.patient_data) Audit(method, admitted, allowed);
+    Audit(access, admitted, allowed);
     return allowed;
   }
   return admitted;
 }
 
-void CallAccess::Audit(absl::string_view method, const Admitted& admitted, const absl::Status& outcome) {
+void CallAccess::Audit(const MethodAccess& access, const Admitted& admitted, const absl::Status& outcome) {
   if (!admitted.patient_data) return;
   LogWriter::Instance().WriteAudit({.at = absl::Now(),
                                     .subject = admitted.caller.subject,
                                     .role = NameOf(admitted.caller.role),
-                                    .method = method,
+                                    .method = access.method(),
                                     .patient_id = admitted.patient_id,
                                     .outcome = outcome.code()});
 }

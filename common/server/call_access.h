@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/auth/caller.h"
+#include "common/auth/method_access.h"
 #include "common/auth/token_verifier.h"
 
 namespace osteoflow {
@@ -34,7 +35,7 @@ absl::StatusOr<AccessSettings> AccessSettingsFromFlags();
 // Authentication, authorisation and the audit trail of every call, applied
 // once a request is parsed. A bearer token (`authorization: Bearer <jwt>`)
 // names the caller; without one, a peer's certificate may name one of our
-// services. The suite's access table (AccessPolicy::Suite) decides.
+// services. The method's access, as its contract declares it, decides.
 class CallAccess {
  public:
   struct Admitted {
@@ -51,12 +52,12 @@ class CallAccess {
 
   // UNAUTHENTICATED without a believable caller, PERMISSION_DENIED when the
   // table says no; a refused call to patient data is audited here.
-  static absl::StatusOr<Admitted> Admit(const grpc::ServerContextBase& context, absl::string_view method,
+  static absl::StatusOr<Admitted> Admit(const grpc::ServerContextBase& context, const MethodAccess& access,
                                         const google::protobuf::Message& request);
 
   // One audit line for a call that reached patient data: who, which method,
   // which patient, the outcome. Nothing from the records themselves.
-  static void Audit(absl::string_view method, const Admitted& admitted, const absl::Status& outcome);
+  static void Audit(const MethodAccess& access, const Admitted& admitted, const absl::Status& outcome);
 };
 
 // The token of the call this thread is working for, while a scope lives:

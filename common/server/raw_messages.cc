@@ -2,6 +2,8 @@
 
 #include <grpcpp/impl/codegen/proto_utils.h>
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 
 namespace osteoflow {
@@ -30,6 +32,14 @@ void WireResponse(std::string wire, grpc::ByteBuffer& bytes) {
   grpc::Slice slice(owned->data(), owned->size(),
                     [](void* text) { delete static_cast<std::string*>(text); }, owned);
   bytes = grpc::ByteBuffer(&slice, 1);
+}
+
+void BorrowedResponse(BorrowedWire wire, grpc::ByteBuffer& bytes) {
+  std::vector<grpc::Slice> slices;
+  slices.reserve(wire.pieces.size() + 1);
+  for (absl::string_view piece : wire.pieces) slices.emplace_back(piece.data(), piece.size(), grpc::Slice::STATIC_SLICE);
+  if (!wire.tail.empty()) slices.emplace_back(std::move(wire.tail));
+  bytes = grpc::ByteBuffer(slices.data(), slices.size());
 }
 
 }  // namespace osteoflow

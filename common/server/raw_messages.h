@@ -7,6 +7,7 @@
 #include <google/protobuf/message.h>
 
 #include "absl/status/status.h"
+#include "common/proto/borrowed_wire.h"
 
 namespace osteoflow {
 
@@ -24,5 +25,9 @@ absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::
 
 // A response already in wire form, handed over without a copy.
 void WireResponse(std::string wire, grpc::ByteBuffer& bytes);
+
+// A response of borrowed pieces (which outlive the call) and a tail, handed
+// over without copying the pieces.
+void BorrowedResponse(BorrowedWire wire, grpc::ByteBuffer& bytes);
 
 }  // namespace osteoflow

@@ -50,10 +50,8 @@ class HealthChecksOnly final : public grpc::CallbackGenericService {
 
 }  // namespace
 
-ServiceHost::ServiceHost(std::string service_name, std::string label, ServerSettings settings)
-    : service_name_(std::move(service_name)),
-      label_(std::move(label)),
-      settings_(std::move(settings)) {}
+ServiceHost::ServiceHost(std::string label, ServerSettings settings)
+    : label_(std::move(label)), settings_(std::move(settings)) {}
 
 ServiceHost::~ServiceHost() {
   for (std::unique_ptr<grpc::Server>* server : {&health_server_, &server_}) {
@@ -63,9 +61,17 @@ ServiceHost::~ServiceHost() {
   }
 }
 
-void ServiceHost::AddService(grpc::Service* service) { services_.push_back(service); }
+void ServiceHost::AddService(UnaryService* service) {
+  if (services_.empty()) service_name_ = service->name();
+  services_.push_back(service);
+}
 
 absl::Status ServiceHost::Start() {
+  // A method its contract declares but nobody serves, or serves without an
+  // access declaration, is a build defect: refuse it before listening.
+  for (const UnaryService* service : services_) {
+    if (absl::Status complete = service->Completeness(); !complete.ok()) return complete;
+  }
   SetResponseDelay(settings_.test_response_delay);
   CallAccess::Configure(settings_.access);
   grpc::EnableDefaultHealthCheckService(true);
@@ -74,7 +80,7 @@ absl::Status ServiceHost::Start() {
   grpc::ServerBuilder builder;
   if (!settings_.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   builder.AddListeningPort(settings_.listen_address, ServerCredentialsFor(settings_.security), &port_);
-  for (grpc::Service* service : services_) builder.RegisterService(service);
+  for (UnaryService* service : services_) builder.RegisterService(service);
   ApplyTransportSettings(settings_, builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(
@@ -161,7 +167,7 @@ void ServiceHost::Drain() {
 int ServiceHost::Run() {
   if (absl::Status started = Start(); !started.ok()) {
     LogLine("start_failed").Add("service", label_).Add("error", started.message()).Write();
-    return 1;
+    return started.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
   }
   if (settings_.test_response_delay > absl::ZeroDuration()) {
     LogLine("warning")

@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/server/in_flight_calls.h"
 #include "common/server/server_settings.h"
+#include "common/server/unary_service.h"
 
 namespace osteoflow {
 
@@ -20,20 +21,22 @@ namespace osteoflow {
 // SIGTERM or SIGINT and drains.
 class ServiceHost {
  public:
-  // `service_name` is the full gRPC service name used for readiness, for
-  // example "osteoflow.catalog.v1.CatalogService"; `label` is a short name for
-  // logs ("catalog").
-  ServiceHost(std::string service_name, std::string label, ServerSettings settings);
+  // `label` is a short name for logs ("catalog").
+  ServiceHost(std::string label, ServerSettings settings);
   ~ServiceHost();
 
   ServiceHost(const ServiceHost&) = delete;
   ServiceHost& operator=(const ServiceHost&) = delete;
 
   // Registers a service; it must outlive the host. Call before Start.
-  void AddService(grpc::Service* service);
+  // Readiness is reported under the first service's full name, for example
+  // "osteoflow.catalog.v1.CatalogService".
+  void AddService(UnaryService* service);
 
   // Binds and starts serving; liveness and readiness become SERVING.
-  // UNAVAILABLE when the address cannot be bound.
+  // INVALID_ARGUMENT when a service is incomplete (a method of its contract
+  // without a use case or an access declaration); UNAVAILABLE when the
+  // address cannot be bound.
   absl::Status Start();
 
   // The bound port (useful with port 0). Valid after Start.
@@ -53,15 +56,16 @@ class ServiceHost {
   void Drain();
 
   // Start, log "serving", wait for SIGTERM/SIGINT, drain. Returns the exit
-  // code (0 after a clean drain, 1 when the server could not start).
+  // code (0 after a clean drain, 1 when the server could not start, 2 when
+  // a service is incomplete).
   // BlockTerminationSignals must have been called first.
   int Run();
 
  private:
-  const std::string service_name_;
+  std::string service_name_;
   const std::string label_;
   const ServerSettings settings_;
-  std::vector<grpc::Service*> services_;
+  std::vector<UnaryService*> services_;
   // Sets a health status on the server and on the health-only server.
   void SetHealth(const std::string& name, bool serving) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

@@ -7,7 +7,6 @@
 #include <functional>
 #include <string>
 #include <variant>
-#include <string>
 #include <type_traits>
 
 #include "absl/status/statusor.h"
@@ -23,19 +22,20 @@ namespace osteoflow {
 // (CallAccess: authentication, the access table, the audit trail), run
 // `handle(request, &response)` (returning absl::Status) with the caller's
 // token carried on to peers, serialise the response, finish with the mapped
-// status. `method` is the full method name ("/package.Service/Method").
+// status. `access` is the method's, as its contract declares it.
 // Request and response live on one arena for the call: building and freeing
 // a large answer costs a few allocations instead of one per field.
-// `Response` is a message type, or std::string for a handler that writes the
-// response in wire form itself.
+// `Response` is what the handler fills: a message, std::string for an answer
+// it writes in wire form itself, or BorrowedWire for one made of pieces made
+// at load.
 template <typename Request, typename Response, typename Handle>
-absl::Status ComputeAnswer(const grpc::CallbackServerContext& context, absl::string_view method,
+absl::Status ComputeAnswer(const grpc::CallbackServerContext& context, const MethodAccess& access,
                            const grpc::ByteBuffer& request_bytes, grpc::ByteBuffer& response_bytes,
                            Handle& handle) {
   google::protobuf::Arena arena;
   auto* request = google::protobuf::Arena::CreateMessage<Request>(&arena);
   if (absl::Status read = ParseRequest(request_bytes, *request); !read.ok()) return read;
-  absl::StatusOr<CallAccess::Admitted> admitted = CallAccess::Admit(context, method, *request);
+  absl::StatusOr<CallAccess::Admitted> admitted = CallAccess::Admit(context, access, *request);
   if (!admitted.ok()) return admitted.status();
   ForwardedCaller forwarded(admitted->token);
   absl::Status status;
@@ -43,21 +43,25 @@ absl::Status ComputeAnswer(const grpc::CallbackServerContext& context, absl::str
     std::string wire;
     status = handle(*request, &wire);
     if (status.ok()) WireResponse(std::move(wire), response_bytes);
+  } else if constexpr (std::is_same_v<Response, BorrowedWire>) {
+    BorrowedWire wire;
+    status = handle(*request, &wire);
+    if (status.ok()) BorrowedResponse(std::move(wire), response_bytes);
   } else {
     auto* response = google::protobuf::Arena::CreateMessage<Response>(&arena);
     status = handle(*request, response);
     if (status.ok()) status = SerializeResponse(*response, response_bytes);
   }
-  CallAccess::Audit(method, *admitted, status);
+  CallAccess::Audit(access, *admitted, status);
   return status;
 }
 
 // Answers on the callback thread: for work that never blocks.
 template <typename Request, typename Response, typename Handle>
-grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context, absl::string_view method,
+grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context, const MethodAccess& access,
                                       const grpc::ByteBuffer* request_bytes,
                                       grpc::ByteBuffer* response_bytes, Handle handle) {
-  return FinishUnary(context, ComputeAnswer<Request, Response>(*context, method, *request_bytes,
+  return FinishUnary(context, ComputeAnswer<Request, Response>(*context, access, *request_bytes,
                                                                *response_bytes, handle));
 }
 
@@ -68,11 +72,11 @@ grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context, absl
 // and cancelled it), and a write it no longer waits for must not happen.
 template <typename Request, typename Response, typename Handle>
 grpc::ServerUnaryReactor* AnswerUnaryOn(BlockingWork& work, grpc::CallbackServerContext* context,
-                                        absl::string_view method, const grpc::ByteBuffer* request_bytes,
+                                        const MethodAccess& access, const grpc::ByteBuffer* request_bytes,
                                         grpc::ByteBuffer* response_bytes, Handle handle) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const bool queued =
-      work.Submit([context, method, reactor, request_bytes, response_bytes, handle]() mutable {
+      work.Submit([context, &access, reactor, request_bytes, response_bytes, handle]() mutable {
         if (context->IsCancelled()) {
           FinishReactor(reactor, absl::CancelledError("the call was cancelled while it waited"));
           return;
@@ -81,7 +85,7 @@ grpc::ServerUnaryReactor* AnswerUnaryOn(BlockingWork& work, grpc::CallbackServer
           FinishReactor(reactor, absl::DeadlineExceededError("the deadline passed while it waited"));
           return;
         }
-        FinishReactor(reactor, ComputeAnswer<Request, Response>(*context, method, *request_bytes,
+        FinishReactor(reactor, ComputeAnswer<Request, Response>(*context, access, *request_bytes,
                                                                 *response_bytes, handle));
       });
   if (!queued) FinishReactor(reactor, absl::UnavailableError("server busy: try again"));
@@ -100,7 +104,7 @@ using QuickOutcome = std::variant<absl::Status, UnaryContinuation>;
 // For methods whose common case is answered from memory (a cache hit).
 template <typename Request, typename Quick>
 grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::CallbackServerContext* context,
-                                                 absl::string_view method,
+                                                 const MethodAccess& access,
                                                  const grpc::ByteBuffer* request_bytes,
                                                  grpc::ByteBuffer* response_bytes, Quick quick) {
   UnaryContinuation rest;
@@ -111,23 +115,23 @@ grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::Callb
     if (absl::Status read = ParseRequest(*request_bytes, *request); !read.ok()) {
       return FinishUnary(context, read);
     }
-    absl::StatusOr<CallAccess::Admitted> admission = CallAccess::Admit(*context, method, *request);
+    absl::StatusOr<CallAccess::Admitted> admission = CallAccess::Admit(*context, access, *request);
     if (!admission.ok()) return FinishUnary(context, admission.status());
     admitted = *std::move(admission);
     std::string wire;
     QuickOutcome outcome = quick(*request, &wire);
     if (absl::Status* answered = std::get_if<absl::Status>(&outcome)) {
       if (answered->ok()) WireResponse(std::move(wire), *response_bytes);
-      CallAccess::Audit(method, admitted, *answered);
+      CallAccess::Audit(access, admitted, *answered);
       return FinishUnary(context, *answered);
     }
     rest = std::get<UnaryContinuation>(std::move(outcome));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const bool queued = work.Submit([context, method, admitted, reactor, response_bytes, rest = std::move(rest)]() {
+  const bool queued = work.Submit([context, &access, admitted, reactor, response_bytes, rest = std::move(rest)]() {
     // Admitted calls are audited however they end.
     const auto finish = [&](const absl::Status& status) {
-      CallAccess::Audit(method, admitted, status);
+      CallAccess::Audit(access, admitted, status);
       FinishReactor(reactor, status);
     };
     if (context->IsCancelled()) {
@@ -149,7 +153,7 @@ grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::Callb
   });
   if (!queued) {
     const absl::Status busy = absl::UnavailableError("server busy: try again");
-    CallAccess::Audit(method, admitted, busy);
+    CallAccess::Audit(access, admitted, busy);
     FinishReactor(reactor, busy);
   }
   return reactor;

@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
       .Add("content_digest", (*catalog)->content_digest())
       .Write();
 
-  osteoflow::catalog::CatalogServiceImpl service(*catalog);
-  osteoflow::ServiceHost host("osteoflow.catalog.v1.CatalogService", "catalog", settings);
-  host.AddService(&service);
+  const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::catalog::CatalogService(*catalog);
+  osteoflow::ServiceHost host("catalog", settings);
+  host.AddService(service.get());
   return host.Run();
 }

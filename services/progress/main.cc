@@ -78,10 +78,10 @@ int main(int argc, char** argv) {
       *rules, [] { return absl::Now(); });
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork work("progress", store_options.max_connections);
-  osteoflow::progress::ProgressServiceImpl service(programs, work);
+  const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::progress::ProgressService(programs, work);
 
-  osteoflow::ServiceHost host("osteoflow.progress.v1.ProgressService", "progress", settings);
-  host.AddService(&service);
+  osteoflow::ServiceHost host("progress", settings);
+  host.AddService(service.get());
   osteoflow::DependencyWatch store_watch("store", check_interval, [store] { return store->CheckWritable(); },
                                          [&host](bool up) { host.SetReady(up); });
   return host.Run();

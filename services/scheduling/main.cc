@@ -122,10 +122,10 @@ int main(int argc, char** argv) {
 
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork work("plans", cache_options.max_connections);
-  osteoflow::scheduling::SchedulingServiceImpl service(plans, work);
+  const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::scheduling::SchedulingService(plans, work);
 
-  osteoflow::ServiceHost host("osteoflow.scheduling.v1.SchedulingService", "scheduling", settings);
-  host.AddService(&service);
+  osteoflow::ServiceHost host("scheduling", settings);
+  host.AddService(service.get());
   // Ready while a catalog is held: plans cannot be made without one. The
   // cache is not watched: without it plans are computed (fail-open).
   osteoflow::DependencyWatch catalog_watch(

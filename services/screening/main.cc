@@ -52,10 +52,11 @@ int main(int argc, char** argv) {
       *rules, store, [] { return absl::Now(); });
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork store_work("store", store_options.max_connections);
-  osteoflow::screening::ScreeningServiceImpl service(screenings, store_work);
+  const std::unique_ptr<osteoflow::UnaryService> service =
+      osteoflow::screening::ScreeningService(screenings, store_work);
 
-  osteoflow::ServiceHost host("osteoflow.screening.v1.ScreeningService", "screening", settings);
-  host.AddService(&service);
+  osteoflow::ServiceHost host("screening", settings);
+  host.AddService(service.get());
   osteoflow::DependencyWatch store_watch("store", check_interval, [store] { return store->CheckWritable(); },
                                          [&host](bool up) { host.SetReady(up); });
   return host.Run();

@@ -1,28 +1,22 @@
 #include "services/progress/grpc/progress_service.h"
 
-#include "common/server/unary_answer.h"
+#include "common/server/unary_table.h"
+#include "osteoflow/progress/v1/progress_service.grpc.pb.h"
 
 namespace osteoflow::progress {
 
-// Each method: parse, run the use case on a work thread, answer.
-#define OSTEOFLOW_ANSWER(Name, Request, Response, Call)                                          \
-  grpc::ServerUnaryReactor* ProgressServiceImpl::Name(grpc::CallbackServerContext* context,     \
-                                                      const grpc::ByteBuffer* request,          \
-                                                      grpc::ByteBuffer* response) {             \
-    return AnswerUnaryOn<v1::Request, v1::Response>(                                             \
-        work_, context, "/osteoflow.progress.v1.ProgressService/" #Name, request, response,     \
-        [this](const auto& parsed, auto* answer) { return programs_->Call(parsed, answer); });   \
-  }
-
-OSTEOFLOW_ANSWER(Enroll, EnrollRequest, Program, Enroll)
-OSTEOFLOW_ANSWER(GetProgram, GetProgramRequest, Program, Get)
-OSTEOFLOW_ANSWER(ListPrograms, ListProgramsRequest, ListProgramsResponse, List)
-OSTEOFLOW_ANSWER(LogSession, LogSessionRequest, SessionLog, LogSession)
-OSTEOFLOW_ANSWER(RecordMeasurement, RecordMeasurementRequest, Measurement, RecordMeasurement)
-OSTEOFLOW_ANSWER(GetProgress, GetProgressRequest, ProgressReport, GetProgress)
-OSTEOFLOW_ANSWER(AdvanceWeek, AdvanceWeekRequest, Program, AdvanceWeek)
-OSTEOFLOW_ANSWER(ResumeProgram, ResumeProgramRequest, Program, Resume)
-
-#undef OSTEOFLOW_ANSWER
+std::unique_ptr<UnaryService> ProgressService(std::shared_ptr<Programs> programs, BlockingWork& work) {
+  constexpr Answering kOnWorkPool = Answering::kOnWorkPool;
+  return UnaryTable<Programs>(v1::ProgressService::service_full_name(), std::move(programs), &work)
+      .Row<v1::EnrollRequest, v1::Program, kOnWorkPool>(&Programs::Enroll)
+      .Row<v1::GetProgramRequest, v1::Program, kOnWorkPool>(&Programs::Get)
+      .Row<v1::ListProgramsRequest, v1::ListProgramsResponse, kOnWorkPool>(&Programs::List)
+      .Row<v1::LogSessionRequest, v1::SessionLog, kOnWorkPool>(&Programs::LogSession)
+      .Row<v1::RecordMeasurementRequest, v1::Measurement, kOnWorkPool>(&Programs::RecordMeasurement)
+      .Row<v1::GetProgressRequest, v1::ProgressReport, kOnWorkPool>(&Programs::GetProgress)
+      .Row<v1::AdvanceWeekRequest, v1::Program, kOnWorkPool>(&Programs::AdvanceWeek)
+      .Row<v1::ResumeProgramRequest, v1::Program, kOnWorkPool>(&Programs::Resume)
+      .Build();
+}
 
 }  // namespace osteoflow::progress

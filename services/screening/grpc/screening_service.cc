@@ -1,39 +1,17 @@
 #include "services/screening/grpc/screening_service.h"
 
-#include "common/server/unary_answer.h"
+#include "common/server/unary_table.h"
+#include "osteoflow/screening/v1/screening_service.grpc.pb.h"
 
 namespace osteoflow::screening {
 
-grpc::ServerUnaryReactor* ScreeningServiceImpl::Screen(grpc::CallbackServerContext* context,
-                                                       const grpc::ByteBuffer* request,
-                                                       grpc::ByteBuffer* response) {
-  return AnswerUnaryOn<v1::ScreenRequest, std::string>(
-      store_work_, context, "/osteoflow.screening.v1.ScreeningService/Screen", request, response,
-      [this](const auto& parsed, auto* answer) { return screenings_->Screen(parsed, answer); });
-}
-
-grpc::ServerUnaryReactor* ScreeningServiceImpl::GetScreening(grpc::CallbackServerContext* context,
-                                                             const grpc::ByteBuffer* request,
-                                                             grpc::ByteBuffer* response) {
-  return AnswerUnaryOn<v1::GetScreeningRequest, v1::Screening>(
-      store_work_, context, "/osteoflow.screening.v1.ScreeningService/GetScreening", request, response,
-      [this](const auto& parsed, auto* answer) { return screenings_->Get(parsed, answer); });
-}
-
-grpc::ServerUnaryReactor* ScreeningServiceImpl::ListScreenings(
-    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-    grpc::ByteBuffer* response) {
-  return AnswerUnaryOn<v1::ListScreeningsRequest, v1::ListScreeningsResponse>(
-      store_work_, context, "/osteoflow.screening.v1.ScreeningService/ListScreenings", request, response,
-      [this](const auto& parsed, auto* answer) { return screenings_->List(parsed, answer); });
-}
-
-grpc::ServerUnaryReactor* ScreeningServiceImpl::ValidateIntake(
-    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-    grpc::ByteBuffer* response) {
-  return AnswerUnary<v1::ValidateIntakeRequest, std::string>(
-      context, "/osteoflow.screening.v1.ScreeningService/ValidateIntake", request, response,
-      [this](const auto& parsed, auto* answer) { return screenings_->Preview(parsed, answer); });
+std::unique_ptr<UnaryService> ScreeningService(std::shared_ptr<Screenings> screenings, BlockingWork& store_work) {
+  return UnaryTable<Screenings>(v1::ScreeningService::service_full_name(), std::move(screenings), &store_work)
+      .Row<v1::ScreenRequest, v1::Screening, Answering::kOnWorkPool>(&Screenings::Screen)
+      .Row<v1::GetScreeningRequest, v1::Screening, Answering::kOnWorkPool>(&Screenings::Get)
+      .Row<v1::ListScreeningsRequest, v1::ListScreeningsResponse, Answering::kOnWorkPool>(&Screenings::List)
+      .Row<v1::ValidateIntakeRequest, v1::ValidateIntakeResponse, Answering::kOnCallbackThread>(&Screenings::Preview)
+      .Build();
 }
 
 }  // namespace osteoflow::screening

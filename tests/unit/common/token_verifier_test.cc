@@ -7,7 +7,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/auth/access_policy.h"
 #include "tests/support/test_tokens.h"
 
 namespace osteoflow {
@@ -128,24 +127,6 @@ TEST_F(TokenVerifierTest, AnyConfiguredKeySigns) {
   EXPECT_TRUE(verifier->Verify(other_->Sign(TokenClaims()), absl::Now()).ok());
   rules.algorithm = "HS256";
   EXPECT_EQ(TokenVerifier::Create(rules).status().code(), absl::StatusCode::kInvalidArgument);
-}
-
-TEST(AccessPolicy, PatientAppsReachOnlyTheirOwnPatientAndUnknownMethodsAreClosed) {
-  const AccessPolicy& policy = AccessPolicy::Suite();
-  const Caller app{"app-1", Role::kPatientApp, "patient-7"};
-  const std::string get = "/osteoflow.progress.v1.ProgressService/GetProgram";
-  EXPECT_TRUE(policy.Decide(get, app, "patient-7").ok());
-  EXPECT_EQ(policy.Decide(get, app, "patient-8").code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(policy.Decide(get, app, "").code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(policy.Decide(get, Caller{"c-1", Role::kClinician, ""}, "patient-8").ok());
-  EXPECT_EQ(policy.Decide(get, Caller{"ops-1", Role::kOperator, ""}, "patient-8").code(),
-            absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(policy.Decide("/osteoflow.progress.v1.ProgressService/ResumeProgram", app, "patient-7").code(),
-            absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(policy.Decide("/osteoflow.progress.v1.ProgressService/DeleteEverything",
-                          Caller{"c-1", Role::kClinician, ""}, "")
-                .code(),
-            absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace
