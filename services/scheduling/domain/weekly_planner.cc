@@ -14,6 +14,7 @@
 #include "common/text/identifiers.h"
 #include "services/catalog/domain/restriction_match.h"
 #include "services/scheduling/domain/day_spread.h"
+#include "services/scheduling/domain/plan_candidates.h"
 #include "services/scheduling/domain/plan_wording.h"
 
 namespace osteoflow::scheduling {
@@ -50,34 +51,7 @@ class WeekPlanner {
         restrictions_(inputs.screening_result().restrictions()),
         fall_risk_(inputs.screening_result().fall_risk().flagged()),
         order_(PriorityOrder(fall_risk_)),
-        have_equipment_(EquipmentMask(inputs.preferences().equipment())) {
-    for (const v1::ExerciseProgression& progression : inputs.progression()) {
-      if (absl::StatusOr<std::string> id = catalog::ParseExerciseName(progression.exercise(), "");
-          id.ok()) {
-        progression_[*id] = &progression;
-      }
-    }
-    absl::flat_hash_set<absl::string_view> enjoyed, disliked;
-    constexpr absl::string_view kPrefix = "exercises/";
-    for (const std::string& name : inputs.preferences().enjoyed_exercises()) {
-      enjoyed.insert(absl::string_view(name).substr(std::min(kPrefix.size(), name.size())));
-    }
-    for (const std::string& name : inputs.preferences().disliked_exercises()) {
-      disliked.insert(absl::string_view(name).substr(std::min(kPrefix.size(), name.size())));
-    }
-    // What this person may do with what they have, decided once per entry.
-    for (int component = 0; component < v1::Component_ARRAYSIZE; ++component) {
-      for (const PlanningEntry& entry : catalog_.entries(static_cast<v1::Component>(component))) {
-        if (!Equipped(entry) || !Permitted(entry)) continue;
-        const std::string& id = entry.exercise->id();
-        usable_[component].push_back(
-            Candidate{&entry,
-                      disliked.contains(id)  ? Liking::kDisliked
-                      : enjoyed.contains(id) ? Liking::kEnjoyed
-                                             : Liking::kNeutral,
-                      progression_.contains(id)});
-      }
-    }
+        candidates_(inputs, catalog, rules.document()) {
     absl::CivilDay start;
     ParseIsoDate(inputs.week_start_date(), &start);  // validated by the caller
     uint32_t available = 0;
@@ -119,113 +93,6 @@ class WeekPlanner {
     }
     bool Has(v1::Component component) const { return !items[component].empty(); }
   };
-
-  // --- choosing exercises ---------------------------------------------------
-
-  bool Permitted(const PlanningEntry& entry) const {
-    if (catalog::VerdictOf(*entry.exercise, restrictions_) != catalog_v1::VERDICT_ALLOWED) return false;
-    if (TooHeavyAlone(*entry.exercise)) return false;
-    for (const int tag : entry.exercise->safety_tags()) {
-      for (const int never : rules_.never_planned_tags()) {
-        if (tag == never) return false;
-      }
-    }
-    if (entry.component == v1::COMPONENT_FLEXIBILITY) {
-      for (const int tag : entry.exercise->safety_tags()) {
-        for (const int never : rules_.flexibility().never_tags()) {
-          if (tag == never) return false;
-        }
-      }
-    }
-    return true;
-  }
-  bool IsDisliked(const PlanningEntry& entry) const {
-    for (const Candidate& candidate : usable_[entry.component]) {
-      if (candidate.entry == &entry) return candidate.liking == Liking::kDisliked;
-    }
-    return false;
-  }
-
-  // SUP-HIGHLOAD: what a plan followed alone never holds.
-  bool TooHeavyAlone(const catalog_v1::Exercise& exercise) const {
-    const v1::StrengthDose& strength = rules_.strength();
-    if (exercise.load_percent_one_rep_max() > strength.unsupervised_max_percent_one_rep_max()) return true;
-    for (const int tag : exercise.safety_tags()) {
-      for (const int never : strength.unsupervised_never_tags()) {
-        if (tag == never) return true;
-      }
-    }
-    return false;
-  }
-
-  bool Equipped(const PlanningEntry& entry) const { return (entry.equipment & ~have_equipment_) == 0; }
-
-  // The usable entries of a component passing `keep`, best first: the ones
-  // the person enjoys, then (with `keep_progressed`) ones with a recorded
-  // progression, then the rest turned by `turn`, and disliked ones last.
-  template <typename Keep>
-  std::vector<const PlanningEntry*> Choices(v1::Component component, Keep keep, int turn,
-                                            bool keep_progressed) const {
-    std::vector<const PlanningEntry*> enjoyed, progressed, neutral, disliked;
-    for (const Candidate& candidate : usable_[component]) {
-      if (!keep(*candidate.entry)) continue;
-      if (candidate.liking == Liking::kDisliked) {
-        disliked.push_back(candidate.entry);
-      } else if (candidate.liking == Liking::kEnjoyed) {
-        enjoyed.push_back(candidate.entry);
-      } else if (keep_progressed && candidate.progressed) {
-        progressed.push_back(candidate.entry);
-      } else {
-        neutral.push_back(candidate.entry);
-      }
-    }
-    if (!neutral.empty()) {
-      std::rotate(neutral.begin(), neutral.begin() + (turn % static_cast<int>(neutral.size())),
-                  neutral.end());
-    }
-    std::vector<const PlanningEntry*> ordered = std::move(enjoyed);
-    ordered.insert(ordered.end(), progressed.begin(), progressed.end());
-    ordered.insert(ordered.end(), neutral.begin(), neutral.end());
-    ordered.insert(ordered.end(), disliked.begin(), disliked.end());
-    return ordered;
-  }
-
-  // Why a component has nothing to offer: the restrictions (naming the rules
-  // that refused its entries) or missing equipment.
-  template <typename Keep>
-  std::string NothingUsable(v1::Component component, Keep keep) const {
-    bool permitted = false;
-    std::string needs;
-    std::vector<std::string> refusing;
-    for (const PlanningEntry& entry : catalog_.entries(component)) {
-      if (!keep(entry)) continue;
-      if (Permitted(entry)) {
-        permitted = true;
-        if (needs.empty()) needs = entry.exercise->display_name();
-        continue;
-      }
-      for (const catalog_v1::Finding& finding :
-           catalog::CheckExercise(*entry.exercise, restrictions_, catalog_.catalog()).findings) {
-        const std::string& id = finding.rule().rule_id();
-        if (std::find(refusing.begin(), refusing.end(), id) == refusing.end()) refusing.push_back(id);
-      }
-    }
-    if (!permitted) {
-      if (refusing.empty()) {
-        return "every catalog exercise for it is one a plan never holds (an AVOID-* movement, a "
-               "spinal-flexion stretch or a load of 80 % of one-repetition maximum or more)";
-      }
-      std::sort(refusing.begin(), refusing.end());
-      return absl::StrCat("the screening's restrictions (", absl::StrJoin(refusing, ", "),
-                          ") allow none of its exercises");
-    }
-    return absl::StrCat("every allowed choice needs equipment not at hand (for example ", needs, ")");
-  }
-
-  const v1::ExerciseProgression* ProgressionOf(const PlanningEntry& entry) const {
-    auto found = progression_.find(entry.exercise->id());
-    return found != progression_.end() ? found->second : nullptr;
-  }
 
   // --- items ----------------------------------------------------------------
 
@@ -325,21 +192,21 @@ class WeekPlanner {
       if (days_[i].left >= balance.min_minutes()) eligible |= 1u << i;
     }
     const std::vector<int> chosen = SpreadDays(eligible, eligible, wanted_days, false);
-    if (Choices(v1::COMPONENT_BALANCE, any, 0, false).empty()) {
-      balance_obstacle_ = NothingUsable(v1::COMPONENT_BALANCE, any);
+    if (candidates_.Choices(v1::COMPONENT_BALANCE, any, 0, false).empty()) {
+      balance_obstacle_ = candidates_.NothingUsable(v1::COMPONENT_BALANCE, any);
       return;
     }
     int slot = 0;
     for (const int day : chosen) {
       const int minutes = std::min(block_minutes, days_[day].left);
       std::vector<const PlanningEntry*> choices =
-          static_only ? Choices(v1::COMPONENT_BALANCE, is_static, rotation_ + slot, false)
-                      : Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
-      if (choices.empty()) choices = Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
+          static_only ? candidates_.Choices(v1::COMPONENT_BALANCE, is_static, rotation_ + slot, false)
+                      : candidates_.Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
+      if (choices.empty()) choices = candidates_.Choices(v1::COMPONENT_BALANCE, any, rotation_ + slot, false);
       // A disliked exercise only when nothing else is left to choose (then
       // fewer, longer ones rather than the disliked one).
       int liked = 0;
-      for (const PlanningEntry* choice : choices) liked += IsDisliked(*choice) ? 0 : 1;
+      for (const PlanningEntry* choice : choices) liked += candidates_.IsDisliked(*choice) ? 0 : 1;
       const int available = liked > 0 ? liked : static_cast<int>(choices.size());
       const int count = std::clamp(minutes / balance.minutes_per_exercise(), 1,
                                    std::min(balance.max_exercises_per_day(), available));
@@ -371,10 +238,10 @@ class WeekPlanner {
         return entry.exercise->movement_pattern() == pattern;
       };
       std::vector<const PlanningEntry*> choices =
-          Choices(v1::COMPONENT_STRENGTH, of_pattern, rotation_, true);
+          candidates_.Choices(v1::COMPONENT_STRENGTH, of_pattern, rotation_, true);
       if (choices.empty()) {
         missing_patterns_.push_back(
-            absl::StrCat(PatternWords(pattern), ": ", NothingUsable(v1::COMPONENT_STRENGTH, of_pattern)));
+            absl::StrCat(PatternWords(pattern), ": ", candidates_.NothingUsable(v1::COMPONENT_STRENGTH, of_pattern)));
         continue;
       }
       strength_items_.push_back(StrengthItem(*choices.front()));
@@ -408,7 +275,7 @@ class WeekPlanner {
     v1::PlanItem item = NewItem(entry, strength.text());
     AddCitation(plan_rules_.Citation(strength.dose_rule_id()), item.mutable_rules());
     const catalog_v1::Exercise& exercise = *entry.exercise;
-    const v1::ExerciseProgression* progression = ProgressionOf(entry);
+    const v1::ExerciseProgression* progression = candidates_.ProgressionOf(entry);
     common::SetsReps* sets_reps = item.mutable_dose()->mutable_sets_reps();
     const common::SetsReps& usual = exercise.default_dose().sets_reps();
     const bool has_usual = exercise.default_dose().has_sets_reps();
@@ -462,9 +329,9 @@ class WeekPlanner {
     for (int day = 0; day < kDays; ++day) {
       if (!days_[day].available || days_[day].left < posture.minutes_per_day()) continue;
       const std::vector<const PlanningEntry*> choices =
-          Choices(v1::COMPONENT_POSTURE, any, rotation_ + slot, false);
+          candidates_.Choices(v1::COMPONENT_POSTURE, any, rotation_ + slot, false);
       if (choices.empty()) {
-        posture_obstacle_ = NothingUsable(v1::COMPONENT_POSTURE, any);
+        posture_obstacle_ = candidates_.NothingUsable(v1::COMPONENT_POSTURE, any);
         return;
       }
       v1::PlanItem item = NewItem(*choices.front(), posture.text());
@@ -478,14 +345,14 @@ class WeekPlanner {
   void PlaceImpact() {
     const v1::ImpactDose& impact = rules_.impact();
     auto any = [](const PlanningEntry&) { return true; };
-    const std::vector<const PlanningEntry*> first = Choices(v1::COMPONENT_IMPACT, any, rotation_, true);
+    const std::vector<const PlanningEntry*> first = candidates_.Choices(v1::COMPONENT_IMPACT, any, rotation_, true);
     if (first.empty()) {
-      impact_obstacle_ = NothingUsable(v1::COMPONENT_IMPACT, any);
+      impact_obstacle_ = candidates_.NothingUsable(v1::COMPONENT_IMPACT, any);
       return;
     }
     uint32_t eligible = 0;
     auto impacts_for = [&](const PlanningEntry& entry) {
-      const v1::ExerciseProgression* progression = ProgressionOf(entry);
+      const v1::ExerciseProgression* progression = candidates_.ProgressionOf(entry);
       const int impacts = progression != nullptr && progression->impacts() > 0
                               ? progression->impacts()
                               : impact.start_impacts();
@@ -503,7 +370,7 @@ class WeekPlanner {
       // A drill with a recorded progression is kept, so that its impacts keep
       // building (PROG-IMPACT); otherwise drills take turns.
       const std::vector<const PlanningEntry*> choices =
-          Choices(v1::COMPONENT_IMPACT, any, rotation_ + slot, true);
+          candidates_.Choices(v1::COMPONENT_IMPACT, any, rotation_ + slot, true);
       const PlanningEntry& entry = *choices.front();
       const int impacts = impacts_for(entry);
       if (days_[day].left < minutes_for(impacts)) continue;
@@ -522,8 +389,8 @@ class WeekPlanner {
   void PlaceWeightBearing() {
     const v1::AerobicDose& aerobic = rules_.weight_bearing();
     auto any = [](const PlanningEntry&) { return true; };
-    if (Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, 0, false).empty()) {
-      aerobic_obstacle_ = NothingUsable(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any);
+    if (candidates_.Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, 0, false).empty()) {
+      aerobic_obstacle_ = candidates_.NothingUsable(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any);
       return;
     }
     int slot = 0;
@@ -532,9 +399,9 @@ class WeekPlanner {
       // An activity with a recorded progression is kept, so that its time
       // grows by the progression's steps; otherwise activities take turns.
       const std::vector<const PlanningEntry*> choices =
-          Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, rotation_ + slot, true);
+          candidates_.Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, any, rotation_ + slot, true);
       const PlanningEntry& entry = *choices.front();
-      const v1::ExerciseProgression* progression = ProgressionOf(entry);
+      const v1::ExerciseProgression* progression = candidates_.ProgressionOf(entry);
       const int minutes = aerobic.min_bout_minutes();
       v1::PlanItem item = NewItem(entry, aerobic.text());
       if (!entry.exercise->default_dose().load_guide().empty()) {
@@ -571,9 +438,9 @@ class WeekPlanner {
     for (Day& day : days_) {
       if (day.items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].empty()) continue;
       v1::PlanItem& item = day.items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
-      auto found = progression_.find(item.exercise_id());
-      const bool progressed = found != progression_.end() && found->second->minutes() > 0;
-      const int wanted = progressed ? std::min(found->second->minutes(), 2 * aerobic.minutes_per_day())
+      const v1::ExerciseProgression* progression = candidates_.ProgressionOf(item.exercise_id());
+      const bool progressed = progression != nullptr && progression->minutes() > 0;
+      const int wanted = progressed ? std::min(progression->minutes(), 2 * aerobic.minutes_per_day())
                                     : aerobic.start_minutes();
       if (wanted < aerobic.minutes_per_day()) aerobic_building_ = true;
       const int room = std::min(day.left, wanted - item.minutes());
@@ -587,9 +454,9 @@ class WeekPlanner {
   void PlaceFlexibility() {
     const v1::FlexibilityDose& flexibility = rules_.flexibility();
     auto any = [](const PlanningEntry&) { return true; };
-    const std::vector<const PlanningEntry*> some = Choices(v1::COMPONENT_FLEXIBILITY, any, 0, false);
+    const std::vector<const PlanningEntry*> some = candidates_.Choices(v1::COMPONENT_FLEXIBILITY, any, 0, false);
     if (some.empty()) {
-      flexibility_obstacle_ = NothingUsable(v1::COMPONENT_FLEXIBILITY, any);
+      flexibility_obstacle_ = candidates_.NothingUsable(v1::COMPONENT_FLEXIBILITY, any);
       return;
     }
     // After each strength session; with no strength day, after the first
@@ -603,7 +470,7 @@ class WeekPlanner {
           any_strength ? today.Has(v1::COMPONENT_STRENGTH) : (slot == 0 && HasAnyItem(today));
       if (!after || today.left < flexibility.minutes()) continue;
       const std::vector<const PlanningEntry*> choices =
-          Choices(v1::COMPONENT_FLEXIBILITY, any, rotation_ + slot, false);
+          candidates_.Choices(v1::COMPONENT_FLEXIBILITY, any, rotation_ + slot, false);
       v1::PlanItem item = NewItem(*choices.front(), flexibility.text());
       *item.mutable_dose() = choices.front()->exercise->default_dose();
       SetMinutes(item, flexibility.minutes());
@@ -620,10 +487,7 @@ class WeekPlanner {
   }
 
   void PlaceEnjoyedNonWeightBearing() {
-    std::vector<const PlanningEntry*> choices;
-    for (const Candidate& candidate : usable_[v1::COMPONENT_NON_WEIGHT_BEARING]) {
-      if (candidate.liking == Liking::kEnjoyed) choices.push_back(candidate.entry);
-    }
+    const std::vector<const PlanningEntry*> choices = candidates_.Enjoyed(v1::COMPONENT_NON_WEIGHT_BEARING);
     if (choices.empty()) return;
     const catalog::v1::RuleDefinition* nwb = catalog_.catalog().Rule("NWB");
     const int shortest = rules_.weight_bearing().min_bout_minutes();
@@ -905,16 +769,7 @@ class WeekPlanner {
   const common::Restrictions& restrictions_;
   const bool fall_risk_;
   const std::vector<v1::Component> order_;
-  const uint32_t have_equipment_;
-  absl::flat_hash_map<std::string, const v1::ExerciseProgression*> progression_;
-  enum class Liking { kEnjoyed, kNeutral, kDisliked };
-  struct Candidate {
-    const PlanningEntry* entry;
-    Liking liking;
-    bool progressed;
-  };
-  // Per component, in catalog order: the entries allowed and equipped.
-  std::array<std::vector<Candidate>, v1::Component_ARRAYSIZE> usable_;
+  const ExerciseCandidates candidates_;
   int rotation_ = 0;
   std::array<Day, kDays> days_;
 
