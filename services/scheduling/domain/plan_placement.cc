@@ -106,7 +106,9 @@ class WeekPlacer {
       std::vector<const PlanningEntry*> choices =
           static_only ? candidates_.Choices(v1::COMPONENT_BALANCE, is_static, rotation_ + slot, false)
                       : candidates_.Choices(v1::COMPONENT_BALANCE, AnyEntry, rotation_ + slot, false);
-      if (choices.empty()) choices = candidates_.Choices(v1::COMPONENT_BALANCE, AnyEntry, rotation_ + slot, false);
+      if (choices.empty()) {
+        choices = candidates_.Choices(v1::COMPONENT_BALANCE, AnyEntry, rotation_ + slot, false);
+      }
       // A disliked exercise only when nothing else is left to choose (then
       // fewer, longer ones rather than the disliked one).
       int liked = 0;

@@ -67,8 +67,8 @@ class TotalsReport {
       // Posture: every day.
       const v1::PostureDose& posture = rules_.posture();
       const Tally tally = Count(plan_, v1::COMPONENT_POSTURE, posture.minutes_per_day(), 0);
-      Report(v1::COMPONENT_POSTURE, posture.text(), tally, tally.full_days == kDaysPerWeek, DaysAndMinutes(tally),
-             Reason(v1::COMPONENT_POSTURE, kDaysPerWeek, posture.minutes_per_day()));
+      Report(v1::COMPONENT_POSTURE, posture.text(), tally, tally.full_days == kDaysPerWeek,
+             DaysAndMinutes(tally), Reason(v1::COMPONENT_POSTURE, kDaysPerWeek, posture.minutes_per_day()));
     }
     {
       const v1::ImpactDose& impact = rules_.impact();
@@ -103,8 +103,8 @@ class TotalsReport {
       const v1::FlexibilityDose& flexibility = rules_.flexibility();
       const Tally tally = Count(plan_, v1::COMPONENT_FLEXIBILITY, flexibility.minutes(), 0);
       const int wanted = std::max(1, strength_tally.days);
-      Report(v1::COMPONENT_FLEXIBILITY, flexibility.text(), tally, tally.days >= wanted, DaysAndMinutes(tally),
-             Reason(v1::COMPONENT_FLEXIBILITY, wanted, flexibility.minutes()));
+      Report(v1::COMPONENT_FLEXIBILITY, flexibility.text(), tally, tally.days >= wanted,
+             DaysAndMinutes(tally), Reason(v1::COMPONENT_FLEXIBILITY, wanted, flexibility.minutes()));
     }
   }
 
@@ -162,7 +162,8 @@ class TotalsReport {
     }
     const std::string before = HigherPriorities(component);
     if (before.empty()) {
-      return absl::StrCat(minutes_per_day, " minutes a day do not hold the target on enough of the available days");
+      return absl::StrCat(minutes_per_day,
+                          " minutes a day do not hold the target on enough of the available days");
     }
     return absl::StrCat("time given to higher priorities (", before, ")");
   }
