@@ -8,9 +8,12 @@
 #include "services/catalog/domain/restriction_match.h"
 
 namespace osteoflow::scheduling {
+namespace {
 
 namespace v1 = osteoflow::scheduling::v1;
 namespace catalog_v1 = osteoflow::catalog::v1;
+
+}  // namespace
 
 ExerciseCandidates::ExerciseCandidates(const v1::PlanInputs& inputs, const PlanningCatalog& catalog,
                                        const v1::PlanRulesDocument& rules)

@@ -7,12 +7,11 @@
 #include "services/scheduling/domain/plan_wording.h"
 
 namespace osteoflow::scheduling {
+namespace {
 
 namespace v1 = osteoflow::scheduling::v1;
 namespace catalog_v1 = osteoflow::catalog::v1;
 namespace common = osteoflow::common::v1;
-
-namespace {
 
 // The exercise as every item names it, with the catalog's own cues first.
 v1::PlanItem ItemOf(const catalog_v1::Exercise& exercise, v1::Component component, const std::string& tempo) {

@@ -3,10 +3,13 @@
 #include "osteoflow/catalog/v1/exercise.pb.h"
 
 namespace osteoflow::scheduling {
+namespace {
 
 namespace v1 = osteoflow::scheduling::v1;
 namespace catalog_v1 = osteoflow::catalog::v1;
 namespace common = osteoflow::common::v1;
+
+}  // namespace
 
 const char* ComponentWords(v1::Component component) {
   switch (component) {
