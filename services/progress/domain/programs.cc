@@ -9,6 +9,10 @@
 #include "absl/time/civil_time.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
+#include "services/progress/domain/program_parts.h"
+#include "services/progress/domain/record_dates.h"
+#include "services/progress/domain/record_ids.h"
+#include "services/progress/encoding/program_wire.h"
 
 // Enrolment, reading and listing programmes, and a clinician's clearance.
 // Session logs, measurements, advancing a week and the progress report each
@@ -41,10 +45,6 @@ absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>>& future) {
 }
 
 }  // namespace
-
-std::string ProgramName(absl::string_view patient_id, absl::string_view program_id) {
-  return absl::StrCat("patients/", patient_id, "/programs/", program_id);
-}
 
 Programs::Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
                    std::shared_ptr<PlanningGateway> planning, std::shared_ptr<const ProgressionRules> rules,

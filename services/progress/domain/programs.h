@@ -12,7 +12,7 @@
 #include "osteoflow/scheduling/v1/plan.pb.h"
 #include "osteoflow/screening/v1/screening.pb.h"
 #include "services/progress/domain/current_weeks.h"
-#include "services/progress/domain/program_parts.h"
+#include "services/progress/domain/program_names.h"
 #include "services/progress/domain/program_store.h"
 #include "services/progress/domain/progression_rules.h"
 
@@ -110,8 +110,5 @@ class Programs {
   const std::function<absl::Time()> now_;
   CurrentWeeks current_weeks_;
 };
-
-// "patients/{patient_id}/programs/{program_id}".
-std::string ProgramName(absl::string_view patient_id, absl::string_view program_id);
 
 }  // namespace osteoflow::progress

@@ -7,8 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
+#include "services/progress/domain/alerts.h"
 #include "services/progress/domain/program_parts.h"
 #include "services/progress/domain/programs.h"
+#include "services/progress/domain/record_dates.h"
+#include "services/progress/domain/record_ids.h"
+#include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
 namespace {

@@ -8,6 +8,9 @@
 #include "services/progress/domain/program_parts.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression.h"
+#include "services/progress/domain/record_dates.h"
+#include "services/progress/domain/record_ids.h"
+#include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
 namespace {
