@@ -8,7 +8,6 @@
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
 #include "services/progress/domain/alerts.h"
-#include "services/progress/domain/program_parts.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
@@ -82,19 +81,16 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
   }
   if (!request.has_measurement()) return InvalidField("measurement", "required");
   const v1::ProgressionRulesDocument& rules = rules_->document();
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
+  return repository_.CommitWithRetry([&]() -> CommitOutcome {
+    absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.program(), "program");
     if (!loaded.ok()) return loaded.status();
     v1::Program& program = loaded->program;
     if (absl::Status valid = CheckMeasurement(request.measurement(), program.start_date(), now_()); !valid.ok()) return valid;
-    absl::StatusOr<std::vector<std::string>> earlier =
-        store_->Records(loaded->patient_id, loaded->program_id, RecordKind::kMeasurement, kMaxRecordsRead, OrderRange{});
+    absl::StatusOr<std::vector<v1::Measurement>> earlier = repository_.Measurements(loaded->key);
     if (!earlier.ok()) return earlier.status();
     std::optional<double> first_height;
     std::string first_height_date;
-    for (const std::string& bytes : *earlier) {
-      v1::Measurement old;
-      if (!old.ParseFromString(bytes)) return absl::InternalError("stored measurement is corrupt");
+    for (const v1::Measurement& old : *earlier) {
       if (old.has_height_cm() && (!first_height.has_value() || old.date() < first_height_date)) {
         first_height = old.height_cm();
         first_height_date = old.date();
@@ -133,14 +129,11 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
     ParseIsoDate(stored.date(), &date);
     const NewRecord record{RecordKind::kMeasurement, id, stored.SerializeAsString(), DatedOrder(date, now_())};
     std::string stored_record;
-    const absl::StatusOr<CommitResult> result = store_->Commit(
-        loaded->patient_id, loaded->program_id, loaded->stored.program, change, record, &stored_record);
+    const absl::StatusOr<CommitResult> result =
+        repository_.Commit(loaded->key, loaded->stored.program, change, record, &stored_record);
     if (!change.program.empty()) current_weeks_.Forget(request.program());
-    if (std::optional<absl::Status> done = Settle(result, stored, stored_record, request.program(), measurement)) {
-      return *done;
-    }
-  }
-  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+    return Settle(result, stored, stored_record, request.program(), measurement);
+  });
 }
 
 }  // namespace osteoflow::progress

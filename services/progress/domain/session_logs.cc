@@ -8,10 +8,10 @@
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
 #include "services/progress/domain/alerts.h"
-#include "services/progress/domain/program_parts.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
+#include "services/progress/domain/request_checks.h"
 #include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
@@ -97,16 +97,6 @@ void Refer(v1::Program& program, const common::v1::RuleCitation& rule, const std
 
 }  // namespace
 
-absl::StatusOr<bool> Programs::FindStoredLog(const ProgramKey& key, const std::string& session_id,
-                                             v1::SessionLog* log) {
-  absl::StatusOr<std::optional<std::string>> stored =
-      store_->GetRecord(key.patient_id, key.program_id, RecordKind::kSession, session_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return false;
-  if (!log->ParseFromString(**stored)) return absl::InternalError("stored session log is corrupt");
-  return true;
-}
-
 absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::SessionLog* log) {
   if (!IsOpaqueId(request.request_id())) {
     return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
@@ -116,30 +106,30 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
   if (!key.ok()) return key.status();
   const v1::ProgressionRulesDocument& rules = rules_->document();
   const std::string session_id = IdOf(request.program(), request.request_id());
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+  return repository_.CommitWithRetry([&]() -> CommitOutcome {
     // Usually the week is known from an earlier log; otherwise read it.
     std::shared_ptr<const CurrentWeek> week = current_weeks_.Find(request.program());
-    std::optional<Loaded> loaded;
+    std::optional<LoadedProgram> loaded;
     if (week == nullptr) {
-      absl::StatusOr<Loaded> read = Load(request.program(), "program");
+      absl::StatusOr<LoadedProgram> read = repository_.Load(request.program(), "program");
       if (!read.ok()) return read.status();
       if (read->program.state() != v1::PROGRAM_STATE_ACTIVE) {
         // A retry of the log that paused the programme gets that log, with
         // its alerts, back; a new log waits for a clinician's clearance.
-        absl::StatusOr<bool> found = FindStoredLog(*key, session_id, log);
+        absl::StatusOr<bool> found = repository_.FindSessionLog(*key, session_id, log);
         if (!found.ok() || *found) return found.status();
         return absl::FailedPreconditionError(absl::StrCat(
             "program: ", v1::ProgramState_Name(read->program.state()),
             "; sessions are logged again once a clinician's clearance resumes it"));
       }
-      week = CurrentWeekOf(read->patient_id, read->program_id, read->stored.program, read->program);
+      week = CurrentWeekOf(read->key, read->stored.program, read->program);
       if (week == nullptr) return absl::InternalError("stored programme has no plan for its week");
       current_weeks_.Keep(request.program(), week);
       loaded = *std::move(read);
     }
     if (absl::Status valid = CheckSession(request.session(), *week, now_()); !valid.ok()) {
       // A retry of a log stored before the week moved on gets it back.
-      absl::StatusOr<bool> found = FindStoredLog(*key, session_id, log);
+      absl::StatusOr<bool> found = repository_.FindSessionLog(*key, session_id, log);
       if (!found.ok() || *found) return found.status();
       return valid;
     }
@@ -162,7 +152,7 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
     StoredProgram change;
     if (stop) {
       if (!loaded.has_value()) {
-        absl::StatusOr<Loaded> read = Load(request.program(), "program");
+        absl::StatusOr<LoadedProgram> read = repository_.Load(request.program(), "program");
         if (!read.ok()) return read.status();
         loaded = *std::move(read);
       }
@@ -195,14 +185,11 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
     std::string stored_record;
     // The programme read for a stop may be newer than the week checked
     // against: expecting the week's record makes that a conflict, read again.
-    const absl::StatusOr<CommitResult> result = store_->Commit(week->patient_id, week->program_id,
-                                                               week->program_record, change, record, &stored_record);
+    const absl::StatusOr<CommitResult> result =
+        repository_.Commit(week->key, week->program_record, change, record, &stored_record);
     if (!result.ok() || *result == CommitResult::kConflict || stop) current_weeks_.Forget(request.program());
-    if (std::optional<absl::Status> done = Settle(result, stored_log, stored_record, request.program(), log)) {
-      return *done;
-    }
-  }
-  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+    return Settle(result, stored_log, stored_record, request.program(), log);
+  });
 }
 
 }  // namespace osteoflow::progress
