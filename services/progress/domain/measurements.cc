@@ -11,6 +11,7 @@
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
+#include "services/progress/domain/request_checks.h"
 #include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
@@ -76,9 +77,7 @@ absl::Status CheckMeasurement(const v1::Measurement& measurement, const std::str
 }  // namespace
 
 absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& request, v1::Measurement* measurement) {
-  if (!IsOpaqueId(request.request_id())) {
-    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
-  }
+  if (absl::Status valid = CheckOpaqueId(request.request_id(), "request_id"); !valid.ok()) return valid;
   if (!request.has_measurement()) return InvalidField("measurement", "required");
   const v1::ProgressionRulesDocument& rules = rules_->document();
   return repository_.CommitWithRetry([&]() -> CommitOutcome {

@@ -73,13 +73,11 @@ absl::StatusOr<scheduling_v1::WeeklyPlan> Programs::PlanWeek(const v1::Program& 
 
 absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* program) {
   FieldViolations problems;
-  if (!IsOpaqueId(request.request_id())) {
-    problems.Add("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
-  }
+  problems.Include(CheckOpaqueId(request.request_id(), "request_id"));
   if (!request.has_intake()) {
     problems.Add("intake", "required");
-  } else if (!IsOpaqueId(request.intake().patient_id())) {
-    problems.Add("intake.patient_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
+  } else {
+    problems.Include(CheckOpaqueId(request.intake().patient_id(), "intake.patient_id"));
   }
   if (!request.has_preferences()) problems.Add("preferences", "required");
   if (absl::StatusOr<absl::CivilDay> start = CheckDate(request.start_date(), "start_date"); !start.ok()) {
@@ -190,7 +188,7 @@ absl::Status Programs::List(const v1::ListProgramsRequest& request, v1::ListProg
 
 absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Program* program) {
   FieldViolations problems;
-  if (!IsOpaqueId(request.request_id())) problems.Add("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
+  problems.Include(CheckOpaqueId(request.request_id(), "request_id"));
   if (!IsOpaqueId(request.cleared_by())) problems.Add("cleared_by", "required: the clinician's opaque id");
   if (!request.has_clear_time() || request.clear_time().seconds() <= 0) problems.Add("clear_time", "required");
   if (request.note().size() > kMaxNoteLength) problems.Add("note", absl::StrCat("at most ", kMaxNoteLength, " characters"));

@@ -98,9 +98,7 @@ void Refer(v1::Program& program, const common::v1::RuleCitation& rule, const std
 }  // namespace
 
 absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::SessionLog* log) {
-  if (!IsOpaqueId(request.request_id())) {
-    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
-  }
+  if (absl::Status valid = CheckOpaqueId(request.request_id(), "request_id"); !valid.ok()) return valid;
   if (!request.has_session()) return InvalidField("session", "required");
   absl::StatusOr<ProgramKey> key = ParseProgramName(request.program(), "program");
   if (!key.ok()) return key.status();

@@ -9,6 +9,7 @@
 #include "services/progress/domain/progression.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
+#include "services/progress/domain/request_checks.h"
 #include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
@@ -20,9 +21,7 @@ namespace scheduling_v1 = osteoflow::scheduling::v1;
 }  // namespace
 
 absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Program* program) {
-  if (!IsOpaqueId(request.request_id())) {
-    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
-  }
+  if (absl::Status valid = CheckOpaqueId(request.request_id(), "request_id"); !valid.ok()) return valid;
   const std::string week_id = IdOf(request.program(), absl::StrCat("advance\n", request.request_id()));
   return repository_.CommitWithRetry([&]() -> CommitOutcome {
     absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.program(), "program");
