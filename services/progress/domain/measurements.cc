@@ -107,12 +107,7 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
       const common::v1::RuleCitation& rule = rules_->Citation(rules.height_rule_id());
       const std::string what = absl::StrFormat("height loss of %.1f cm since %s", loss, first_height_date);
       *stored.add_alerts() = MakeAlert(v1::ALERT_KIND_RED_FLAG, rule, what, stored.date());
-      v1::Referral* referral = program.add_referrals();
-      *referral->mutable_rule() = rule;
-      referral->set_reason(what);
-      referral->set_refer_to(rules.height_refer_to());
-      referral->set_raised_date(stored.date());
-      referral->set_raised_by(stored.name());
+      Refer(program, rule, what, rules.height_refer_to(), stored.date(), stored.name());
       if (program.state() == v1::PROGRAM_STATE_ACTIVE) program.set_state(v1::PROGRAM_STATE_PAUSED);
       *stored.add_alerts() = MakeAlert(v1::ALERT_KIND_REFERRAL, rules_->Citation(rules.stop_rule_id()),
                                        "programme paused until a clinician's clearance", stored.date());

@@ -9,6 +9,7 @@
 #include "absl/time/civil_time.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
+#include "services/progress/domain/alerts.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
 #include "services/progress/domain/request_checks.h"
@@ -131,12 +132,7 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
   if (created.screening_result().outcome() == screening_v1::OUTCOME_REFER) {
     created.set_state(v1::PROGRAM_STATE_REFERRED);
     for (const screening_v1::RedFlag& flag : created.screening_result().red_flags()) {
-      v1::Referral* referral = created.add_referrals();
-      *referral->mutable_rule() = flag.rule();
-      referral->set_reason(flag.finding());
-      referral->set_refer_to(flag.refer_to());
-      referral->set_raised_date(today);
-      referral->set_raised_by(created.screening());
+      Refer(created, flag.rule(), flag.finding(), flag.refer_to(), today, created.screening());
     }
   } else {
     absl::StatusOr<scheduling_v1::WeeklyPlan> plan =

@@ -85,16 +85,6 @@ absl::Status CheckSession(const v1::SessionLog& session, const CurrentWeek& week
   return problems.ToStatus();
 }
 
-void Refer(v1::Program& program, const common::v1::RuleCitation& rule, const std::string& reason,
-           screening::v1::ReferralTarget refer_to, const v1::SessionLog& log) {
-  v1::Referral* referral = program.add_referrals();
-  *referral->mutable_rule() = rule;
-  referral->set_reason(reason);
-  referral->set_refer_to(refer_to);
-  referral->set_raised_date(log.date());
-  referral->set_raised_by(log.name());
-}
-
 }  // namespace
 
 absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::SessionLog* log) {
@@ -160,14 +150,14 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
           if (flag.symptom() != symptom) continue;
           const common::v1::RuleCitation& rule = rules_->Citation(flag.rule_id());
           *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_RED_FLAG, rule, flag.finding(), stored_log.date());
-          Refer(program, rule, flag.finding(), flag.refer_to(), stored_log);
+          Refer(program, rule, flag.finding(), flag.refer_to(), stored_log.date(), stored_log.name());
         }
       }
       if (fell) {
         const std::string what = request.session().fall().injured() ? "a fall with injury" : "a fall";
         const common::v1::RuleCitation& rule = rules_->Citation(rules.stop_rule_id());
         *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_FALL, rule, what, stored_log.date());
-        Refer(program, rule, what, rules.fall_refer_to(), stored_log);
+        Refer(program, rule, what, rules.fall_refer_to(), stored_log.date(), stored_log.name());
         *program.add_rescreen_reasons() =
             MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.fall_rule_id()),
                       "a fall was reported: screen again, with the fall-risk flag", stored_log.date());
