@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression.h"
