@@ -6,14 +6,12 @@
 
 namespace osteoflow::progress {
 
-std::shared_ptr<const CurrentWeek> CurrentWeekOf(const std::string& patient_id, const std::string& program_id,
-                                                 const std::string& program_record,
+std::shared_ptr<const CurrentWeek> CurrentWeekOf(const ProgramKey& key, const std::string& program_record,
                                                  const osteoflow::progress::v1::Program& program) {
   const osteoflow::scheduling::v1::WeeklyPlan& plan = program.current_plan();
   if (program.state() != osteoflow::progress::v1::PROGRAM_STATE_ACTIVE || plan.days_size() != 7) return nullptr;
   auto week = std::make_shared<CurrentWeek>();
-  week->patient_id = patient_id;
-  week->program_id = program_id;
+  week->key = key;
   week->program_record = program_record;
   week->week_index = program.week_index();
   if (!ParseIsoDate(plan.days(0).date(), &week->first_day) || !ParseIsoDate(plan.days(6).date(), &week->last_day)) {

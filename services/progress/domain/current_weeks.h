@@ -10,13 +10,13 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "osteoflow/progress/v1/program.pb.h"
+#include "services/progress/domain/program_names.h"
 
 namespace osteoflow::progress {
 
 // What a session log is checked against: an active programme's current week.
 struct CurrentWeek {
-  std::string patient_id;
-  std::string program_id;
+  ProgramKey key;
   // The programme record it was read from. A commit expects exactly these
   // bytes, so a week that has moved on (advanced, paused, resumed, here or in
   // another replica) is never logged against: the commit conflicts and the
@@ -29,8 +29,7 @@ struct CurrentWeek {
 };
 
 // The week of an active programme with a plan; nullptr otherwise.
-std::shared_ptr<const CurrentWeek> CurrentWeekOf(const std::string& patient_id, const std::string& program_id,
-                                                 const std::string& program_record,
+std::shared_ptr<const CurrentWeek> CurrentWeekOf(const ProgramKey& key, const std::string& program_record,
                                                  const osteoflow::progress::v1::Program& program);
 
 // Recently logged-against weeks by programme name, least recently used out

@@ -7,8 +7,12 @@
 #include "absl/strings/str_format.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
-#include "services/progress/domain/program_parts.h"
+#include "services/progress/domain/alerts.h"
 #include "services/progress/domain/programs.h"
+#include "services/progress/domain/record_dates.h"
+#include "services/progress/domain/record_ids.h"
+#include "services/progress/domain/request_checks.h"
+#include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
 namespace {
@@ -73,24 +77,19 @@ absl::Status CheckMeasurement(const v1::Measurement& measurement, const std::str
 }  // namespace
 
 absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& request, v1::Measurement* measurement) {
-  if (!IsOpaqueId(request.request_id())) {
-    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
-  }
+  if (absl::Status valid = CheckOpaqueId(request.request_id(), "request_id"); !valid.ok()) return valid;
   if (!request.has_measurement()) return InvalidField("measurement", "required");
   const v1::ProgressionRulesDocument& rules = rules_->document();
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
+  return repository_.CommitWithRetry([&]() -> CommitOutcome {
+    absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.program(), "program");
     if (!loaded.ok()) return loaded.status();
     v1::Program& program = loaded->program;
     if (absl::Status valid = CheckMeasurement(request.measurement(), program.start_date(), now_()); !valid.ok()) return valid;
-    absl::StatusOr<std::vector<std::string>> earlier =
-        store_->Records(loaded->patient_id, loaded->program_id, RecordKind::kMeasurement, kMaxRecordsRead, OrderRange{});
+    absl::StatusOr<std::vector<v1::Measurement>> earlier = repository_.Measurements(loaded->key);
     if (!earlier.ok()) return earlier.status();
     std::optional<double> first_height;
     std::string first_height_date;
-    for (const std::string& bytes : *earlier) {
-      v1::Measurement old;
-      if (!old.ParseFromString(bytes)) return absl::InternalError("stored measurement is corrupt");
+    for (const v1::Measurement& old : *earlier) {
       if (old.has_height_cm() && (!first_height.has_value() || old.date() < first_height_date)) {
         first_height = old.height_cm();
         first_height_date = old.date();
@@ -108,12 +107,7 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
       const common::v1::RuleCitation& rule = rules_->Citation(rules.height_rule_id());
       const std::string what = absl::StrFormat("height loss of %.1f cm since %s", loss, first_height_date);
       *stored.add_alerts() = MakeAlert(v1::ALERT_KIND_RED_FLAG, rule, what, stored.date());
-      v1::Referral* referral = program.add_referrals();
-      *referral->mutable_rule() = rule;
-      referral->set_reason(what);
-      referral->set_refer_to(rules.height_refer_to());
-      referral->set_raised_date(stored.date());
-      referral->set_raised_by(stored.name());
+      Refer(program, rule, what, rules.height_refer_to(), stored.date(), stored.name());
       if (program.state() == v1::PROGRAM_STATE_ACTIVE) program.set_state(v1::PROGRAM_STATE_PAUSED);
       *stored.add_alerts() = MakeAlert(v1::ALERT_KIND_REFERRAL, rules_->Citation(rules.stop_rule_id()),
                                        "programme paused until a clinician's clearance", stored.date());
@@ -129,14 +123,11 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
     ParseIsoDate(stored.date(), &date);
     const NewRecord record{RecordKind::kMeasurement, id, stored.SerializeAsString(), DatedOrder(date, now_())};
     std::string stored_record;
-    const absl::StatusOr<CommitResult> result = store_->Commit(
-        loaded->patient_id, loaded->program_id, loaded->stored.program, change, record, &stored_record);
+    const absl::StatusOr<CommitResult> result =
+        repository_.Commit(loaded->key, loaded->stored.program, change, record, &stored_record);
     if (!change.program.empty()) current_weeks_.Forget(request.program());
-    if (std::optional<absl::Status> done = Settle(result, stored, stored_record, request.program(), measurement)) {
-      return *done;
-    }
-  }
-  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+    return Settle(result, stored, stored_record, request.program(), measurement);
+  });
 }
 
 }  // namespace osteoflow::progress

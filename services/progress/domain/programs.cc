@@ -9,6 +9,11 @@
 #include "absl/time/civil_time.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
+#include "services/progress/domain/alerts.h"
+#include "services/progress/domain/record_dates.h"
+#include "services/progress/domain/record_ids.h"
+#include "services/progress/domain/request_checks.h"
+#include "services/progress/encoding/program_wire.h"
 
 // Enrolment, reading and listing programmes, and a clinician's clearance.
 // Session logs, measurements, advancing a week and the progress report each
@@ -19,15 +24,6 @@ namespace {
 namespace v1 = osteoflow::progress::v1;
 namespace scheduling_v1 = osteoflow::scheduling::v1;
 namespace screening_v1 = osteoflow::screening::v1;
-
-// A programme as stored, in its wire form.
-absl::Status ParseStored(const StoredProgram& stored, v1::Program* program) {
-  if (!program->ParseFromString(stored.program)) return absl::InternalError("stored programme is corrupt");
-  if (!stored.plan.empty() && !program->mutable_current_plan()->ParseFromString(stored.plan)) {
-    return absl::InternalError("stored plan is corrupt");
-  }
-  return absl::OkStatus();
-}
 
 // The answer a future holds; a promise broken without one (which gRPC's
 // callbacks never do) is an internal error, not a crash.
@@ -42,14 +38,10 @@ absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>>& future) {
 
 }  // namespace
 
-std::string ProgramName(absl::string_view patient_id, absl::string_view program_id) {
-  return absl::StrCat("patients/", patient_id, "/programs/", program_id);
-}
-
 Programs::Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
                    std::shared_ptr<PlanningGateway> planning, std::shared_ptr<const ProgressionRules> rules,
                    std::function<absl::Time()> now, size_t current_weeks_kept)
-    : store_(std::move(store)),
+    : repository_(std::move(store)),
       screening_(std::move(screening)),
       planning_(std::move(planning)),
       rules_(std::move(rules)),
@@ -82,13 +74,11 @@ absl::StatusOr<scheduling_v1::WeeklyPlan> Programs::PlanWeek(const v1::Program& 
 
 absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* program) {
   FieldViolations problems;
-  if (!IsOpaqueId(request.request_id())) {
-    problems.Add("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
-  }
+  problems.Include(CheckOpaqueId(request.request_id(), "request_id"));
   if (!request.has_intake()) {
     problems.Add("intake", "required");
-  } else if (!IsOpaqueId(request.intake().patient_id())) {
-    problems.Add("intake.patient_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
+  } else {
+    problems.Include(CheckOpaqueId(request.intake().patient_id(), "intake.patient_id"));
   }
   if (!request.has_preferences()) problems.Add("preferences", "required");
   if (absl::StatusOr<absl::CivilDay> start = CheckDate(request.start_date(), "start_date"); !start.ok()) {
@@ -97,15 +87,14 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
   if (absl::Status status = problems.ToStatus(); !status.ok()) return status;
 
   const std::string& patient_id = request.intake().patient_id();
-  const std::string program_id = IdOf(patient_id, request.request_id());
+  const ProgramKey key{patient_id, IdOf(patient_id, request.request_id())};
   // Screening and planning are idempotent too, so a retry runs the same
   // steps and the store keeps the first programme. When a peer cannot be
   // reached, a retry still finds what the first attempt stored.
   const auto stored_or = [&](absl::Status failure) -> absl::Status {
     if (failure.code() != absl::StatusCode::kUnavailable) return failure;
-    absl::StatusOr<std::optional<StoredProgram>> existing = store_->GetProgram(patient_id, program_id);
-    if (!existing.ok() || !existing->has_value()) return failure;
-    return ParseStored(**existing, program);
+    absl::StatusOr<bool> found = repository_.FindProgram(key, program);
+    return found.ok() && *found ? absl::OkStatus() : failure;
   };
   // The screening is stored (a durable write) while week 1 is planned from
   // a preview of the same intake, so that the two waits overlap instead of
@@ -116,7 +105,7 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
       screening_->StartScreen(absl::StrCat("enrol-", IdOf("enrol", request.request_id())), request.intake());
 
   v1::Program created;
-  created.set_name(ProgramName(patient_id, program_id));
+  created.set_name(ProgramName(key.patient_id, key.program_id));
   created.set_request_id(request.request_id());
   *created.mutable_preferences() = request.preferences();
   created.set_start_date(request.start_date());
@@ -140,16 +129,10 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
   created.set_screening(screened->name());
   *created.mutable_screening_result() = std::move(*screened->mutable_result());
   const std::string today = Day(absl::ToCivilDay(now, absl::UTCTimeZone()));
-  StoredProgram to_store;
   if (created.screening_result().outcome() == screening_v1::OUTCOME_REFER) {
     created.set_state(v1::PROGRAM_STATE_REFERRED);
     for (const screening_v1::RedFlag& flag : created.screening_result().red_flags()) {
-      v1::Referral* referral = created.add_referrals();
-      *referral->mutable_rule() = flag.rule();
-      referral->set_reason(flag.finding());
-      referral->set_refer_to(flag.refer_to());
-      referral->set_raised_date(today);
-      referral->set_raised_by(created.screening());
+      Refer(created, flag.rule(), flag.finding(), flag.refer_to(), today, created.screening());
     }
   } else {
     absl::StatusOr<scheduling_v1::WeeklyPlan> plan =
@@ -157,33 +140,13 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
     if (!plan.ok()) return stored_or(plan.status());
     created.set_state(v1::PROGRAM_STATE_ACTIVE);
     created.set_week_index(1);
-    to_store.plan = plan->SerializeAsString();
     *created.mutable_current_plan() = *std::move(plan);
   }
-  to_store.program = ProgramRecordBytes(created);
-  StoredProgram stored;
-  absl::StatusOr<bool> saved = store_->CreateProgram(patient_id, program_id, Micros(now), to_store, &stored);
-  if (!saved.ok()) return saved.status();
-  if (*saved) {
-    MoveProgram(created, program);
-    return absl::OkStatus();
-  }
-  return ParseStored(stored, program);
-}
-
-absl::StatusOr<Programs::Loaded> Programs::Load(const std::string& name, const std::string& field) {
-  absl::StatusOr<ProgramKey> key = ParseProgramName(name, field);
-  if (!key.ok()) return key.status();
-  absl::StatusOr<std::optional<StoredProgram>> stored = store_->GetProgram(key->patient_id, key->program_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return absl::NotFoundError(absl::StrCat(field, ": no programme ", name));
-  Loaded loaded{key->patient_id, key->program_id, **std::move(stored), {}};
-  if (absl::Status parsed = ParseStored(loaded.stored, &loaded.program); !parsed.ok()) return parsed;
-  return loaded;
+  return repository_.Create(key, now, created, program);
 }
 
 absl::Status Programs::Get(const v1::GetProgramRequest& request, v1::Program* program) {
-  absl::StatusOr<Loaded> loaded = Load(request.name(), "name");
+  absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.name(), "name");
   if (!loaded.ok()) return loaded.status();
   MoveProgram(loaded->program, program);
   return absl::OkStatus();
@@ -209,34 +172,32 @@ absl::Status Programs::List(const v1::ListProgramsRequest& request, v1::ListProg
     }
     cursor = decoded.substr(newline + 1);
   }
-  absl::StatusOr<ProgramStore::ProgramPage> page = store_->ListPrograms(patient_id, page_size, cursor);
-  if (!page.ok()) return page.status();
   // Listed without their plans (stored apart); GetProgram has the plan.
-  for (const std::string& bytes : page->programs) {
-    if (!response->add_programs()->ParseFromString(bytes)) return absl::InternalError("stored programme is corrupt");
-  }
-  if (!page->next_cursor.empty()) {
-    response->set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(patient_id, "\n", page->next_cursor)));
+  absl::StatusOr<std::string> next_cursor =
+      repository_.List(patient_id, page_size, cursor, response->mutable_programs());
+  if (!next_cursor.ok()) return next_cursor.status();
+  if (!next_cursor->empty()) {
+    response->set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(patient_id, "\n", *next_cursor)));
   }
   return absl::OkStatus();
 }
 
 absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Program* program) {
   FieldViolations problems;
-  if (!IsOpaqueId(request.request_id())) problems.Add("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
+  problems.Include(CheckOpaqueId(request.request_id(), "request_id"));
   if (!IsOpaqueId(request.cleared_by())) problems.Add("cleared_by", "required: the clinician's opaque id");
   if (!request.has_clear_time() || request.clear_time().seconds() <= 0) problems.Add("clear_time", "required");
   if (request.note().size() > kMaxNoteLength) problems.Add("note", absl::StrCat("at most ", kMaxNoteLength, " characters"));
   if (absl::Status status = problems.ToStatus(); !status.ok()) return status;
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
+  const auto same_clearance = [&](const v1::Resumption& resumption) {
+    return resumption.cleared_by() == request.cleared_by() &&
+           resumption.clear_time().seconds() == request.clear_time().seconds() &&
+           resumption.clear_time().nanos() == request.clear_time().nanos();
+  };
+  return repository_.CommitWithRetry([&]() -> CommitOutcome {
+    absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.program(), "program");
     if (!loaded.ok()) return loaded.status();
     v1::Program& resumed = loaded->program;
-    const auto same_clearance = [&](const v1::Resumption& resumption) {
-      return resumption.cleared_by() == request.cleared_by() &&
-             resumption.clear_time().seconds() == request.clear_time().seconds() &&
-             resumption.clear_time().nanos() == request.clear_time().nanos();
-    };
     if (resumed.state() == v1::PROGRAM_STATE_ACTIVE) {
       // A retry of this clearance finds it recorded.
       if (!resumed.resumptions().empty() && same_clearance(*resumed.resumptions().rbegin())) {
@@ -260,17 +221,15 @@ absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Progr
     }
     resumed.set_state(v1::PROGRAM_STATE_ACTIVE);
     change.program = ProgramRecordBytes(resumed);
-    absl::StatusOr<CommitResult> result = store_->Commit(loaded->patient_id, loaded->program_id,
-                                                         loaded->stored.program, change, std::nullopt, nullptr);
+    absl::StatusOr<CommitResult> result =
+        repository_.Commit(loaded->key, loaded->stored.program, change, std::nullopt, nullptr);
     if (!result.ok()) return result.status();
     current_weeks_.Forget(request.program());
     if (*result == CommitResult::kMissing) return absl::NotFoundError("program: no such programme");
-    if (*result == CommitResult::kCommitted) {
-      MoveProgram(resumed, program);
-      return absl::OkStatus();
-    }
-  }
-  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+    if (*result != CommitResult::kCommitted) return std::nullopt;
+    MoveProgram(resumed, program);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace osteoflow::progress

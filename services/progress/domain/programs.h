@@ -12,7 +12,7 @@
 #include "osteoflow/scheduling/v1/plan.pb.h"
 #include "osteoflow/screening/v1/screening.pb.h"
 #include "services/progress/domain/current_weeks.h"
-#include "services/progress/domain/program_parts.h"
+#include "services/progress/domain/program_repository.h"
 #include "services/progress/domain/program_store.h"
 #include "services/progress/domain/progression_rules.h"
 
@@ -89,29 +89,15 @@ class Programs {
                       osteoflow::progress::v1::Program* program);
 
  private:
-  struct Loaded {
-    std::string patient_id;
-    std::string program_id;
-    StoredProgram stored;
-    // Parsed from `stored`, with its current plan.
-    osteoflow::progress::v1::Program program;
-  };
-  absl::StatusOr<Loaded> Load(const std::string& name, const std::string& field);
-  // The session log stored under `session_id`, if any (a retry's).
-  absl::StatusOr<bool> FindStoredLog(const ProgramKey& key, const std::string& session_id,
-                                     osteoflow::progress::v1::SessionLog* log);
   absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> PlanWeek(
       const osteoflow::progress::v1::Program& program, int week_index);
 
-  const std::shared_ptr<ProgramStore> store_;
+  ProgramRepository repository_;
   const std::shared_ptr<ScreeningGateway> screening_;
   const std::shared_ptr<PlanningGateway> planning_;
   const std::shared_ptr<const ProgressionRules> rules_;
   const std::function<absl::Time()> now_;
   CurrentWeeks current_weeks_;
 };
-
-// "patients/{patient_id}/programs/{program_id}".
-std::string ProgramName(absl::string_view patient_id, absl::string_view program_id);
 
 }  // namespace osteoflow::progress

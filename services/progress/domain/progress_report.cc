@@ -3,7 +3,6 @@
 #include <map>
 #include <vector>
 
-#include "services/progress/domain/program_parts.h"
 #include "services/progress/domain/programs.h"
 
 namespace osteoflow::progress {
@@ -64,31 +63,21 @@ v1::WeekProgress WeekOf(const scheduling_v1::WeeklyPlan& plan, int week_index,
 }  // namespace
 
 absl::Status Programs::GetProgress(const v1::GetProgressRequest& request, v1::ProgressReport* report) {
-  absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
+  absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.program(), "program");
   if (!loaded.ok()) return loaded.status();
   const v1::Program& program = loaded->program;
-  auto read = [&](RecordKind kind) {
-    return store_->Records(loaded->patient_id, loaded->program_id, kind, kMaxRecordsRead, OrderRange{});
-  };
-  absl::StatusOr<std::vector<std::string>> weeks = read(RecordKind::kWeek);
+  absl::StatusOr<std::vector<v1::ProgramWeek>> weeks = repository_.FinishedWeeks(loaded->key);
   if (!weeks.ok()) return weeks.status();
-  absl::StatusOr<std::vector<std::string>> sessions = read(RecordKind::kSession);
-  if (!sessions.ok()) return sessions.status();
-  absl::StatusOr<std::vector<std::string>> measurements = read(RecordKind::kMeasurement);
+  absl::StatusOr<std::vector<v1::SessionLog>> logs = repository_.SessionLogs(loaded->key);
+  if (!logs.ok()) return logs.status();
+  absl::StatusOr<std::vector<v1::Measurement>> measurements = repository_.Measurements(loaded->key);
   if (!measurements.ok()) return measurements.status();
 
-  std::vector<v1::SessionLog> logs(sessions->size());
   std::map<int, std::vector<const v1::SessionLog*>> logs_by_week;
-  for (size_t i = 0; i < sessions->size(); ++i) {
-    if (!logs[i].ParseFromString((*sessions)[i])) return absl::InternalError("stored session log is corrupt");
-    logs_by_week[logs[i].week_index()].push_back(&logs[i]);
-  }
+  for (const v1::SessionLog& log : *logs) logs_by_week[log.week_index()].push_back(&log);
   report->set_program(program.name());
   const int soreness_hours = rules_->document().comfort().soreness_hours();
-  std::vector<v1::ProgramWeek> finished(weeks->size());
-  for (size_t i = 0; i < weeks->size(); ++i) {
-    if (!finished[i].ParseFromString((*weeks)[i])) return absl::InternalError("stored week is corrupt");
-  }
+  std::vector<v1::ProgramWeek>& finished = *weeks;
   std::sort(finished.begin(), finished.end(),
             [](const v1::ProgramWeek& a, const v1::ProgramWeek& b) { return a.week_index() < b.week_index(); });
   for (const v1::ProgramWeek& week : finished) {
@@ -99,12 +88,10 @@ absl::Status Programs::GetProgress(const v1::GetProgressRequest& request, v1::Pr
     *report->add_weeks() =
         WeekOf(program.current_plan(), program.week_index(), logs_by_week[program.week_index()], soreness_hours);
   }
-  for (const v1::SessionLog& log : logs) {
+  for (const v1::SessionLog& log : *logs) {
     for (const v1::Alert& alert : log.alerts()) *report->add_alerts() = alert;
   }
-  for (const std::string& bytes : *measurements) {
-    v1::Measurement measurement;
-    if (!measurement.ParseFromString(bytes)) return absl::InternalError("stored measurement is corrupt");
+  for (const v1::Measurement& measurement : *measurements) {
     for (const v1::Alert& alert : measurement.alerts()) *report->add_alerts() = alert;
     for (const screening_v1::DxaSiteResult& site : measurement.dxa().sites()) {
       v1::BoneDensityPoint* point = report->add_bone_density();

@@ -7,8 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
-#include "services/progress/domain/program_parts.h"
+#include "services/progress/domain/alerts.h"
 #include "services/progress/domain/programs.h"
+#include "services/progress/domain/record_dates.h"
+#include "services/progress/domain/record_ids.h"
+#include "services/progress/domain/request_checks.h"
+#include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
 namespace {
@@ -81,61 +85,39 @@ absl::Status CheckSession(const v1::SessionLog& session, const CurrentWeek& week
   return problems.ToStatus();
 }
 
-void Refer(v1::Program& program, const common::v1::RuleCitation& rule, const std::string& reason,
-           screening::v1::ReferralTarget refer_to, const v1::SessionLog& log) {
-  v1::Referral* referral = program.add_referrals();
-  *referral->mutable_rule() = rule;
-  referral->set_reason(reason);
-  referral->set_refer_to(refer_to);
-  referral->set_raised_date(log.date());
-  referral->set_raised_by(log.name());
-}
-
 }  // namespace
 
-absl::StatusOr<bool> Programs::FindStoredLog(const ProgramKey& key, const std::string& session_id,
-                                             v1::SessionLog* log) {
-  absl::StatusOr<std::optional<std::string>> stored =
-      store_->GetRecord(key.patient_id, key.program_id, RecordKind::kSession, session_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return false;
-  if (!log->ParseFromString(**stored)) return absl::InternalError("stored session log is corrupt");
-  return true;
-}
-
 absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::SessionLog* log) {
-  if (!IsOpaqueId(request.request_id())) {
-    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
-  }
+  if (absl::Status valid = CheckOpaqueId(request.request_id(), "request_id"); !valid.ok()) return valid;
   if (!request.has_session()) return InvalidField("session", "required");
   absl::StatusOr<ProgramKey> key = ParseProgramName(request.program(), "program");
   if (!key.ok()) return key.status();
   const v1::ProgressionRulesDocument& rules = rules_->document();
   const std::string session_id = IdOf(request.program(), request.request_id());
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+  return repository_.CommitWithRetry([&]() -> CommitOutcome {
     // Usually the week is known from an earlier log; otherwise read it.
     std::shared_ptr<const CurrentWeek> week = current_weeks_.Find(request.program());
-    std::optional<Loaded> loaded;
+    std::optional<LoadedProgram> loaded;
     if (week == nullptr) {
-      absl::StatusOr<Loaded> read = Load(request.program(), "program");
+      absl::StatusOr<LoadedProgram> read = repository_.Load(request.program(), "program");
       if (!read.ok()) return read.status();
       if (read->program.state() != v1::PROGRAM_STATE_ACTIVE) {
         // A retry of the log that paused the programme gets that log, with
         // its alerts, back; a new log waits for a clinician's clearance.
-        absl::StatusOr<bool> found = FindStoredLog(*key, session_id, log);
+        absl::StatusOr<bool> found = repository_.FindSessionLog(*key, session_id, log);
         if (!found.ok() || *found) return found.status();
         return absl::FailedPreconditionError(absl::StrCat(
             "program: ", v1::ProgramState_Name(read->program.state()),
             "; sessions are logged again once a clinician's clearance resumes it"));
       }
-      week = CurrentWeekOf(read->patient_id, read->program_id, read->stored.program, read->program);
+      week = CurrentWeekOf(read->key, read->stored.program, read->program);
       if (week == nullptr) return absl::InternalError("stored programme has no plan for its week");
       current_weeks_.Keep(request.program(), week);
       loaded = *std::move(read);
     }
     if (absl::Status valid = CheckSession(request.session(), *week, now_()); !valid.ok()) {
       // A retry of a log stored before the week moved on gets it back.
-      absl::StatusOr<bool> found = FindStoredLog(*key, session_id, log);
+      absl::StatusOr<bool> found = repository_.FindSessionLog(*key, session_id, log);
       if (!found.ok() || *found) return found.status();
       return valid;
     }
@@ -158,7 +140,7 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
     StoredProgram change;
     if (stop) {
       if (!loaded.has_value()) {
-        absl::StatusOr<Loaded> read = Load(request.program(), "program");
+        absl::StatusOr<LoadedProgram> read = repository_.Load(request.program(), "program");
         if (!read.ok()) return read.status();
         loaded = *std::move(read);
       }
@@ -168,14 +150,14 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
           if (flag.symptom() != symptom) continue;
           const common::v1::RuleCitation& rule = rules_->Citation(flag.rule_id());
           *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_RED_FLAG, rule, flag.finding(), stored_log.date());
-          Refer(program, rule, flag.finding(), flag.refer_to(), stored_log);
+          Refer(program, rule, flag.finding(), flag.refer_to(), stored_log.date(), stored_log.name());
         }
       }
       if (fell) {
         const std::string what = request.session().fall().injured() ? "a fall with injury" : "a fall";
         const common::v1::RuleCitation& rule = rules_->Citation(rules.stop_rule_id());
         *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_FALL, rule, what, stored_log.date());
-        Refer(program, rule, what, rules.fall_refer_to(), stored_log);
+        Refer(program, rule, what, rules.fall_refer_to(), stored_log.date(), stored_log.name());
         *program.add_rescreen_reasons() =
             MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.fall_rule_id()),
                       "a fall was reported: screen again, with the fall-risk flag", stored_log.date());
@@ -191,14 +173,11 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
     std::string stored_record;
     // The programme read for a stop may be newer than the week checked
     // against: expecting the week's record makes that a conflict, read again.
-    const absl::StatusOr<CommitResult> result = store_->Commit(week->patient_id, week->program_id,
-                                                               week->program_record, change, record, &stored_record);
+    const absl::StatusOr<CommitResult> result =
+        repository_.Commit(week->key, week->program_record, change, record, &stored_record);
     if (!result.ok() || *result == CommitResult::kConflict || stop) current_weeks_.Forget(request.program());
-    if (std::optional<absl::Status> done = Settle(result, stored_log, stored_record, request.program(), log)) {
-      return *done;
-    }
-  }
-  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+    return Settle(result, stored_log, stored_record, request.program(), log);
+  });
 }
 
 }  // namespace osteoflow::progress

@@ -3,11 +3,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
-#include "services/progress/domain/program_parts.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression.h"
+#include "services/progress/domain/record_dates.h"
+#include "services/progress/domain/record_ids.h"
+#include "services/progress/domain/request_checks.h"
+#include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
 namespace {
@@ -18,14 +20,12 @@ namespace scheduling_v1 = osteoflow::scheduling::v1;
 }  // namespace
 
 absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Program* program) {
-  if (!IsOpaqueId(request.request_id())) {
-    return InvalidField("request_id", "required: 1-64 characters from A-Z a-z 0-9 . _ -");
-  }
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    absl::StatusOr<Loaded> loaded = Load(request.program(), "program");
+  if (absl::Status valid = CheckOpaqueId(request.request_id(), "request_id"); !valid.ok()) return valid;
+  const std::string week_id = IdOf(request.program(), absl::StrCat("advance\n", request.request_id()));
+  return repository_.CommitWithRetry([&]() -> CommitOutcome {
+    absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.program(), "program");
     if (!loaded.ok()) return loaded.status();
     v1::Program& advanced = loaded->program;
-    const std::string week_id = IdOf(request.program(), absl::StrCat("advance\n", request.request_id()));
     if (advanced.state() != v1::PROGRAM_STATE_ACTIVE) {
       return absl::FailedPreconditionError(absl::StrCat(
           "program: ", v1::ProgramState_Name(advanced.state()),
@@ -39,17 +39,11 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
         !ParseIsoDate(plan.days(6).date(), &last)) {
       return absl::InternalError("stored programme has no plan for its week");
     }
-    absl::StatusOr<std::vector<std::string>> records = store_->Records(
-        loaded->patient_id, loaded->program_id, RecordKind::kSession, kMaxRecordsRead, DatedOrders(first, last));
-    if (!records.ok()) return records.status();
-    std::vector<v1::SessionLog> logs;
-    for (const std::string& bytes : *records) {
-      v1::SessionLog log;
-      if (!log.ParseFromString(bytes)) return absl::InternalError("stored session log is corrupt");
-      if (log.week_index() == advanced.week_index()) logs.push_back(std::move(log));
-    }
+    absl::StatusOr<std::vector<v1::SessionLog>> logs = repository_.SessionLogs(loaded->key, DatedOrders(first, last));
+    if (!logs.ok()) return logs.status();
+    std::erase_if(*logs, [&](const v1::SessionLog& log) { return log.week_index() != advanced.week_index(); });
     const int next_week = advanced.week_index() + 1;
-    WeekProgression progression = ProgressWeek(plan, logs, advanced.progression(), *rules_, next_week);
+    WeekProgression progression = ProgressWeek(plan, *logs, advanced.progression(), *rules_, next_week);
     v1::ProgramWeek finished;
     finished.set_week_index(advanced.week_index());
     *finished.mutable_plan() = plan;
@@ -63,8 +57,8 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
     *advanced.mutable_current_plan() = *std::move(next_plan);
     change.program = ProgramRecordBytes(advanced);
     const NewRecord record{RecordKind::kWeek, week_id, finished.SerializeAsString(), finished.week_index()};
-    absl::StatusOr<CommitResult> result = store_->Commit(loaded->patient_id, loaded->program_id,
-                                                         loaded->stored.program, change, record, nullptr);
+    absl::StatusOr<CommitResult> result =
+        repository_.Commit(loaded->key, loaded->stored.program, change, record, nullptr);
     if (!result.ok()) return result.status();
     current_weeks_.Forget(request.program());
     switch (*result) {
@@ -73,7 +67,7 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
         return absl::OkStatus();
       case CommitResult::kAlreadyStored: {
         // A retry: the week was advanced by the first attempt.
-        absl::StatusOr<Loaded> current = Load(request.program(), "program");
+        absl::StatusOr<LoadedProgram> current = repository_.Load(request.program(), "program");
         if (!current.ok()) return current.status();
         MoveProgram(current->program, program);
         return absl::OkStatus();
@@ -81,10 +75,10 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
       case CommitResult::kMissing:
         return absl::NotFoundError(absl::StrCat("program: no programme ", request.program()));
       case CommitResult::kConflict:
-        continue;
+        break;
     }
-  }
-  return absl::AbortedError("program: changed by other calls throughout; retry with the same request_id");
+    return std::nullopt;
+  });
 }
 
 }  // namespace osteoflow::progress

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/text/identifiers.h"
+#include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
 namespace {

@@ -1,0 +1,29 @@
+#include "services/progress/domain/alerts.h"
+
+#include <utility>
+
+namespace osteoflow::progress {
+
+osteoflow::progress::v1::Alert MakeAlert(osteoflow::progress::v1::AlertKind kind,
+                                         const osteoflow::common::v1::RuleCitation& rule, std::string message,
+                                         const std::string& date) {
+  osteoflow::progress::v1::Alert alert;
+  alert.set_kind(kind);
+  *alert.mutable_rule() = rule;
+  alert.set_message(std::move(message));
+  alert.set_date(date);
+  return alert;
+}
+
+void Refer(osteoflow::progress::v1::Program& program, const osteoflow::common::v1::RuleCitation& rule,
+           const std::string& reason, osteoflow::screening::v1::ReferralTarget refer_to, const std::string& date,
+           const std::string& raised_by) {
+  osteoflow::progress::v1::Referral* referral = program.add_referrals();
+  *referral->mutable_rule() = rule;
+  referral->set_reason(reason);
+  referral->set_refer_to(refer_to);
+  referral->set_raised_date(date);
+  referral->set_raised_by(raised_by);
+}
+
+}  // namespace osteoflow::progress
