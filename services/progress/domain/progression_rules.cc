@@ -109,20 +109,9 @@ const common::v1::RuleCitation& ProgressionRules::Citation(absl::string_view rul
 }
 
 absl::StatusOr<std::shared_ptr<const ProgressionRules>> LoadProgressionRulesFile(const std::string& path) {
-  std::string text;
-  if (absl::Status read = ReadWholeFile(path, &text); !read.ok()) {
-    return absl::Status(read.code(), absl::StrCat("progression-rules file ", read.message()));
-  }
-  v1::ProgressionRulesDocument document;
-  if (absl::Status parsed = ParseJsonMessage(text, &document); !parsed.ok()) {
-    return absl::Status(parsed.code(), absl::StrCat("progression-rules file ", path, ": ", parsed.message()));
-  }
-  auto rules = ProgressionRules::FromDocument(std::move(document));
-  if (!rules.ok()) {
-    return absl::Status(rules.status().code(),
-                        absl::StrCat("progression-rules file ", path, ": ", rules.status().message()));
-  }
-  return rules;
+  return LoadDataFile<v1::ProgressionRulesDocument>(path, "progression-rules", [](v1::ProgressionRulesDocument document) {
+    return ProgressionRules::FromDocument(std::move(document));
+  });
 }
 
 }  // namespace osteoflow::progress

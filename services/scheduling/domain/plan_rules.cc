@@ -222,20 +222,9 @@ const common::RuleCitation& PlanRules::Citation(absl::string_view rule_id) const
 }
 
 absl::StatusOr<std::shared_ptr<const PlanRules>> LoadPlanRulesFile(const std::string& path) {
-  std::string text;
-  if (absl::Status read = ReadWholeFile(path, &text); !read.ok()) {
-    return absl::Status(read.code(), absl::StrCat("plan-rules file ", read.message()));
-  }
-  v1::PlanRulesDocument document;
-  if (absl::Status parsed = ParseJsonMessage(text, &document); !parsed.ok()) {
-    return absl::Status(parsed.code(), absl::StrCat("plan-rules file ", path, ": ", parsed.message()));
-  }
-  auto rules = PlanRules::FromDocument(std::move(document));
-  if (!rules.ok()) {
-    return absl::Status(rules.status().code(),
-                        absl::StrCat("plan-rules file ", path, ": ", rules.status().message()));
-  }
-  return rules;
+  return LoadDataFile<v1::PlanRulesDocument>(path, "plan-rules", [](v1::PlanRulesDocument document) {
+    return PlanRules::FromDocument(std::move(document));
+  });
 }
 
 }  // namespace osteoflow::scheduling

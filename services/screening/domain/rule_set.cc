@@ -277,21 +277,9 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::FromDocument(
 }
 
 absl::StatusOr<std::shared_ptr<const RuleSet>> LoadRuleSetFile(const std::string& path) {
-  std::string text;
-  if (absl::Status read = ReadWholeFile(path, &text); !read.ok()) {
-    return absl::Status(read.code(), absl::StrCat("rule-set file ", read.message()));
-  }
-  RuleSetDocument document;
-  absl::Status parsed = ParseJsonMessage(text, &document);
-  if (!parsed.ok()) {
-    return absl::Status(parsed.code(), absl::StrCat("rule-set file ", path, ": ", parsed.message()));
-  }
-  absl::StatusOr<std::shared_ptr<const RuleSet>> rules = RuleSet::FromDocument(std::move(document));
-  if (!rules.ok()) {
-    return absl::Status(rules.status().code(),
-                        absl::StrCat("rule-set file ", path, ": ", rules.status().message()));
-  }
-  return rules;
+  return LoadDataFile<RuleSetDocument>(path, "rule-set", [](RuleSetDocument document) {
+    return RuleSet::FromDocument(std::move(document));
+  });
 }
 
 }  // namespace osteoflow::screening
