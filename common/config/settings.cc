@@ -126,4 +126,9 @@ void LoadSettings(int argc, char** argv, absl::string_view usage) {
   }
 }
 
+void ExitInvalidData(absl::string_view why) {
+  std::fprintf(stderr, "refusing to start: %s\n", std::string(why).c_str());
+  std::exit(kExitInvalidData);
+}
+
 }  // namespace osteoflow

@@ -12,32 +12,21 @@
 ABSL_FLAG(std::string, catalog_file, OSTEOFLOW_CATALOG_FILE_DEFAULT,
           "the catalog data file (JSON form of osteoflow.catalog.v1.CatalogDocument)");
 
-namespace {
-
-// Exit code when the catalog file is missing or invalid.
-constexpr int kExitInvalidCatalog = 3;
-
-}  // namespace
-
 int main(int argc, char** argv) {
   osteoflow::PrepareServerProcess();
   osteoflow::LoadSettings(argc, argv, "osteoflow-catalog: the exercise catalog service");
   osteoflow::ServerSettings settings =
       osteoflow::ValueOrExit(osteoflow::ServerSettingsFromFlags("127.0.0.1:50051"));
 
-  auto catalog = osteoflow::catalog::LoadCatalogFile(absl::GetFlag(FLAGS_catalog_file));
-  if (!catalog.ok()) {
-    // The whole message names the entry and field; it holds no patient data.
-    std::fprintf(stderr, "refusing to start: %s\n", std::string(catalog.status().message()).c_str());
-    return kExitInvalidCatalog;
-  }
+  const auto catalog =
+      osteoflow::DataOrExit(osteoflow::catalog::LoadCatalogFile(absl::GetFlag(FLAGS_catalog_file)));
   osteoflow::LogLine("catalog_loaded")
-      .Add("version", (*catalog)->version())
-      .Add("entries", (*catalog)->size())
-      .Add("content_digest", (*catalog)->content_digest())
+      .Add("version", catalog->version())
+      .Add("entries", catalog->size())
+      .Add("content_digest", catalog->content_digest())
       .Write();
 
-  const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::catalog::CatalogService(*catalog);
+  const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::catalog::CatalogService(catalog);
   osteoflow::ServiceHost host("catalog", settings);
   host.AddService(service.get());
   return host.Run();

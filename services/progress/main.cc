@@ -28,13 +28,6 @@ ABSL_FLAG(std::string, store_packing, "zstd",
           "replicas of a version that reads zlib alone (every version since reads both)");
 ABSL_FLAG(absl::Duration, peer_deadline, absl::Seconds(5), "deadline of each call to screening or scheduling");
 
-namespace {
-
-// Exit code when the progression-rules file is missing or invalid.
-constexpr int kExitInvalidRules = 3;
-
-}  // namespace
-
 int main(int argc, char** argv) {
   osteoflow::PrepareServerProcess();
   osteoflow::LoadSettings(argc, argv, "osteoflow-progress: the progress service");
@@ -52,14 +45,11 @@ int main(int argc, char** argv) {
     if (address.empty()) osteoflow::ExitInvalidSetting(name, "required, host:port");
   }
 
-  auto rules = osteoflow::progress::LoadProgressionRulesFile(absl::GetFlag(FLAGS_progression_rules_file));
-  if (!rules.ok()) {
-    std::fprintf(stderr, "refusing to start: %s\n", std::string(rules.status().message()).c_str());
-    return kExitInvalidRules;
-  }
+  const auto rules =
+      osteoflow::DataOrExit(osteoflow::progress::LoadProgressionRulesFile(absl::GetFlag(FLAGS_progression_rules_file)));
   osteoflow::LogLine("progression_rules_loaded")
-      .Add("version", (*rules)->version())
-      .Add("content_digest", (*rules)->content_digest())
+      .Add("version", rules->version())
+      .Add("content_digest", rules->content_digest())
       .Write();
 
   const absl::StatusOr<osteoflow::progress::PackFormat> packing =
@@ -75,7 +65,7 @@ int main(int argc, char** argv) {
       std::make_shared<osteoflow::progress::SchedulingClient>(
           grpc::CreateChannel(absl::GetFlag(FLAGS_scheduling_address), osteoflow::ChannelCredentialsFor(settings.security)),
           peer_deadline),
-      *rules, [] { return absl::Now(); });
+      rules, [] { return absl::Now(); });
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork work("progress", store_options.max_connections);
   const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::progress::ProgressService(programs, work);

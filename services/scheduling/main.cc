@@ -49,9 +49,6 @@ ABSL_FLAG(absl::Duration, catalog_check_interval, absl::Seconds(1),
 
 namespace {
 
-// Exit code when the plan-rules file is missing or invalid.
-constexpr int kExitInvalidPlanRules = 3;
-
 void CheckDuration(const char* name, absl::Duration value, absl::Duration low, absl::Duration high) {
   if (value < low || value > high) {
     osteoflow::ExitInvalidSetting(name, absl::StrCat("must be between ", absl::FormatDuration(low),
@@ -93,14 +90,11 @@ int main(int argc, char** argv) {
     if (address.empty()) osteoflow::ExitInvalidSetting(name, "required, host:port");
   }
 
-  auto rules = osteoflow::scheduling::LoadPlanRulesFile(absl::GetFlag(FLAGS_plan_rules_file));
-  if (!rules.ok()) {
-    std::fprintf(stderr, "refusing to start: %s\n", std::string(rules.status().message()).c_str());
-    return kExitInvalidPlanRules;
-  }
+  const auto rules =
+      osteoflow::DataOrExit(osteoflow::scheduling::LoadPlanRulesFile(absl::GetFlag(FLAGS_plan_rules_file)));
   osteoflow::LogLine("plan_rules_loaded")
-      .Add("version", (*rules)->version())
-      .Add("content_digest", (*rules)->content_digest())
+      .Add("version", rules->version())
+      .Add("content_digest", rules->content_digest())
       .Add("planner_digest", osteoflow::scheduling::WeeklyPlans::PlannerDigest())
       .Write();
 
@@ -117,7 +111,7 @@ int main(int argc, char** argv) {
       std::make_shared<osteoflow::RedisPool>(cache_options),
       osteoflow::scheduling::PlanCacheOptions{absl::GetFlag(FLAGS_cache_ttl), jitter,
                                               static_cast<size_t>(memory_bytes)});
-  auto plans = std::make_shared<osteoflow::scheduling::WeeklyPlans>(*rules, catalog, screenings, cache);
+  auto plans = std::make_shared<osteoflow::scheduling::WeeklyPlans>(rules, catalog, screenings, cache);
   osteoflow::scheduling::PlanCacheReport report(*cache, absl::GetFlag(FLAGS_cache_report_interval));
 
   // Declared before the host so that it outlives the server's last call.

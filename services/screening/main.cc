@@ -18,13 +18,6 @@
 ABSL_FLAG(std::string, rule_set_file, OSTEOFLOW_RULE_SET_FILE_DEFAULT,
           "the screening rule-set file (JSON form of osteoflow.screening.v1.RuleSetDocument)");
 
-namespace {
-
-// Exit code when the rule-set file is missing or invalid.
-constexpr int kExitInvalidRuleSet = 3;
-
-}  // namespace
-
 int main(int argc, char** argv) {
   osteoflow::PrepareServerProcess();
   osteoflow::LoadSettings(argc, argv, "osteoflow-screening: the screening service");
@@ -33,15 +26,12 @@ int main(int argc, char** argv) {
   const osteoflow::RedisPoolOptions store_options = osteoflow::StoreOptionsFromFlags();
   const absl::Duration check_interval = osteoflow::StoreCheckIntervalFromFlags();
 
-  auto rules = osteoflow::screening::LoadRuleSetFile(absl::GetFlag(FLAGS_rule_set_file));
-  if (!rules.ok()) {
-    std::fprintf(stderr, "refusing to start: %s\n", std::string(rules.status().message()).c_str());
-    return kExitInvalidRuleSet;
-  }
+  const auto rules =
+      osteoflow::DataOrExit(osteoflow::screening::LoadRuleSetFile(absl::GetFlag(FLAGS_rule_set_file)));
   osteoflow::LogLine("rule_set_loaded")
-      .Add("version", (*rules)->version())
-      .Add("rules", static_cast<int64_t>((*rules)->rules().size()))
-      .Add("content_digest", (*rules)->content_digest())
+      .Add("version", rules->version())
+      .Add("rules", static_cast<int64_t>(rules->rules().size()))
+      .Add("content_digest", rules->content_digest())
       .Write();
 
   // The pool connects on demand: a store that is down at start is an outage
@@ -49,7 +39,7 @@ int main(int argc, char** argv) {
   auto pool = std::make_shared<osteoflow::RedisPool>(store_options);
   auto store = std::make_shared<osteoflow::screening::RedisScreeningStore>(pool);
   auto screenings = std::make_shared<osteoflow::screening::Screenings>(
-      *rules, store, [] { return absl::Now(); });
+      rules, store, [] { return absl::Now(); });
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork store_work("store", store_options.max_connections);
   const std::unique_ptr<osteoflow::UnaryService> service =
