@@ -44,15 +44,18 @@ trap 'finish $?' EXIT
 
 redis_name=store start_redis --appendonly yes --appendfsync always --maxmemory-policy noeviction
 store_port=$redis_port
+store_pid=${server_pids[-1]}
 redis_name=cache start_redis --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru
 cache_port=$redis_port
 
-# start_server NAME BINARY ARGS...: starts it on a free port; sets <NAME>_address.
+# start_server NAME BINARY ARGS...: starts it on a free port; sets <NAME>_address
+# and <NAME>_pid.
 start_server() {
   local name=$1 binary=$2
   shift 2
   "$(bin "$binary")" --listen_address=127.0.0.1:0 "$@" >"$run_dir/$name.out" 2>"$run_dir/$name.log" &
   server_pids+=("$!")
+  printf -v "${name}_pid" '%s' "$!"
   printf -v "${name}_address" '127.0.0.1:%s' "$(read_port "$run_dir/$name.log" "$!" "$name")"
 }
 start_server catalog services/catalog/osteoflow-catalog \
@@ -102,8 +105,11 @@ run_load() {
 }
 # request_id is field 1 of EnrollRequest, ScreenRequest, and field 2 of
 # LogSessionRequest.
+# Each server's CPU time per call is reported too: with two cores, QPS at 8
+# in flight follows the CPU a call costs across the processes it crosses.
 run_load enroll --method=osteoflow.progress.v1.ProgressService/Enroll --request_json="$enrol_request" \
-  --label="Enroll (screen, plan, store)" --unique_field=1 --baseline_target="$echo_address"
+  --label="Enroll (screen, plan, store)" --unique_field=1 --baseline_target="$echo_address" \
+  --cpu_of="store=$store_pid,catalog=$catalog_pid,screening=$screening_pid,scheduling=$scheduling_pid,progress=$progress_pid"
 screen_request="{\"requestId\":\"bench\",\"intake\":$intake}"
 run_load screen --target="$screening_address" --method=osteoflow.screening.v1.ScreeningService/Screen \
   --request_json="$screen_request" --label="part: Screen (stored)" --unique_field=1
@@ -116,7 +122,8 @@ plan_request="{\"screeningResult\":$screening_result,\"patientId\":\"sample-oste
 run_load plan --target="$scheduling_address" --method=osteoflow.scheduling.v1.SchedulingService/BuildWeeklyPlan \
   --request_json="$plan_request" --label="part: BuildWeeklyPlan (cached)"
 run_load log_session --method=osteoflow.progress.v1.ProgressService/LogSession --request_json="$log_request" \
-  --label="LogSession (stored, fsync)" --unique_field=2 --baseline_redis="127.0.0.1:$store_port"
+  --label="LogSession (stored, fsync)" --unique_field=2 --baseline_redis="127.0.0.1:$store_port" \
+  --cpu_of="store=$store_pid,progress=$progress_pid"
 
 # A finished week, to measure one: the setup programme advances once (its
 # week has all the logs stored above; the engine reads at most 10,000).
@@ -160,13 +167,14 @@ validate_hop="{\"target\":\"$null_screening_address\",\"paddingBytes\":$(size_of
 plan_hop="{\"target\":\"$null_scheduling_address\",\"paddingBytes\":$(size_of plan request),\"call\":{\"replyBytes\":$(size_of plan response)}}"
 null_request="{\"replyBytes\":$(size_of enroll response),\"storeBytes\":$(( program_bytes + plan_bytes )),\"padding\":\"$(padding "$(size_of enroll request)")\",\"branches\":[{\"hops\":[$screen_hop]},{\"hops\":[$validate_hop,$plan_hop]}]}"
 run_load null_chain --target="$null_progress_address" --method=osteoflow.bench.v1.NullChain/Call \
-  --request_json="$null_request" --label="null chain: Enroll's hops, no work" --baseline_target="$echo_address"
+  --request_json="$null_request" --label="null chain: Enroll's hops, no work" --baseline_target="$echo_address" \
+  --cpu_of="store=$store_pid,progress=$null_progress_pid,screening=$null_screening_pid,scheduling=$null_scheduling_pid"
 # And a session log's: one hop, one fsynced write of a stored log's size, an
 # answer of the log's size, against the same bare SET.
 null_log_request="{\"replyBytes\":$(size_of log_session response),\"storeBytes\":$session_bytes,\"padding\":\"$(padding "$(size_of log_session request)")\"}"
 run_load null_log --target="$null_progress_address" --method=osteoflow.bench.v1.NullChain/Call \
   --request_json="$null_log_request" --label="null chain: LogSession's hop, no work" \
-  --baseline_redis="127.0.0.1:$store_port"
+  --baseline_redis="127.0.0.1:$store_port" --cpu_of="store=$store_pid,progress=$null_progress_pid"
 
 # The least an Enroll can take: one hop from the caller to the progress
 # service (the echo), the longer of storing the screening and previewing it
@@ -193,11 +201,31 @@ null_line() {
     printf "null chain at %d in flight: p50 %d us = %.1f x echo (%d us)\n", c, $6, $6 / $13, $13 }' \
     "$run_dir/null_chain.txt"
 }
+# Each call against its own null chain (same run, same client): Enroll's p50
+# and QPS, LogSession's QPS, and the CPU a call costs across the processes.
+against_null() {
+  local call=$1 null=$2 label=$3
+  awk -F'|' -v label="$label" '
+    FNR == 1 { file++ }
+    $3 + 0 > 0 && $5 + 0 > 0 { c = $3 + 0; if (file == 1) { qps[c] = $5; p50[c] = $6 } else { nqps[c] = $5; np50[c] = $6 } }
+    END {
+      for (c in qps) if (c in nqps) {
+        printf "%s at %d in flight: p50 %d / %d us = %.2f x its null chain; QPS %d / %d = %.2f x\n", label, c, p50[c], np50[c], (np50[c] > 0 ? p50[c] / np50[c] : 0), qps[c], nqps[c], (nqps[c] > 0 ? qps[c] / nqps[c] : 0)
+      }
+    }' "$run_dir/$call.txt" "$run_dir/$null.txt"
+  local ours theirs
+  ours=$(grep -o 'total [0-9]* us' "$run_dir/$call.txt" | awk '{print $2}' | paste -sd/)
+  theirs=$(grep -o 'total [0-9]* us' "$run_dir/$null.txt" | awk '{print $2}' | paste -sd/)
+  [[ -n "$ours" && -n "$theirs" ]] && echo "$label CPU per call across its processes (at each concurrency): $ours us; its null chain $theirs us"
+}
 echo
 floor_line 1
 floor_line 8
 null_line 1
 null_line 8
+echo
+against_null enroll null_chain Enroll
+against_null log_session null_log LogSession
 
 stop_servers || { echo "a server did not stop cleanly; see $run_dir" >&2; status=1; }
 echo

@@ -37,6 +37,8 @@ ABSL_FLAG(int, channels, 1, "channels (connections) per server; calls spread ove
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5), "deadline of each call");
 ABSL_FLAG(std::string, label, "", "scenario name in reports; default the method's name");
 ABSL_FLAG(std::string, json_out, "", "also write the results to this JSON file");
+ABSL_FLAG(std::string, cpu_of, "",
+          "name=pid,...: server processes (on this machine) whose CPU time per target call is reported");
 
 namespace osteoflow::bench {
 namespace {
@@ -111,6 +113,9 @@ LoadSettings LoadSettingsFromFlags() {
   RequirePositive("deadline", settings.deadline);
   settings.label = absl::GetFlag(FLAGS_label);
   settings.json_out = absl::GetFlag(FLAGS_json_out);
+  absl::StatusOr<std::vector<WatchedProcess>> watched = ParseWatchedProcesses(absl::GetFlag(FLAGS_cpu_of));
+  if (!watched.ok()) ExitInvalidSetting("cpu_of", watched.status().message().substr(8));
+  settings.cpu_of = *std::move(watched);
   return settings;
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "bench/load/process_cpu.h"
 
 namespace osteoflow::bench {
 
@@ -28,6 +29,8 @@ struct LoadSettings {
   absl::Duration deadline;
   std::string label;
   std::string json_out;
+  // Server processes whose CPU time per call is reported.
+  std::vector<WatchedProcess> cpu_of;
 };
 
 // Reads the flags (after osteoflow::LoadSettings) and checks them; exits 2

@@ -167,10 +167,13 @@ int main(int argc, char** argv) {
     result.baseline_name = baseline_name;
     result.baseline_response_bytes = baseline_bytes;
     std::vector<double> ratios;
+    osteoflow::bench::CpuPerCall cpu(settings.cpu_of);
     // A, B, A, B ...: both servers see the same drift of a noisy machine.
     for (int round = 1; round <= settings.rounds; ++round) {
+      cpu.BeforeRound();
       const auto sample = Run(target, concurrency, settings.duration, settings);
       const Figures figures = osteoflow::bench::FiguresOf(sample);
+      cpu.AfterRound(figures.calls);
       if (result.target_first_error.empty()) result.target_first_error = sample.first_error;
       result.target_rounds.push_back(figures);
       osteoflow::bench::PrintRound("target", round, figures);
@@ -183,6 +186,7 @@ int main(int argc, char** argv) {
       ratios.push_back(baseline_figures.qps > 0 ? figures.qps / baseline_figures.qps : 0);
     }
     result.target = osteoflow::bench::MedianOf(result.target_rounds);
+    for (const auto& share : cpu.Shares()) result.cpu_us_per_call.emplace_back(share.name, share.us_per_call);
     if (with_baseline) {
       result.baseline = osteoflow::bench::MedianOf(result.baseline_rounds);
       result.qps_ratio = osteoflow::bench::Median(ratios);

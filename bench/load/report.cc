@@ -35,6 +35,15 @@ void PrintScenario(const ScenarioResult& r) {
   if (r.has_baseline()) {
     absl::PrintF("QPS(target) / QPS(%s): %.3f\n", r.baseline_name, r.qps_ratio);
   }
+  if (!r.cpu_us_per_call.empty()) {
+    double total = 0;
+    absl::PrintF("CPU per target call:");
+    for (const auto& [name, us] : r.cpu_us_per_call) {
+      absl::PrintF(" %s %.0f us;", name, us);
+      total += us;
+    }
+    absl::PrintF(" total %.0f us\n", total);
+  }
   // Errors are summed over all rounds; the first one tells what went wrong.
   if (!r.target_first_error.empty()) absl::PrintF("first target error: %s\n", r.target_first_error);
   if (!r.baseline_first_error.empty()) {

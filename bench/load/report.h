@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -26,6 +27,9 @@ struct ScenarioResult {
   double qps_ratio = 0;  // median over rounds of QPS(target) / QPS(baseline)
   std::string target_first_error;
   std::string baseline_first_error;
+  // CPU each watched process spent per target call (--cpu_of); empty when
+  // none is watched.
+  std::vector<std::pair<std::string, double>> cpu_us_per_call;
 
   bool has_baseline() const { return !baseline_rounds.empty(); }
 };

@@ -29,6 +29,11 @@ void FillScenario(const ScenarioResult& r, v1::LoadScenario* out) {
   FillFigures(r.target, out->mutable_target());
   for (const Figures& f : r.target_rounds) FillFigures(f, out->add_target_rounds());
   out->set_target_first_error(r.target_first_error);
+  for (const auto& [name, us] : r.cpu_us_per_call) {
+    v1::ProcessCpu* cpu = out->add_target_cpu();
+    cpu->set_name(name);
+    cpu->set_us_per_call(us);
+  }
   if (!r.has_baseline()) return;
   out->set_baseline(r.baseline_name);
   out->set_baseline_response_bytes(static_cast<int64_t>(r.baseline_response_bytes));
