@@ -45,6 +45,9 @@ class UnaryService final : public grpc::Service {
   void Serve(const google::protobuf::Descriptor& request, const google::protobuf::Descriptor& response,
              absl::FunctionRef<Handler(const MethodAccess&)> handler_for);
 
+  // A problem found while filling the table; the service is then incomplete.
+  void AddProblem(std::string problem) { problems_.push_back(std::move(problem)); }
+
   // What the handlers point at, kept as long as the service.
   void KeepAlive(std::shared_ptr<const void> owner) { kept_alive_ = std::move(owner); }
 

@@ -1,11 +1,11 @@
 #pragma once
 
-#include <cstdlib>
 #include <memory>
 #include <type_traits>
 #include <utility>
 #include <variant>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/server/blocking_work.h"
 #include "common/server/unary_answer.h"
@@ -95,14 +95,15 @@ class UnaryTable {
         }
       });
     });
-    if (where != Answering::kOnCallbackThread && work_ == nullptr) missing_pool_ = true;
+    if (where != Answering::kOnCallbackThread && work_ == nullptr) {
+      service_->AddProblem(absl::StrCat(Request::descriptor()->full_name(),
+                                        ": its row answers on the work pool, but the table has none"));
+    }
     return std::move(*this);
   }
 
   // The service; its Completeness says whether every method has a row.
   std::unique_ptr<UnaryService> Build() && {
-    // A row answering on the pool in a table given none is a programming error.
-    if (missing_pool_) std::abort();
     // The rows point at the use cases: the service keeps them alive.
     service_->KeepAlive(std::move(use_cases_));
     return std::move(service_);
@@ -112,7 +113,6 @@ class UnaryTable {
   std::unique_ptr<UnaryService> service_;
   std::shared_ptr<UseCases> use_cases_;
   BlockingWork* work_;
-  bool missing_pool_ = false;
 };
 
 }  // namespace osteoflow

@@ -156,6 +156,17 @@ TEST(MethodTable, InconsistentDeclarationsAreRefusedNamingTheMethod) {
   EXPECT_THAT(complete.message(), HasSubstr("MisdeclaredProbe/Read: access names parent.id"));
 }
 
+TEST(MethodTable, ARowOnTheWorkPoolOfATableWithoutOneIsAProblem) {
+  std::unique_ptr<UnaryService> service =
+      UnaryTable<Notes>(probe::AccessProbe::service_full_name(), std::make_shared<Notes>(), nullptr)
+          .Row<probe::NoteRequest, probe::NoteReply, Answering::kOnWorkPool>(&Notes::Note)
+          .Row<probe::ReadRequest, probe::NoteReply, Answering::kOnCallbackThread>(&Notes::Read)
+          .Row<probe::RecordRequest, probe::NoteReply, Answering::kOnCallbackThread>(&Notes::Record)
+          .Build();
+  EXPECT_THAT(service->Completeness().message(),
+              HasSubstr("osteoflow.testing.v1.NoteRequest: its row answers on the work pool, but the table has none"));
+}
+
 TEST(MethodTable, ARowForARequestTheContractDoesNotTakeIsAProblem) {
   std::unique_ptr<UnaryService> service =
       UnaryTable<Notes>(probe::UndeclaredProbe::service_full_name(), std::make_shared<Notes>(), nullptr)
