@@ -13,7 +13,7 @@
 #include "absl/flags/flag.h"
 #include "common/config/json_file.h"
 #include "common/config/settings.h"
-#include "services/catalog/domain/catalog_file.h"
+#include "libs/catalog/catalog_file.h"
 #include "services/scheduling/domain/weekly_plans.h"
 
 ABSL_FLAG(std::string, request_file, "", "a BuildWeeklyPlanRequest as JSON, with screening_result inline");

@@ -1,4 +1,4 @@
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
 #include "osteoflow/catalog/v1/catalog_service.pb.h"
-#include "services/catalog/domain/catalog_validation.h"
+#include "libs/catalog/catalog_validation.h"
 #include "common/digest/content_digest.h"
 
 namespace osteoflow::catalog {
