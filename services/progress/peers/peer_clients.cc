@@ -1,40 +1,9 @@
 #include "services/progress/peers/peer_clients.h"
 
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "common/status/grpc_status.h"
 #include "common/server/call_access.h"
+#include "common/status/peer_status.h"
 
 namespace osteoflow::progress {
-namespace {
-
-// A peer's answer as ours: what the caller sent wrong stays the caller's
-// (the peer names the fields), a clinical stop stays one, and everything
-// else (timeouts, refusals, the peer's own outages) is "not now".
-absl::Status FromPeer(absl::string_view peer, const grpc::Status& status) {
-  const absl::Status answer = FromGrpcStatus(status);
-  switch (answer.code()) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kNotFound:
-    // The caller's own (forwarded) token refused there is a refusal too.
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kUnauthenticated:
-      return answer;
-    default:
-      return absl::UnavailableError(absl::StrCat(peer, " service: ", answer.message()));
-  }
-}
-
-// A call to a peer: its deadline, and the original caller, whom the peer
-// decides on (attached on the caller's thread, where it is known).
-void Prepare(grpc::ClientContext& context, absl::Duration deadline) {
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-  ForwardedCaller::AttachTo(context);
-}
-
-}  // namespace
 
 ScreeningClient::ScreeningClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
     : deadline_(deadline), stub_(osteoflow::screening::v1::ScreeningService::NewStub(std::move(channel))) {}
@@ -49,7 +18,7 @@ std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> ScreeningClient
     std::promise<absl::StatusOr<osteoflow::screening::v1::Screening>> answer;
   };
   auto call = std::make_shared<Call>();
-  Prepare(call->context, deadline_);
+  PreparePeerCall(call->context, deadline_);
   call->request.set_request_id(request_id);
   *call->request.mutable_intake() = intake;
   std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> answer = call->answer.get_future();
@@ -57,7 +26,7 @@ std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> ScreeningClient
     if (status.ok()) {
       call->answer.set_value(std::move(call->screening));
     } else {
-      call->answer.set_value(FromPeer("screening", status));
+      call->answer.set_value(PeerStatus("screening", status));
     }
   });
   return answer;
@@ -66,12 +35,12 @@ std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> ScreeningClient
 absl::StatusOr<osteoflow::screening::v1::ScreeningResult> ScreeningClient::Preview(
     const osteoflow::screening::v1::Intake& intake) {
   grpc::ClientContext context;
-  Prepare(context, deadline_);
+  PreparePeerCall(context, deadline_);
   osteoflow::screening::v1::ValidateIntakeRequest request;
   *request.mutable_intake() = intake;
   osteoflow::screening::v1::ValidateIntakeResponse response;
   const grpc::Status status = stub_->ValidateIntake(&context, request, &response);
-  if (!status.ok()) return FromPeer("screening", status);
+  if (!status.ok()) return PeerStatus("screening", status);
   return std::move(*response.mutable_preview());
 }
 
@@ -81,10 +50,10 @@ SchedulingClient::SchedulingClient(std::shared_ptr<grpc::Channel> channel, absl:
 absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> SchedulingClient::Plan(
     const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request) {
   grpc::ClientContext context;
-  Prepare(context, deadline_);
+  PreparePeerCall(context, deadline_);
   osteoflow::scheduling::v1::WeeklyPlan plan;
   const grpc::Status status = stub_->BuildWeeklyPlan(&context, request, &plan);
-  if (!status.ok()) return FromPeer("scheduling", status);
+  if (!status.ok()) return PeerStatus("scheduling", status);
   return plan;
 }
 
