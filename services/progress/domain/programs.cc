@@ -39,7 +39,7 @@ absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>>& future) {
 }  // namespace
 
 Programs::Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
-                   std::shared_ptr<PlanningGateway> planning, std::shared_ptr<const ProgressionRules> rules,
+                   std::shared_ptr<SchedulingGateway> planning, std::shared_ptr<const ProgressionRules> rules,
                    std::function<absl::Time()> now, size_t current_weeks_kept)
     : repository_(std::move(store)),
       screening_(std::move(screening)),

@@ -1,4 +1,4 @@
-#include "services/scheduling/catalog/catalog_client.h"
+#include "services/scheduling/peers/catalog_client.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"

@@ -1,4 +1,4 @@
-#include "services/scheduling/screening/screening_client.h"
+#include "services/scheduling/peers/screening_client.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/server/call_access.h"

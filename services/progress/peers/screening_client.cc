@@ -1,4 +1,4 @@
-#include "services/progress/peers/peer_clients.h"
+#include "services/progress/peers/screening_client.h"
 
 #include "common/server/call_access.h"
 #include "common/status/peer_status.h"
@@ -42,19 +42,6 @@ absl::StatusOr<osteoflow::screening::v1::ScreeningResult> ScreeningClient::Previ
   const grpc::Status status = stub_->ValidateIntake(&context, request, &response);
   if (!status.ok()) return PeerStatus("screening", status);
   return std::move(*response.mutable_preview());
-}
-
-SchedulingClient::SchedulingClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
-    : deadline_(deadline), stub_(osteoflow::scheduling::v1::SchedulingService::NewStub(std::move(channel))) {}
-
-absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> SchedulingClient::Plan(
-    const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request) {
-  grpc::ClientContext context;
-  PreparePeerCall(context, deadline_);
-  osteoflow::scheduling::v1::WeeklyPlan plan;
-  const grpc::Status status = stub_->BuildWeeklyPlan(&context, request, &plan);
-  if (!status.ok()) return PeerStatus("scheduling", status);
-  return plan;
 }
 
 }  // namespace osteoflow::progress
