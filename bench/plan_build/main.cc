@@ -13,7 +13,7 @@
 #include "absl/flags/flag.h"
 #include "common/config/json_file.h"
 #include "common/config/settings.h"
-#include "services/catalog/domain/catalog_file.h"
+#include "libs/catalog/catalog_file.h"
 #include "services/scheduling/domain/weekly_plans.h"
 
 ABSL_FLAG(std::string, request_file, "", "a BuildWeeklyPlanRequest as JSON, with screening_result inline");
@@ -25,7 +25,7 @@ namespace {
 
 namespace scheduling = osteoflow::scheduling;
 
-class HeldCatalog final : public scheduling::CatalogSource {
+class HeldCatalog final : public scheduling::CatalogGateway {
  public:
   explicit HeldCatalog(std::shared_ptr<const osteoflow::catalog::ExerciseCatalog> catalog)
       : catalog_(std::move(catalog)) {}
@@ -38,7 +38,7 @@ class HeldCatalog final : public scheduling::CatalogSource {
   std::shared_ptr<const osteoflow::catalog::ExerciseCatalog> catalog_;
 };
 
-class NoScreenings final : public scheduling::ScreeningSource {
+class NoScreenings final : public scheduling::ScreeningGateway {
  public:
   absl::StatusOr<osteoflow::screening::v1::ScreeningResult> Result(absl::string_view) override {
     return absl::UnimplementedError("give the screening result inline");

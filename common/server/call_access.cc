@@ -181,4 +181,9 @@ void ForwardedCaller::AttachTo(grpc::ClientContext& context) {
   }
 }
 
+void PreparePeerCall(grpc::ClientContext& context, absl::Duration deadline) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  ForwardedCaller::AttachTo(context);
+}
+
 }  // namespace osteoflow

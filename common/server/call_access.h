@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/auth/caller.h"
 #include "common/auth/method_access.h"
 #include "common/auth/token_verifier.h"
@@ -76,5 +77,10 @@ class ForwardedCaller {
  private:
   const std::string* previous_;
 };
+
+// A call to a peer made on the current caller's behalf: its deadline, from
+// now, and the caller, whom the peer decides on (AttachTo). Called on the
+// caller's thread, where the caller is known.
+void PreparePeerCall(grpc::ClientContext& context, absl::Duration deadline);
 
 }  // namespace osteoflow

@@ -2,10 +2,11 @@
 
 #include <cstddef>
 
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_split.h"
+#include "common/text/resource_names.h"
 
 namespace osteoflow {
 namespace {
@@ -47,12 +48,9 @@ bool IsOpaqueId(absl::string_view id) {
 }
 
 bool SplitScreeningName(absl::string_view name, ScreeningNameParts* parts) {
-  const std::vector<absl::string_view> pieces = absl::StrSplit(name, '/');
-  if (pieces.size() != 4 || pieces[0] != "patients" || pieces[2] != "screenings" ||
-      !IsOpaqueId(pieces[1]) || !IsOpaqueId(pieces[3])) {
-    return false;
-  }
-  if (parts != nullptr) *parts = {std::string(pieces[1]), std::string(pieces[3])};
+  absl::StatusOr<std::vector<std::string>> ids = SplitResourceName(name, kScreeningNamePattern, "name");
+  if (!ids.ok()) return false;
+  if (parts != nullptr) *parts = {std::move((*ids)[0]), std::move((*ids)[1])};
   return true;
 }
 

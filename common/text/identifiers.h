@@ -14,8 +14,8 @@ bool ParseIsoDate(absl::string_view text, absl::CivilDay* day);
 // Safe in Redis keys, resource names and log lines, and carry no health data.
 bool IsOpaqueId(absl::string_view id);
 
-// The ids in a screening's resource name,
-// "patients/{patient_id}/screenings/{screening_id}".
+// The ids in a screening's resource name, of this pattern (SplitResourceName).
+inline constexpr absl::string_view kScreeningNamePattern = "patients/{patient_id}/screenings/{screening_id}";
 struct ScreeningNameParts {
   std::string patient_id;
   std::string screening_id;

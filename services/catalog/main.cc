@@ -6,7 +6,7 @@
 #include "common/log/json_log.h"
 #include "common/server/service_host.h"
 #include "common/server/server_process.h"
-#include "services/catalog/domain/catalog_file.h"
+#include "libs/catalog/catalog_file.h"
 #include "services/catalog/grpc/catalog_service.h"
 
 ABSL_FLAG(std::string, catalog_file, OSTEOFLOW_CATALOG_FILE_DEFAULT,

@@ -16,7 +16,8 @@
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression_rules.h"
 #include "services/progress/grpc/progress_service.h"
-#include "services/progress/peers/peer_clients.h"
+#include "services/progress/peers/scheduling_client.h"
+#include "services/progress/peers/screening_client.h"
 #include "services/progress/store/redis_program_store.h"
 
 ABSL_FLAG(std::string, progression_rules_file, OSTEOFLOW_PROGRESSION_RULES_FILE_DEFAULT,

@@ -14,11 +14,11 @@
 #include "common/server/service_host.h"
 #include "services/scheduling/cache/cache_report.h"
 #include "services/scheduling/cache/plan_cache.h"
-#include "services/scheduling/catalog/catalog_client.h"
+#include "services/scheduling/peers/catalog_client.h"
 #include "services/scheduling/domain/plan_rules.h"
 #include "services/scheduling/domain/weekly_plans.h"
 #include "services/scheduling/grpc/scheduling_service.h"
-#include "services/scheduling/screening/screening_client.h"
+#include "services/scheduling/peers/screening_client.h"
 
 ABSL_FLAG(std::string, plan_rules_file, OSTEOFLOW_PLAN_RULES_FILE_DEFAULT,
           "the weekly dose targets (JSON form of osteoflow.scheduling.v1.PlanRulesDocument)");

@@ -18,7 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/time/clock.h"
-#include "services/scheduling/catalog/catalog_client.h"
+#include "services/scheduling/peers/catalog_client.h"
 #include "tests/support/catalog_server.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_catalog.h"

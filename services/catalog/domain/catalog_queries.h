@@ -5,7 +5,7 @@
 #include "absl/status/status.h"
 #include "common/proto/borrowed_wire.h"
 #include "osteoflow/catalog/v1/catalog_service.pb.h"
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 
 namespace osteoflow::catalog {
 

@@ -5,9 +5,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "common/status/field_violations.h"
 #include "common/digest/content_digest.h"
+#include "common/paging/page_token.h"
+#include "common/status/field_violations.h"
 
 namespace osteoflow::catalog {
 namespace {
@@ -46,27 +46,16 @@ std::string FilterFingerprint(const ExerciseCatalog& catalog,
   return absl::BytesToHexString(absl::string_view(digest).substr(0, 12));
 }
 
-std::string EncodePageToken(int offset, const std::string& fingerprint) {
-  return absl::WebSafeBase64Escape(absl::StrCat("v1.", offset, ".", fingerprint));
-}
-
-absl::StatusOr<int> DecodePageToken(const std::string& token, const std::string& fingerprint,
-                                    int total) {
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) {
-    return InvalidField("page_token", "not a token this service issued");
-  }
-  const std::vector<absl::string_view> parts = absl::StrSplit(raw, '.');
+// A page token is bound to the filters and the catalog it was issued for
+// (their fingerprint) and carries the offset of the page it starts.
+absl::StatusOr<int> OffsetOf(const std::string& token, const std::string& fingerprint, int total) {
+  absl::StatusOr<std::string> cursor = PageCursor(token, fingerprint);
+  if (!cursor.ok()) return cursor.status();
   int offset = 0;
-  if (parts.size() != 3 || parts[0] != "v1" || !absl::SimpleAtoi(parts[1], &offset)) {
-    return InvalidField("page_token", "not a token this service issued");
+  if (cursor->empty()) return offset;
+  if (!absl::SimpleAtoi(*cursor, &offset) || offset <= 0 || offset >= total) {
+    return InvalidField("page_token", "is out of range");
   }
-  if (parts[2] != fingerprint) {
-    return InvalidField("page_token",
-                        "was issued for different filters or an earlier catalog; "
-                        "repeat the same filters or start again without a token");
-  }
-  if (offset <= 0 || offset >= total) return InvalidField("page_token", "is out of range");
   return offset;
 }
 
@@ -131,17 +120,13 @@ absl::StatusOr<ExercisePage> ListExercises(const ExerciseCatalog& catalog,
   const int total = static_cast<int>(matches.size());
   const std::string fingerprint = FilterFingerprint(catalog, request);
 
-  int offset = 0;
-  if (!request.page_token().empty()) {
-    absl::StatusOr<int> decoded = DecodePageToken(request.page_token(), fingerprint, total);
-    if (!decoded.ok()) return decoded.status();
-    offset = *decoded;
-  }
+  absl::StatusOr<int> offset = OffsetOf(request.page_token(), fingerprint, total);
+  if (!offset.ok()) return offset.status();
   ExercisePage page;
   page.total_size = total;
-  const int end = std::min(total, offset + page_size);
-  page.exercises.assign(matches.begin() + offset, matches.begin() + end);
-  if (end < total) page.next_page_token = EncodePageToken(end, fingerprint);
+  const int end = std::min(total, *offset + page_size);
+  page.exercises.assign(matches.begin() + *offset, matches.begin() + end);
+  if (end < total) page.next_page_token = MakePageToken(fingerprint, absl::StrCat(end));
   return page;
 }
 

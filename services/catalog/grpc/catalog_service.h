@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "common/server/unary_service.h"
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 
 namespace osteoflow::catalog {
 

@@ -1,22 +1,18 @@
 #include "services/progress/domain/program_names.h"
 
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "common/status/field_violations.h"
-#include "common/text/identifiers.h"
+#include "common/text/resource_names.h"
 
 namespace osteoflow::progress {
 
 absl::StatusOr<ProgramKey> ParseProgramName(const std::string& name, const std::string& field) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "patients" || parts[2] != "programs" || !IsOpaqueId(parts[1]) ||
-      !IsOpaqueId(parts[3])) {
-    return InvalidField(field, name.empty() ? "required, \"patients/{patient_id}/programs/{program_id}\""
-                                            : "want \"patients/{patient_id}/programs/{program_id}\"");
-  }
-  return ProgramKey{std::string(parts[1]), std::string(parts[3])};
+  absl::StatusOr<std::vector<std::string>> ids =
+      SplitResourceName(name, "patients/{patient_id}/programs/{program_id}", field);
+  if (!ids.ok()) return ids.status();
+  return ProgramKey{std::move((*ids)[0]), std::move((*ids)[1])};
 }
 
 std::string ProgramName(absl::string_view patient_id, absl::string_view program_id) {

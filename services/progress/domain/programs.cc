@@ -3,12 +3,12 @@
 #include <optional>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "common/paging/page_token.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
+#include "common/text/resource_names.h"
 #include "services/progress/domain/alerts.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
@@ -39,7 +39,7 @@ absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>>& future) {
 }  // namespace
 
 Programs::Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
-                   std::shared_ptr<PlanningGateway> planning, std::shared_ptr<const ProgressionRules> rules,
+                   std::shared_ptr<SchedulingGateway> planning, std::shared_ptr<const ProgressionRules> rules,
                    std::function<absl::Time()> now, size_t current_weeks_kept)
     : repository_(std::move(store)),
       screening_(std::move(screening)),
@@ -153,32 +153,20 @@ absl::Status Programs::Get(const v1::GetProgramRequest& request, v1::Program* pr
 }
 
 absl::Status Programs::List(const v1::ListProgramsRequest& request, v1::ListProgramsResponse* response) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(request.parent(), '/');
-  if (parts.size() != 2 || parts[0] != "patients" || !IsOpaqueId(parts[1])) {
-    return InvalidField("parent", request.parent().empty() ? "required, \"patients/{patient_id}\""
-                                                           : "want \"patients/{patient_id}\"");
-  }
-  const std::string patient_id(parts[1]);
+  absl::StatusOr<std::vector<std::string>> parent =
+      SplitResourceName(request.parent(), kPatientParentPattern, "parent");
+  if (!parent.ok()) return parent.status();
+  const std::string& patient_id = (*parent)[0];
   if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
   const int page_size = request.page_size() == 0 ? 25 : std::min(request.page_size(), 100);
   // A token carries the patient it was made for, so it cannot page another's.
-  std::string cursor;
-  if (!request.page_token().empty()) {
-    std::string decoded;
-    const size_t newline = absl::WebSafeBase64Unescape(request.page_token(), &decoded) ? decoded.find('\n')
-                                                                                       : std::string::npos;
-    if (newline == std::string::npos || decoded.substr(0, newline) != patient_id) {
-      return InvalidField("page_token", "not a token of this listing");
-    }
-    cursor = decoded.substr(newline + 1);
-  }
+  absl::StatusOr<std::string> cursor = PageCursor(request.page_token(), patient_id);
+  if (!cursor.ok()) return cursor.status();
   // Listed without their plans (stored apart); GetProgram has the plan.
   absl::StatusOr<std::string> next_cursor =
-      repository_.List(patient_id, page_size, cursor, response->mutable_programs());
+      repository_.List(patient_id, page_size, *cursor, response->mutable_programs());
   if (!next_cursor.ok()) return next_cursor.status();
-  if (!next_cursor->empty()) {
-    response->set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(patient_id, "\n", *next_cursor)));
-  }
+  response->set_next_page_token(MakePageToken(patient_id, *next_cursor));
   return absl::OkStatus();
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <functional>
-#include <future>
 #include <memory>
 #include <string>
 
@@ -9,36 +8,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "osteoflow/progress/v1/progress_service.pb.h"
-#include "osteoflow/scheduling/v1/plan.pb.h"
-#include "osteoflow/screening/v1/screening.pb.h"
 #include "services/progress/domain/current_weeks.h"
 #include "services/progress/domain/program_repository.h"
 #include "services/progress/domain/program_store.h"
 #include "services/progress/domain/progression_rules.h"
+#include "services/progress/domain/scheduling_gateway.h"
+#include "services/progress/domain/screening_gateway.h"
 
 namespace osteoflow::progress {
-
-// The screening service, as enrolment needs it.
-class ScreeningGateway {
- public:
-  virtual ~ScreeningGateway() = default;
-  // Starts screening and storing the intake and returns at once; the
-  // answer comes through the future. The same request_id gives the same
-  // screening. UNAVAILABLE when the service cannot be reached.
-  virtual std::future<absl::StatusOr<osteoflow::screening::v1::Screening>> StartScreen(
-      const std::string& request_id, const osteoflow::screening::v1::Intake& intake) = 0;
-  // What screening the intake would give now, with nothing stored.
-  virtual absl::StatusOr<osteoflow::screening::v1::ScreeningResult> Preview(
-      const osteoflow::screening::v1::Intake& intake) = 0;
-};
-
-// The scheduling service, as a programme needs it.
-class PlanningGateway {
- public:
-  virtual ~PlanningGateway() = default;
-  virtual absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> Plan(
-      const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request) = 0;
-};
 
 // The progress use cases. Every write is idempotent on its request_id and
 // atomic in the store; a store, screening or scheduling outage is
@@ -46,7 +23,7 @@ class PlanningGateway {
 class Programs {
  public:
   Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
-           std::shared_ptr<PlanningGateway> planning, std::shared_ptr<const ProgressionRules> rules,
+           std::shared_ptr<SchedulingGateway> planning, std::shared_ptr<const ProgressionRules> rules,
            std::function<absl::Time()> now, size_t current_weeks_kept = kCurrentWeeksKept);
 
   // How many programmes' current weeks are kept in memory for checking
@@ -94,7 +71,7 @@ class Programs {
 
   ProgramRepository repository_;
   const std::shared_ptr<ScreeningGateway> screening_;
-  const std::shared_ptr<PlanningGateway> planning_;
+  const std::shared_ptr<SchedulingGateway> planning_;
   const std::shared_ptr<const ProgressionRules> rules_;
   const std::function<absl::Time()> now_;
   CurrentWeeks current_weeks_;

@@ -5,7 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/catalog/domain/restriction_match.h"
+#include "libs/catalog/restriction_match.h"
 
 namespace osteoflow::scheduling {
 namespace {

@@ -5,7 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "osteoflow/scheduling/v1/scheduling_service.pb.h"
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 #include "services/scheduling/domain/screening_result_validation.h"
 
 namespace osteoflow::scheduling {

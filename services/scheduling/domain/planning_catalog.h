@@ -7,7 +7,7 @@
 
 #include "osteoflow/catalog/v1/exercise.pb.h"
 #include "osteoflow/scheduling/v1/plan.pb.h"
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 
 namespace osteoflow::scheduling {
 

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
-#include "services/catalog/domain/restriction_match.h"
+#include "libs/catalog/restriction_match.h"
 
 namespace osteoflow::scheduling {
 namespace {

@@ -10,8 +10,8 @@ namespace v1 = osteoflow::scheduling::v1;
 namespace screening_v1 = osteoflow::screening::v1;
 
 WeeklyPlans::WeeklyPlans(std::shared_ptr<const PlanRules> rules,
-                         std::shared_ptr<CatalogSource> catalog,
-                         std::shared_ptr<ScreeningSource> screenings,
+                         std::shared_ptr<CatalogGateway> catalog,
+                         std::shared_ptr<ScreeningGateway> screenings,
                          std::shared_ptr<ComputedPlanCache> cache)
     : rules_(std::move(rules)),
       catalog_(std::move(catalog)),

@@ -9,11 +9,11 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "osteoflow/scheduling/v1/scheduling_service.pb.h"
-#include "services/scheduling/domain/catalog_source.h"
+#include "services/scheduling/domain/catalog_gateway.h"
 #include "services/scheduling/domain/computed_plan_cache.h"
 #include "services/scheduling/domain/plan_rules.h"
 #include "services/scheduling/domain/planning_catalog.h"
-#include "services/scheduling/domain/screening_source.h"
+#include "services/scheduling/domain/screening_gateway.h"
 
 namespace osteoflow::scheduling {
 
@@ -22,8 +22,8 @@ namespace osteoflow::scheduling {
 // exactly the bytes cached.
 class WeeklyPlans {
  public:
-  WeeklyPlans(std::shared_ptr<const PlanRules> rules, std::shared_ptr<CatalogSource> catalog,
-              std::shared_ptr<ScreeningSource> screenings, std::shared_ptr<ComputedPlanCache> cache);
+  WeeklyPlans(std::shared_ptr<const PlanRules> rules, std::shared_ptr<CatalogGateway> catalog,
+              std::shared_ptr<ScreeningGateway> screenings, std::shared_ptr<ComputedPlanCache> cache);
 
   absl::Status Build(const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request,
                      std::string* plan_wire);
@@ -58,8 +58,8 @@ class WeeklyPlans {
       std::shared_ptr<const catalog::ExerciseCatalog> catalog);
 
   const std::shared_ptr<const PlanRules> rules_;
-  const std::shared_ptr<CatalogSource> catalog_;
-  const std::shared_ptr<ScreeningSource> screenings_;
+  const std::shared_ptr<CatalogGateway> catalog_;
+  const std::shared_ptr<ScreeningGateway> screenings_;
   const std::shared_ptr<ComputedPlanCache> cache_;
 
   absl::Mutex mu_;

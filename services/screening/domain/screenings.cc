@@ -8,11 +8,12 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/digest/content_digest.h"
+#include "common/paging/page_token.h"
 #include "common/proto/wire_fields.h"
 #include "common/status/field_violations.h"
+#include "common/text/resource_names.h"
 #include "services/screening/domain/intake_validation.h"
 #include "services/screening/domain/screening_engine.h"
 
@@ -28,38 +29,15 @@ constexpr size_t kScreeningIdBytes = 10;
 constexpr int kTimeZoneSlackDays = 1;
 
 absl::StatusOr<ScreeningNameParts> ParseScreeningName(absl::string_view name) {
-  ScreeningNameParts parts;
-  if (!SplitScreeningName(name, &parts)) {
-    return InvalidField("name", name.empty() ? "required, \"patients/{patient_id}/screenings/{screening_id}\""
-                                             : "want \"patients/{patient_id}/screenings/{screening_id}\"");
-  }
-  return parts;
+  absl::StatusOr<std::vector<std::string>> ids = SplitResourceName(name, kScreeningNamePattern, "name");
+  if (!ids.ok()) return ids.status();
+  return ScreeningNameParts{std::move((*ids)[0]), std::move((*ids)[1])};
 }
 
 absl::StatusOr<std::string> ParsePatientParent(absl::string_view parent) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(parent, '/');
-  if (parts.size() != 2 || parts[0] != "patients" || !IsOpaqueId(parts[1])) {
-    return InvalidField("parent", parent.empty() ? "required, \"patients/{patient_id}\""
-                                                 : "want \"patients/{patient_id}\"");
-  }
-  return std::string(parts[1]);
-}
-
-// A page token carries the store's cursor and the parent it belongs to, so
-// a token cannot be replayed against another patient's listing.
-std::string PageToken(absl::string_view patient_id, absl::string_view cursor) {
-  if (cursor.empty()) return "";
-  return absl::WebSafeBase64Escape(absl::StrCat(patient_id, "\n", cursor));
-}
-
-absl::StatusOr<std::string> CursorOf(absl::string_view token, absl::string_view patient_id) {
-  if (token.empty()) return std::string();
-  std::string decoded;
-  if (absl::WebSafeBase64Unescape(token, &decoded)) {
-    const std::vector<absl::string_view> parts = absl::StrSplit(decoded, absl::MaxSplits('\n', 1));
-    if (parts.size() == 2 && parts[0] == patient_id && !parts[1].empty()) return std::string(parts[1]);
-  }
-  return InvalidField("page_token", "not a token from a listing of this parent");
+  absl::StatusOr<std::vector<std::string>> ids = SplitResourceName(parent, kPatientParentPattern, "parent");
+  if (!ids.ok()) return ids.status();
+  return std::move((*ids)[0]);
 }
 
 }  // namespace
@@ -153,7 +131,7 @@ absl::Status Screenings::List(const v1::ListScreeningsRequest& request,
   if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
   const int page_size = request.page_size() == 0 ? kDefaultPageSize
                                                  : std::min(request.page_size(), kMaxPageSize);
-  absl::StatusOr<std::string> cursor = CursorOf(request.page_token(), *patient_id);
+  absl::StatusOr<std::string> cursor = PageCursor(request.page_token(), *patient_id);
   if (!cursor.ok()) return cursor.status();
 
   absl::StatusOr<ScreeningPage> page = store_->List(*patient_id, page_size, *cursor);
@@ -161,7 +139,7 @@ absl::Status Screenings::List(const v1::ListScreeningsRequest& request,
   for (v1::Screening& screening : page->screenings) {
     *response->add_screenings() = std::move(screening);
   }
-  response->set_next_page_token(PageToken(*patient_id, page->next_cursor));
+  response->set_next_page_token(MakePageToken(*patient_id, page->next_cursor));
   return absl::OkStatus();
 }
 

@@ -6,9 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "services/catalog/domain/catalog_file.h"
-#include "services/catalog/domain/catalog_validation.h"
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/catalog_file.h"
+#include "libs/catalog/catalog_validation.h"
+#include "libs/catalog/exercise_catalog.h"
 #include "tests/support/recorded_digest.h"
 #include "tests/support/test_catalog.h"
 

@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "services/catalog/domain/catalog_file.h"
+#include "libs/catalog/catalog_file.h"
 #include "services/catalog/domain/exercise_query.h"
 #include "tests/support/test_catalog.h"
 

@@ -4,9 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "services/catalog/domain/catalog_file.h"
-#include "services/catalog/domain/catalog_validation.h"
-#include "services/catalog/domain/restriction_match.h"
+#include "libs/catalog/catalog_file.h"
+#include "libs/catalog/catalog_validation.h"
+#include "libs/catalog/restriction_match.h"
 #include "tests/support/restrictions.h"
 #include "tests/support/test_catalog.h"
 

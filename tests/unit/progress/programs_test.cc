@@ -169,7 +169,7 @@ class StubScreening final : public ScreeningGateway {
 };
 
 // Scheduling: a week with one strength item on its first day.
-class StubPlanning final : public PlanningGateway {
+class StubPlanning final : public SchedulingGateway {
  public:
   absl::StatusOr<scheduling_v1::WeeklyPlan> Plan(const scheduling_v1::BuildWeeklyPlanRequest& request) override {
     last = request;
@@ -338,7 +338,7 @@ TEST_F(ProgramsTest, AnOrdinarySessionIsStoredOnceAndLeavesTheProgrammeAsItWas) 
 
 // Another replica of the service: the same store, its own memory.
 std::unique_ptr<Programs> Replica(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
-                                  std::shared_ptr<PlanningGateway> planning) {
+                                  std::shared_ptr<SchedulingGateway> planning) {
   auto rules = LoadProgressionRulesFile(std::string(OSTEOFLOW_SOURCE_DIR) +
                                         "/services/progress/data/progression_rules.json");
   EXPECT_TRUE(rules.ok()) << rules.status();

@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "services/catalog/domain/catalog_file.h"
+#include "libs/catalog/catalog_file.h"
 #include "services/scheduling/domain/plan_inputs.h"
 #include "tests/support/restrictions.h"
 #include "tests/support/test_catalog.h"

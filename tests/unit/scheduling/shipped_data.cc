@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "services/catalog/domain/catalog_file.h"
+#include "libs/catalog/catalog_file.h"
 #include "tests/support/test_catalog.h"
 
 namespace osteoflow::scheduling {

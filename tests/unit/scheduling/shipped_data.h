@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 #include "services/scheduling/domain/plan_rules.h"
 #include "services/scheduling/domain/planning_catalog.h"
 

@@ -14,8 +14,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "services/catalog/domain/catalog_file.h"
-#include "services/catalog/domain/restriction_match.h"
+#include "libs/catalog/catalog_file.h"
+#include "libs/catalog/restriction_match.h"
 #include "services/scheduling/domain/plan_inputs.h"
 #include "services/scheduling/domain/plan_rules.h"
 #include "services/scheduling/domain/planning_catalog.h"

@@ -1,19 +1,11 @@
-#include "services/scheduling/catalog/catalog_client.h"
+#include "services/scheduling/peers/catalog_client.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
-#include "common/status/grpc_status.h"
+#include "common/status/peer_status.h"
 
 namespace osteoflow::scheduling {
-namespace {
-
-absl::Status Unreachable(const grpc::Status& status) {
-  return absl::UnavailableError(
-      absl::StrCat("catalog service: ", FromGrpcStatus(status).message()));
-}
-
-}  // namespace
 
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options)
     : options_(options), stub_(catalog::v1::CatalogService::NewStub(std::move(channel))) {}
@@ -77,7 +69,8 @@ absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> CatalogClient::F
     const std::string& held_digest) {
   catalog::v1::CatalogInfo info;
   if (grpc::Status status = stub_->GetCatalogInfo(Context().get(), {}, &info); !status.ok()) {
-    return Unreachable(status);
+    // Asked for the service itself, never for a caller: any failure is "not now".
+    return PeerUnavailable("catalog", status);
   }
   if (!held_digest.empty() && held_digest == info.content_digest()) {
     return std::shared_ptr<const catalog::ExerciseCatalog>();
@@ -85,7 +78,7 @@ absl::StatusOr<std::shared_ptr<const catalog::ExerciseCatalog>> CatalogClient::F
   catalog::v1::CatalogDocument document;
   if (grpc::Status status = stub_->GetCatalogDocument(Context().get(), {}, &document);
       !status.ok()) {
-    return Unreachable(status);
+    return PeerUnavailable("catalog", status);
   }
   // Names are output only: the catalog fills them in again from the ids.
   for (catalog::v1::Exercise& exercise : *document.mutable_exercises()) exercise.clear_name();

@@ -1,9 +1,8 @@
-#include "services/scheduling/screening/screening_client.h"
+#include "services/scheduling/peers/screening_client.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "common/status/grpc_status.h"
 #include "common/server/call_access.h"
+#include "common/status/peer_status.h"
 
 namespace osteoflow::scheduling {
 
@@ -14,27 +13,21 @@ ScreeningClient::ScreeningClient(std::shared_ptr<grpc::Channel> channel, absl::D
 
 absl::StatusOr<screening_v1::ScreeningResult> ScreeningClient::Result(absl::string_view screening_name) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  // The peer decides on the original caller.
-  ForwardedCaller::AttachTo(context);
+  PreparePeerCall(context, deadline_);
   screening_v1::GetScreeningRequest request;
   request.set_name(std::string(screening_name));
   screening_v1::Screening screening;
   const grpc::Status status = stub_->GetScreening(&context, request, &screening);
   if (status.ok()) return std::move(*screening.mutable_result());
-  const absl::Status peer = FromGrpcStatus(status);
+  const absl::Status peer = PeerStatus("screening", status);
+  // The caller's mistakes are about the request's `screening` field.
   switch (peer.code()) {
     case absl::StatusCode::kNotFound:
       return absl::NotFoundError(absl::StrCat("screening: ", screening_name, " does not exist"));
     case absl::StatusCode::kInvalidArgument:
       return absl::InvalidArgumentError(absl::StrCat("screening: ", peer.message()));
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kUnauthenticated:
-      // The caller's own token was refused there: a refusal, not "not now".
-      return absl::Status(peer.code(), absl::StrCat("screening service: ", peer.message()));
     default:
-      // Timeouts, refusals and the peer's own outages are all "not now".
-      return absl::UnavailableError(absl::StrCat("screening service: ", peer.message()));
+      return peer;
   }
 }
 

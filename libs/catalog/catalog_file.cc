@@ -1,4 +1,4 @@
-#include "services/catalog/domain/catalog_file.h"
+#include "libs/catalog/catalog_file.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/config/json_file.h"

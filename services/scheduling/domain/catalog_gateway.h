@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 
 namespace osteoflow::scheduling {
 
@@ -11,9 +11,9 @@ namespace osteoflow::scheduling {
 // that restrictions are matched by the same library that answers the
 // catalog's EvaluateActivity. Held in memory per content digest, never
 // fetched per plan.
-class CatalogSource {
+class CatalogGateway {
  public:
-  virtual ~CatalogSource() = default;
+  virtual ~CatalogGateway() = default;
 
   // The catalog held now. UNAVAILABLE when the catalog service cannot be
   // reached and no catalog is held yet.

@@ -1,4 +1,4 @@
-#include "services/catalog/domain/restriction_match.h"
+#include "libs/catalog/restriction_match.h"
 
 #include <algorithm>
 #include <deque>

@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "osteoflow/catalog/v1/catalog_service.pb.h"
 #include "osteoflow/common/v1/clinical.pb.h"
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 
 namespace osteoflow::catalog {
 

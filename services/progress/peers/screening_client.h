@@ -5,9 +5,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
-#include "osteoflow/scheduling/v1/scheduling_service.grpc.pb.h"
 #include "osteoflow/screening/v1/screening_service.grpc.pb.h"
-#include "services/progress/domain/programs.h"
+#include "services/progress/domain/screening_gateway.h"
 
 namespace osteoflow::progress {
 
@@ -25,18 +24,6 @@ class ScreeningClient final : public ScreeningGateway {
  private:
   const absl::Duration deadline_;
   const std::unique_ptr<osteoflow::screening::v1::ScreeningService::Stub> stub_;
-};
-
-// PlanningGateway over the scheduling service's BuildWeeklyPlan.
-class SchedulingClient final : public PlanningGateway {
- public:
-  SchedulingClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
-  absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> Plan(
-      const osteoflow::scheduling::v1::BuildWeeklyPlanRequest& request) override;
-
- private:
-  const absl::Duration deadline_;
-  const std::unique_ptr<osteoflow::scheduling::v1::SchedulingService::Stub> stub_;
 };
 
 }  // namespace osteoflow::progress

@@ -7,9 +7,9 @@
 namespace osteoflow::scheduling {
 
 // Screenings a plan can be asked for by name.
-class ScreeningSource {
+class ScreeningGateway {
  public:
-  virtual ~ScreeningSource() = default;
+  virtual ~ScreeningGateway() = default;
 
   // The result of "patients/{patient_id}/screenings/{screening_id}".
   // NOT_FOUND when there is no such screening; UNAVAILABLE when the

@@ -1,4 +1,4 @@
-#include "services/catalog/domain/catalog_validation.h"
+#include "libs/catalog/catalog_validation.h"
 
 #include <algorithm>
 #include <string>

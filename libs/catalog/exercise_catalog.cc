@@ -1,12 +1,11 @@
-#include "services/catalog/domain/exercise_catalog.h"
+#include "libs/catalog/exercise_catalog.h"
 
 #include <algorithm>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/status/field_violations.h"
+#include "common/text/resource_names.h"
 #include "osteoflow/catalog/v1/catalog_service.pb.h"
-#include "services/catalog/domain/catalog_validation.h"
+#include "libs/catalog/catalog_validation.h"
 #include "common/digest/content_digest.h"
 
 namespace osteoflow::catalog {
@@ -18,12 +17,9 @@ constexpr absl::string_view kExercisePrefix = "exercises/";
 std::string ExerciseName(absl::string_view id) { return absl::StrCat(kExercisePrefix, id); }
 
 absl::StatusOr<std::string> ParseExerciseName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return InvalidField(field, "required, as exercises/{id}");
-  if (!absl::StartsWith(name, kExercisePrefix) || name.size() == kExercisePrefix.size() ||
-      name.size() > kExercisePrefix.size() + 64) {
-    return InvalidField(field, "must be exercises/{id}");
-  }
-  return std::string(name.substr(kExercisePrefix.size()));
+  absl::StatusOr<std::vector<std::string>> ids = SplitResourceName(name, "exercises/{id}", field);
+  if (!ids.ok()) return ids.status();
+  return std::move((*ids)[0]);
 }
 
 absl::StatusOr<std::shared_ptr<const ExerciseCatalog>> ExerciseCatalog::Create(

@@ -6,13 +6,13 @@
 
 #include "absl/time/time.h"
 #include "osteoflow/screening/v1/screening_service.grpc.pb.h"
-#include "services/scheduling/domain/screening_source.h"
+#include "services/scheduling/domain/screening_gateway.h"
 
 namespace osteoflow::scheduling {
 
-// ScreeningSource over the screening service's GetScreening, on one reused
+// ScreeningGateway over the screening service's GetScreening, on one reused
 // channel, with a deadline on every call.
-class ScreeningClient final : public ScreeningSource {
+class ScreeningClient final : public ScreeningGateway {
  public:
   ScreeningClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
 

@@ -9,7 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "osteoflow/catalog/v1/catalog_service.grpc.pb.h"
-#include "services/scheduling/domain/catalog_source.h"
+#include "services/scheduling/domain/catalog_gateway.h"
 
 namespace osteoflow::scheduling {
 
@@ -20,14 +20,14 @@ struct CatalogClientOptions {
   absl::Duration refresh_interval = absl::Seconds(10);
 };
 
-// CatalogSource over the catalog service, on one reused channel. At most
+// CatalogGateway over the catalog service, on one reused channel. At most
 // every refresh_interval, one caller asks GetCatalogInfo whether the content
 // digest changed and, only if it did, fetches the whole document once
 // (GetCatalogDocument) and validates it locally; everyone else is answered
 // from memory meanwhile, without waiting. When the catalog service is
 // unreachable the catalog already held keeps serving: it was valid, and plans
 // stay safe with it.
-class CatalogClient final : public CatalogSource {
+class CatalogClient final : public CatalogGateway {
  public:
   CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options);
 
