@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/digest/content_digest.h"
-#include "common/proto/wire_fields.h"
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
 #include "services/scheduling/domain/screening_result_validation.h"
+#include "services/scheduling/encoding/plan_inputs_wire.h"
 
 namespace osteoflow::scheduling {
 namespace {
@@ -204,18 +204,12 @@ std::string CanonicalInputsWire(const v1::BuildWeeklyPlanRequest& request,
             [](const v1::ExerciseProgression* a, const v1::ExerciseProgression* b) {
               return a->exercise() < b->exercise();
             });
-  // Field by field in number order: exactly PlanInputs' own serialisation.
-  std::string wire;
-  WireFields fields(wire);
-  fields.Bytes(v1::PlanInputs::kScreeningResultFieldNumber, DeterministicBytes(result));
-  fields.String(v1::PlanInputs::kPatientIdFieldNumber, PatientOf(request));
-  fields.Bytes(v1::PlanInputs::kPreferencesFieldNumber, DeterministicBytes(preferences));
-  fields.String(v1::PlanInputs::kWeekStartDateFieldNumber, request.week_start_date());
-  fields.Varint(v1::PlanInputs::kWeekIndexFieldNumber, static_cast<uint64_t>(request.week_index()));
-  for (const v1::ExerciseProgression* entry : progression) {
-    fields.Bytes(v1::PlanInputs::kProgressionFieldNumber, DeterministicBytes(*entry));
-  }
-  return wire;
+  return PlanInputsWire({.screening_result = &result,
+                         .patient_id = PatientOf(request),
+                         .preferences = &preferences,
+                         .week_start_date = request.week_start_date(),
+                         .week_index = request.week_index(),
+                         .progression = progression});
 }
 
 v1::PlanInputs CanonicalInputs(const v1::BuildWeeklyPlanRequest& request,

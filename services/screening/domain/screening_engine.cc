@@ -1,9 +1,11 @@
 #include "services/screening/domain/screening_engine.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "services/screening/domain/decisions.h"
 #include "services/screening/domain/intake_facts.h"
-#include "services/screening/domain/result_wire.h"
+#include "services/screening/encoding/result_wire.h"
 
 namespace osteoflow::screening {
 
@@ -105,6 +107,70 @@ void Settle(Decisions& decisions) {
   }
 }
 
+void AddCitations(const RuleList& rules, WireParts& citations) {
+  for (const CompiledRule* rule : rules) citations.push_back(rule->citation_wire);
+}
+
+void AddItems(const FiredList& fired, WireParts& items) {
+  for (const Fired& item : fired) items.push_back(item.effect->item_wire);
+}
+
+// Items of one kind once each (several clauses of a rule may give the same one).
+void AddDistinctItems(const FiredList& fired, WireParts& items) {
+  for (const Fired& item : fired) {
+    const absl::string_view wire = item.effect->item_wire;
+    if (std::find(items.begin(), items.end(), wire) == items.end()) items.push_back(wire);
+  }
+}
+
+void SetLimit(const LowestLimit& limit, LimitParts& parts) {
+  parts.level = limit.value;
+  AddCitations(limit.rules, parts.rules);
+}
+
+// The settled decisions as a result's parts, pointing into the rule set's
+// wire forms: nothing is copied.
+void SetResultParts(const Decisions& decisions, const FactValues& facts,
+                    const DensityReading& reading, ScreeningResultParts& result) {
+  result.outcome = decisions.outcome;
+  AddCitations(decisions.outcome_rules, result.outcome_rules);
+
+  BoneStatusParts& bone = result.bone_status;
+  bone.category = static_cast<v1::BoneCategory>(static_cast<int>(*facts.Get(Fact::kBoneCategory)));
+  bone.treated_as = static_cast<v1::BoneCategory>(static_cast<int>(*facts.Get(Fact::kBoneTreatedAs)));
+  bone.lowest_t_score = reading.lowest_t_score;
+  bone.lowest_t_score_site = reading.lowest_t_score_site;
+  bone.lowest_z_score = reading.lowest_z_score;
+  bone.lowest_z_score_site = reading.lowest_z_score_site;
+  bone.severe = facts.Flag(Fact::kSevereOsteoporosis);
+  AddCitations(decisions.bone_rules, bone.rules);
+
+  AddItems(decisions.red_flags, result.red_flags);
+  result.clearance_level = decisions.clearance_level;
+  AddItems(decisions.clearances, result.clearance_reasons);
+  AddDistinctItems(decisions.supervision, result.supervision_reasons);
+  result.supervision_required = !result.supervision_reasons.empty();
+  AddDistinctItems(decisions.fall_risk, result.fall_risk_reasons);
+  result.fall_risk_flagged = !result.fall_risk_reasons.empty();
+
+  SetLimit(decisions.impact, result.impact_ceiling);
+  for (size_t tag = 0; tag < decisions.excluded_tags.size(); ++tag) {
+    const RuleList& rules = decisions.excluded_tags[tag];
+    if (rules.empty()) continue;
+    TagExclusionParts& excluded = result.excluded_tags.emplace_back();
+    if (rules.size() == 1) {
+      excluded.made_at_load = decisions.first_exclusion[tag]->item_wire;
+    } else {
+      excluded.tag = static_cast<osteoflow::common::v1::SafetyTag>(tag);
+      AddCitations(rules, excluded.rules);
+    }
+  }
+  if (decisions.intensity.value != 0) {
+    SetLimit(decisions.intensity, result.aerobic_intensity_cap.emplace());
+  }
+  if (decisions.load.value != 0) SetLimit(decisions.load, result.load_cap.emplace());
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> EvaluateIntakeWire(const RuleSet& rules, const v1::Intake& intake) {
@@ -122,7 +188,10 @@ absl::StatusOr<std::string> EvaluateIntakeWire(const RuleSet& rules, const v1::I
                                             " gave this intake no impact ceiling"));
   }
   Settle(decisions);
-  return ResultWire(decisions, facts, reading, rules.version());
+  ScreeningResultParts result;
+  SetResultParts(decisions, facts, reading, result);
+  result.rule_set_version = rules.version();
+  return ScreeningResultWire(result);
 }
 
 absl::StatusOr<v1::ScreeningResult> EvaluateIntake(const RuleSet& rules, const v1::Intake& intake) {

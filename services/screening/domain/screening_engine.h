@@ -13,7 +13,7 @@ namespace osteoflow::screening {
 // intake and rule set always give the same result. INTERNAL only if the rule
 // set leaves the result without an impact ceiling (a gap in the rules).
 // The result in protobuf's wire format: what screenings are answered and
-// stored with (see result_wire.h).
+// stored with (see encoding/result_wire.h).
 absl::StatusOr<std::string> EvaluateIntakeWire(const RuleSet& rules,
                                                const osteoflow::screening::v1::Intake& intake);
 

@@ -4,18 +4,17 @@
 #include <vector>
 
 #include <google/protobuf/util/message_differencer.h>
-#include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/digest/content_digest.h"
 #include "common/paging/page_token.h"
-#include "common/proto/wire_fields.h"
 #include "common/status/field_violations.h"
 #include "common/text/resource_names.h"
 #include "services/screening/domain/intake_validation.h"
 #include "services/screening/domain/screening_engine.h"
+#include "services/screening/encoding/screening_wire.h"
 
 namespace osteoflow::screening {
 namespace {
@@ -76,22 +75,18 @@ absl::Status Screenings::Screen(const v1::ScreenRequest& request, std::string* s
   absl::StatusOr<std::string> result = Evaluate(request.intake(), "intake");
   if (!result.ok()) return result.status();
 
-  // The record, written in field order from its parts: what is stored is
-  // what the caller gets back.
-  using S = v1::Screening;
+  // The record, written from its parts: what is stored is what the caller
+  // gets back.
   const std::string& patient_id = request.intake().patient_id();
   const std::string screening_id = ScreeningIdFor(patient_id, request.request_id());
   const int64_t created_micros = absl::ToUnixMicros(clock_());
   std::string record;
-  record.reserve(result->size() + 2 * request.intake().ByteSizeLong() + 128);
-  WireFields fields(record);
-  fields.String(S::kNameFieldNumber, ScreeningName(patient_id, screening_id));
-  fields.String(S::kRequestIdFieldNumber, request.request_id());
-  fields.Bytes(S::kCreateTimeFieldNumber,
-               google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(created_micros)
-                   .SerializeAsString());
-  fields.Bytes(S::kIntakeFieldNumber, request.intake().SerializeAsString());
-  fields.Bytes(S::kResultFieldNumber, *result);
+  AppendScreeningWire({.name = ScreeningName(patient_id, screening_id),
+                       .request_id = request.request_id(),
+                       .create_time_micros = created_micros,
+                       .intake = &request.intake(),
+                       .result_wire = *result},
+                      &record);
 
   std::string stored;
   absl::StatusOr<bool> created =
@@ -148,7 +143,7 @@ absl::Status Screenings::Preview(const v1::ValidateIntakeRequest& request,
   if (!request.has_intake()) return InvalidField("intake", "required");
   absl::StatusOr<std::string> result = Evaluate(request.intake(), "intake");
   if (!result.ok()) return result.status();
-  WireFields(*response_wire).Bytes(v1::ValidateIntakeResponse::kPreviewFieldNumber, *result);
+  AppendPreviewWire(*result, response_wire);
   return absl::OkStatus();
 }
 
