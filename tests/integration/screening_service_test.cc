@@ -560,7 +560,9 @@ TEST_F(ScreeningServiceTest, LogsHoldIdsAndMethodsButNoHealthData) {
   EXPECT_EQ(client_->Screen(ScreenRequestFor(changed, "req-log-2"), &screening).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
   v1::Intake bad = red_flag;
-  bad.mutable_dxa()->mutable_sites(0)->set_t_score(40.25);
+  // Out of range, and negative: a timestamp or a duration in a log line
+  // never reads "-8.642", so finding it is a leak, never a coincidence.
+  bad.mutable_dxa()->mutable_sites(0)->set_t_score(-8.642);
   bad.mutable_symptoms()->set_height_loss_cm(-7.5);
   v1::ValidateIntakeResponse preview;
   EXPECT_EQ(client_->Validate(bad, &preview).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -581,7 +583,7 @@ TEST_F(ScreeningServiceTest, LogsHoldIdsAndMethodsButNoHealthData) {
   EXPECT_THAT(log, HasSubstr("ALREADY_EXISTS"));
   // ...but nothing of what the intakes or their results say.
   for (const char* leak :
-       {"-3.37", "40.25", "-7.5", "tScore", "t_score", "heightLoss", "height_loss", "chestPain",
+       {"-3.37", "-8.642", "-7.5", "tScore", "t_score", "heightLoss", "height_loss", "chestPain",
         "chest_pain", "chest pain", "RF-CHEST", "OUTCOME_", "SEX_", "FRACTURE_SITE", "2025-03-10",
         "hypertension", "POSTMENOPAUSAL", "IMPACT_LEVEL", "must be between"}) {
     EXPECT_THAT(log, Not(HasSubstr(leak))) << "the log leaks \"" << leak << "\":\n" << log;
