@@ -15,6 +15,12 @@ osteoflow::progress::v1::Alert MakeAlert(osteoflow::progress::v1::AlertKind kind
   return alert;
 }
 
+osteoflow::progress::v1::Alert PausedUntilClearance(const osteoflow::common::v1::RuleCitation& stop_rule,
+                                                    const std::string& date) {
+  return MakeAlert(osteoflow::progress::v1::ALERT_KIND_REFERRAL, stop_rule,
+                   "programme paused until a clinician's clearance", date);
+}
+
 void Refer(osteoflow::progress::v1::Program& program, const osteoflow::common::v1::RuleCitation& rule,
            const std::string& reason, osteoflow::screening::v1::ReferralTarget refer_to, const std::string& date,
            const std::string& raised_by) {

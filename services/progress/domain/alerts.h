@@ -12,6 +12,11 @@ osteoflow::progress::v1::Alert MakeAlert(osteoflow::progress::v1::AlertKind kind
                                          const osteoflow::common::v1::RuleCitation& rule, std::string message,
                                          const std::string& date);
 
+// The alert on a record that paused its programme under `stop_rule`: it
+// waits for a clinician's clearance.
+osteoflow::progress::v1::Alert PausedUntilClearance(const osteoflow::common::v1::RuleCitation& stop_rule,
+                                                    const std::string& date);
+
 // Adds an open referral to `program`: raised on `date` by the screening or
 // record (`raised_by`) that found `reason` under `rule`.
 void Refer(osteoflow::progress::v1::Program& program, const osteoflow::common::v1::RuleCitation& rule,

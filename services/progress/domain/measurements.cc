@@ -109,8 +109,7 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
       *stored.add_alerts() = MakeAlert(v1::ALERT_KIND_RED_FLAG, rule, what, stored.date());
       Refer(program, rule, what, rules.height_refer_to(), stored.date(), stored.name());
       if (program.state() == v1::PROGRAM_STATE_ACTIVE) program.set_state(v1::PROGRAM_STATE_PAUSED);
-      *stored.add_alerts() = MakeAlert(v1::ALERT_KIND_REFERRAL, rules_->Citation(rules.stop_rule_id()),
-                                       "programme paused until a clinician's clearance", stored.date());
+      *stored.add_alerts() = PausedUntilClearance(rules_->Citation(rules.stop_rule_id()), stored.date());
     }
     if (stored.has_dxa()) {
       const v1::Alert rescreen = MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.rescreen_dxa_rule_id()),

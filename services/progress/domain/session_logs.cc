@@ -163,8 +163,7 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
                       "a fall was reported: screen again, with the fall-risk flag", stored_log.date());
       }
       program.set_state(v1::PROGRAM_STATE_PAUSED);
-      *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_REFERRAL, rules_->Citation(rules.stop_rule_id()),
-                                           "programme paused until a clinician's clearance", stored_log.date());
+      *stored_log.add_alerts() = PausedUntilClearance(rules_->Citation(rules.stop_rule_id()), stored_log.date());
       change.program = ProgramRecordBytes(program);
     }
     absl::CivilDay date;
