@@ -1,7 +1,5 @@
 #include "common/server/unary_service.h"
 
-#include <algorithm>
-
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
 #include <grpcpp/impl/rpc_service_method.h>
 
@@ -21,14 +19,10 @@ UnaryService::UnaryService(absl::string_view service_full_name)
 absl::Status UnaryService::Completeness() const {
   std::vector<std::string> problems = problems_;
   for (int i = 0; contract_ != nullptr && i < contract_->method_count(); ++i) {
-    const pb::MethodDescriptor& method = *contract_->method(i);
-    const std::string path = absl::StrCat("/", name_, "/", method.name());
-    const bool served = std::any_of(served_.begin(), served_.end(),
-                                    [&](const MethodAccess& access) { return access.method() == path; });
-    const bool refused = std::any_of(problems_.begin(), problems_.end(), [&](const std::string& problem) {
-      return problem.rfind(path + ":", 0) == 0;
-    });
-    if (!served && !refused) problems.push_back(absl::StrCat(path, ": no use case serves it"));
+    const pb::MethodDescriptor* method = contract_->method(i);
+    if (!with_row_.contains(method)) {
+      problems.push_back(absl::StrCat("/", name_, "/", method->name(), ": no use case serves it"));
+    }
   }
   if (problems.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
@@ -55,15 +49,13 @@ void UnaryService::Serve(const pb::Descriptor& request, const pb::Descriptor& re
                          absl::FunctionRef<Handler(const MethodAccess&)> handler_for) {
   const pb::MethodDescriptor* method = MethodTaking(request, response);
   if (method == nullptr) return;
+  if (!with_row_.insert(method).second) {
+    problems_.push_back(absl::StrCat("/", name_, "/", method->name(), ": served twice"));
+    return;
+  }
   absl::StatusOr<MethodAccess> access = MethodAccess::Of(*method);
   if (!access.ok()) {
     problems_.emplace_back(access.status().message());
-    return;
-  }
-  const bool twice = std::any_of(served_.begin(), served_.end(),
-                                 [&](const MethodAccess& served) { return served.method() == access->method(); });
-  if (twice) {
-    problems_.push_back(absl::StrCat(access->method(), ": served twice"));
     return;
   }
   const MethodAccess& kept = served_.emplace_back(*std::move(access));

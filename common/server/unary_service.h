@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/service_type.h>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -59,6 +60,8 @@ class UnaryService final : public grpc::Service {
   const google::protobuf::ServiceDescriptor* contract_;
   // Stable addresses: handlers and gRPC's method table point into them.
   std::deque<MethodAccess> served_;
+  // The contract's methods a row names, served or refused.
+  absl::flat_hash_set<const google::protobuf::MethodDescriptor*> with_row_;
   std::vector<std::string> problems_;
   std::shared_ptr<const void> kept_alive_;
 };

@@ -167,6 +167,15 @@ TEST(MethodTable, ARowOnTheWorkPoolOfATableWithoutOneIsAProblem) {
               HasSubstr("osteoflow.testing.v1.NoteRequest: its row answers on the work pool, but the table has none"));
 }
 
+TEST(MethodTable, AMethodServedTwiceIsAProblem) {
+  std::unique_ptr<UnaryService> service =
+      UnaryTable<Notes>(probe::AccessProbe::service_full_name(), std::make_shared<Notes>(), nullptr)
+          .Row<probe::ReadRequest, probe::NoteReply, Answering::kOnCallbackThread>(&Notes::Read)
+          .Row<probe::ReadRequest, probe::NoteReply, Answering::kOnCallbackThread>(&Notes::Read)
+          .Build();
+  EXPECT_THAT(service->Completeness().message(), HasSubstr("/osteoflow.testing.v1.AccessProbe/Read: served twice"));
+}
+
 TEST(MethodTable, ARowForARequestTheContractDoesNotTakeIsAProblem) {
   std::unique_ptr<UnaryService> service =
       UnaryTable<Notes>(probe::UndeclaredProbe::service_full_name(), std::make_shared<Notes>(), nullptr)
