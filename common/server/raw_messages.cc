@@ -15,6 +15,9 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Messa
     return absl::InvalidArgumentError(
         absl::StrCat("request: not a valid ", request.GetDescriptor()->full_name()));
   }
+  // Fields the contract does not declare would otherwise be kept, stored and
+  // served back: a caller could store megabytes past every field's limit.
+  request.DiscardUnknownFields();
   return absl::OkStatus();
 }
 

@@ -16,8 +16,9 @@ namespace osteoflow {
 // (gRPC's own parser would answer INTERNAL), and so that a method may answer
 // with bytes it made earlier.
 
-// Parses `bytes` into `request`; INVALID_ARGUMENT "request: ..." when it is
-// not a valid message of that type.
+// Parses `bytes` into `request`, dropping every field the contract does not
+// declare, at any depth; INVALID_ARGUMENT "request: ..." when it is not a
+// valid message of that type.
 absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message& request);
 
 // Serialises `response` into `bytes`.

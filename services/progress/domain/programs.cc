@@ -28,7 +28,7 @@ namespace screening_v1 = osteoflow::screening::v1;
 // The answer a future holds; a promise broken without one (which gRPC's
 // callbacks never do) is an internal error, not a crash.
 template <typename T>
-absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>>& future) {
+absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>> future) {
   try {
     return future.get();
   } catch (const std::future_error& error) {
@@ -96,31 +96,31 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
     absl::StatusOr<bool> found = repository_.FindProgram(key, program);
     return found.ok() && *found ? absl::OkStatus() : failure;
   };
-  // The screening is stored (a durable write) while week 1 is planned from
-  // a preview of the same intake, so that the two waits overlap instead of
-  // adding up. The preview's plan is used only when the stored result is
-  // the same: a screening service that changed its rules in between makes
-  // the plan again from what was stored.
-  std::future<absl::StatusOr<screening_v1::Screening>> screening =
-      screening_->StartScreen(absl::StrCat("enrol-", IdOf("enrol", request.request_id())), request.intake());
-
+  // Nothing is stored before the whole request is known to be acceptable:
+  // the intake is screened without storing it (a preview) and week 1 planned
+  // from that, which checks the preferences against the catalog. Only then
+  // is the screening stored. Its stored result is the preview's unless the
+  // screening rules changed in between; then the plan is made again.
   v1::Program created;
   created.set_name(ProgramName(key.patient_id, key.program_id));
   created.set_request_id(request.request_id());
   *created.mutable_preferences() = request.preferences();
   created.set_start_date(request.start_date());
-  std::optional<absl::StatusOr<scheduling_v1::WeeklyPlan>> early_plan;
-  if (absl::StatusOr<screening_v1::ScreeningResult> preview = screening_->Preview(request.intake());
-      preview.ok() && preview->outcome() != screening_v1::OUTCOME_REFER) {
-    *created.mutable_screening_result() = *std::move(preview);
-    early_plan = PlanWeek(created, 1);
+  absl::StatusOr<screening_v1::ScreeningResult> preview = screening_->Preview(request.intake());
+  if (!preview.ok()) return stored_or(preview.status());
+  std::optional<scheduling_v1::WeeklyPlan> early_plan;
+  if (preview->outcome() != screening_v1::OUTCOME_REFER) {
+    *created.mutable_screening_result() = *preview;
+    absl::StatusOr<scheduling_v1::WeeklyPlan> plan = PlanWeek(created, 1);
+    if (!plan.ok()) return stored_or(plan.status());
+    early_plan = *std::move(plan);
   }
-  absl::StatusOr<screening_v1::Screening> screened = AnswerOf(screening);
+  absl::StatusOr<screening_v1::Screening> screened = AnswerOf(
+      screening_->StartScreen(absl::StrCat("enrol-", IdOf("enrol", request.request_id())), request.intake()));
   if (!screened.ok()) return stored_or(screened.status());
   // Compared as bytes: the result has no map fields, so equal results
   // serialise alike (a tenth of MessageDifferencer's time, which was 30-60 µs).
-  if (early_plan.has_value() &&
-      created.screening_result().SerializeAsString() != screened->result().SerializeAsString()) {
+  if (early_plan.has_value() && preview->SerializeAsString() != screened->result().SerializeAsString()) {
     early_plan.reset();
   }
 
@@ -136,7 +136,8 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
     }
   } else {
     absl::StatusOr<scheduling_v1::WeeklyPlan> plan =
-        early_plan.has_value() ? *std::move(early_plan) : PlanWeek(created, 1);
+        early_plan.has_value() ? absl::StatusOr<scheduling_v1::WeeklyPlan>(*std::move(early_plan))
+                               : PlanWeek(created, 1);
     if (!plan.ok()) return stored_or(plan.status());
     created.set_state(v1::PROGRAM_STATE_ACTIVE);
     created.set_week_index(1);

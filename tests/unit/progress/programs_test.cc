@@ -174,6 +174,7 @@ class StubPlanning final : public SchedulingGateway {
   absl::StatusOr<scheduling_v1::WeeklyPlan> Plan(const scheduling_v1::BuildWeeklyPlanRequest& request) override {
     last = request;
     ++calls;
+    if (!refusal.ok()) return refusal;
     scheduling_v1::WeeklyPlan plan;
     plan.set_week_index(request.week_index());
     plan.set_week_start_date(request.week_start_date());
@@ -190,6 +191,7 @@ class StubPlanning final : public SchedulingGateway {
   }
   scheduling_v1::BuildWeeklyPlanRequest last;
   int calls = 0;
+  absl::Status refusal;
 };
 
 class ProgramsTest : public ::testing::Test {
@@ -283,12 +285,22 @@ TEST_F(ProgramsTest, APreviewUnlikeTheStoredResultIsNotPlannedFrom) {
   EXPECT_EQ(program.state(), v1::PROGRAM_STATE_ACTIVE);
 }
 
-TEST_F(ProgramsTest, WithoutAPreviewWeekOneIsPlannedFromTheStoredResult) {
+TEST_F(ProgramsTest, WithoutAPreviewNothingIsScreenedOrPlanned) {
   screening_->preview_down = true;
-  const v1::Program program = Enrolled();
-  EXPECT_EQ(planning_->calls, 1);
-  EXPECT_EQ(planning_->last.screening_result().rule_set_version(), "test.1");
-  EXPECT_EQ(program.week_index(), 1);
+  v1::Program program;
+  const absl::Status status = programs_->Enroll(Enrollment("enrol-1"), &program);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_EQ(screening_->calls, 0);
+  EXPECT_EQ(planning_->calls, 0);
+}
+
+TEST_F(ProgramsTest, PreferencesThePlanRefusesStoreNoScreening) {
+  planning_->refusal = absl::InvalidArgumentError("preferences.enjoyed_exercises[0]: no exercise exercises/x");
+  v1::Program program;
+  const absl::Status status = programs_->Enroll(Enrollment("enrol-1"), &program);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("preferences.enjoyed_exercises[0]"));
+  EXPECT_EQ(screening_->calls, 0) << "the durable screening comes after the plan";
 }
 
 TEST_F(ProgramsTest, AReferredPreviewIsNotPlanned) {
