@@ -31,6 +31,10 @@ ABSL_FLAG(int, max_receive_bytes, 4 * 1024 * 1024, "largest request message acce
 namespace osteoflow {
 namespace {
 
+// Headers a call may carry in all, well above the token verifier's own limit
+// so that its clear refusal is the one a long token meets.
+constexpr int kMaxHeaderBytes = 64 * 1024;
+
 // Durations travel to gRPC as int milliseconds: keep them where that is exact.
 absl::Status RequireWithinADay(absl::string_view name, absl::Duration value) {
   if (value < absl::Milliseconds(1) || value > absl::Hours(24)) {
@@ -48,6 +52,10 @@ int ToMillis(absl::Duration duration) {
 
 void ApplyTransportSettings(const ServerSettings& settings, grpc::ServerBuilder& builder) {
   builder.SetMaxReceiveMessageSize(settings.max_receive_bytes);
+  // A second process on the same address would otherwise start silently and
+  // take half the new connections.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxHeaderBytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ToMillis(settings.keepalive_time));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ToMillis(settings.keepalive_timeout));
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,

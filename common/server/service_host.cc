@@ -97,6 +97,7 @@ absl::Status ServiceHost::Start() {
     // Health only: no services, no reflection, nothing else on plaintext.
     grpc::ServerBuilder health_builder;
     health_builder.SetOption(std::make_unique<WithoutReflection>());
+    health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     health_only_ = std::make_unique<HealthChecksOnly>();
     health_builder.RegisterCallbackGenericService(health_only_.get());
     health_builder.AddListeningPort(settings_.health_listen_address, grpc::InsecureServerCredentials(),
