@@ -1,5 +1,7 @@
 #include "services/scheduling/domain/screening_result_validation.h"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -93,6 +95,82 @@ void CheckSizes(const screening_v1::ScreeningResult& result, const std::string& 
              });
 }
 
+// Values of an enum this build knows; `specified` also refuses its zero.
+template <typename IsValid>
+void CheckEnum(int value, IsValid is_valid, bool specified, const std::string& field, FieldViolations& problems) {
+  if (!is_valid(value) || (specified && value == 0)) {
+    problems.Add(field, absl::StrCat(specified ? "unknown or unspecified: " : "unknown: ", value));
+  }
+}
+
+// The scores a screening reports lie where an intake's may (finite, within
+// 8 standard deviations).
+void CheckScore(bool present, double score, const std::string& field, FieldViolations& problems) {
+  if (present && (!std::isfinite(score) || score < -8 || score > 8)) {
+    problems.Add(field, "must be a finite score in -8..8");
+  }
+}
+
+// Every enum a result carries is one the contract declares, and its scores
+// are numbers: an unknown value would reach the plan's banners as it came.
+void CheckValues(const screening_v1::ScreeningResult& result, const std::string& at, FieldViolations& problems) {
+  const screening_v1::BoneStatus& bone = result.bone_status();
+  CheckEnum(bone.category(), screening_v1::BoneCategory_IsValid, false, at + ".bone_status.category", problems);
+  CheckEnum(bone.treated_as(), screening_v1::BoneCategory_IsValid, false, at + ".bone_status.treated_as",
+            problems);
+  CheckEnum(bone.lowest_t_score_site(), screening_v1::SkeletalSite_IsValid, false,
+            at + ".bone_status.lowest_t_score_site", problems);
+  CheckEnum(bone.lowest_z_score_site(), screening_v1::SkeletalSite_IsValid, false,
+            at + ".bone_status.lowest_z_score_site", problems);
+  CheckScore(bone.has_lowest_t_score(), bone.lowest_t_score(), at + ".bone_status.lowest_t_score", problems);
+  CheckScore(bone.has_lowest_z_score(), bone.lowest_z_score(), at + ".bone_status.lowest_z_score", problems);
+  for (int i = 0; i < result.red_flags_size() && i < kMaxItems; ++i) {
+    CheckEnum(result.red_flags(i).refer_to(), screening_v1::ReferralTarget_IsValid, true,
+              absl::StrCat(at, ".red_flags[", i, "].refer_to"), problems);
+  }
+  // An absent clearance (its level unspecified, no reasons) is one not needed.
+  CheckEnum(result.clearance().level(), screening_v1::ClearanceLevel_IsValid, false, at + ".clearance.level",
+            problems);
+  for (int i = 0; i < result.clearance().reasons_size() && i < kMaxItems; ++i) {
+    const screening_v1::ClearanceReason& reason = result.clearance().reasons(i);
+    const std::string field = absl::StrCat(at, ".clearance.reasons[", i, "]");
+    CheckEnum(reason.scope(), screening_v1::ClearanceScope_IsValid, true, field + ".scope", problems);
+    if (reason.level() != screening_v1::CLEARANCE_LEVEL_RECOMMENDED &&
+        reason.level() != screening_v1::CLEARANCE_LEVEL_REQUIRED) {
+      problems.Add(field + ".level", "a reason asks for clearance: RECOMMENDED or REQUIRED");
+    }
+  }
+}
+
+// The clearance level is the highest its reasons ask for (NOT_NEEDED without
+// any), and a clearance required before starting makes the outcome wait for
+// it, as screening decides them.
+void CheckClearance(const screening_v1::ScreeningResult& result, const std::string& at, FieldViolations& problems) {
+  int highest = screening_v1::CLEARANCE_LEVEL_NOT_NEEDED;
+  bool required_before_starting = false;
+  for (const screening_v1::ClearanceReason& reason : result.clearance().reasons()) {
+    highest = std::max<int>(highest, reason.level());
+    required_before_starting = required_before_starting ||
+                               (reason.level() == screening_v1::CLEARANCE_LEVEL_REQUIRED &&
+                                reason.scope() == screening_v1::CLEARANCE_SCOPE_BEFORE_STARTING);
+  }
+  const int level = result.clearance().level();
+  const bool absent = level == screening_v1::CLEARANCE_LEVEL_UNSPECIFIED && result.clearance().reasons().empty();
+  if (screening_v1::ClearanceLevel_IsValid(level) && !absent && level != highest) {
+    problems.Add(at + ".clearance.level",
+                 absl::StrCat("must be the highest level its reasons ask for, ",
+                              screening_v1::ClearanceLevel_Name(static_cast<screening_v1::ClearanceLevel>(highest))));
+  }
+  const int outcome = result.outcome();
+  if (outcome == screening_v1::OUTCOME_PROCEED_AFTER_CLEARANCE && !required_before_starting) {
+    problems.Add(at + ".outcome", "PROCEED_AFTER_CLEARANCE needs a reason requiring clearance before starting");
+  }
+  if (required_before_starting && (outcome == screening_v1::OUTCOME_PROCEED ||
+                                   outcome == screening_v1::OUTCOME_SUPERVISED_ONLY)) {
+    problems.Add(at + ".outcome", "a clearance required before starting makes it PROCEED_AFTER_CLEARANCE");
+  }
+}
+
 bool Excludes(const common::Restrictions& restrictions, common::SafetyTag tag) {
   for (const common::TagExclusion& exclusion : restrictions.excluded_tags()) {
     if (exclusion.tag() == tag) return true;
@@ -130,6 +208,8 @@ absl::Status ValidateScreeningResult(const screening_v1::ScreeningResult& result
   }
   if (result.rule_set_version().empty()) problems.Add(at + ".rule_set_version", "required");
   CheckSizes(result, at, problems);
+  CheckValues(result, at, problems);
+  CheckClearance(result, at, problems);
   if (outcome != screening_v1::OUTCOME_REFER) {
     // A referred person gets no plan, so their restrictions are never applied.
     if (!result.has_restrictions()) {

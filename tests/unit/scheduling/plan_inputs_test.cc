@@ -177,6 +177,81 @@ TEST(ValidateBuildRequest, NamesEachBadField) {
              common::INTENSITY_MODERATE);
        },
        "screening_result.restrictions.aerobic_intensity_cap.rules"},
+      {"unknown clearance level",
+       [](auto& r) {
+         r.mutable_screening_result()->mutable_clearance()->set_level(static_cast<screening_v1::ClearanceLevel>(99));
+       },
+       "screening_result.clearance.level: unknown"},
+      {"clearance level below its reason's",
+       [](auto& r) {
+         screening_v1::Clearance* clearance = r.mutable_screening_result()->mutable_clearance();
+         clearance->set_level(screening_v1::CLEARANCE_LEVEL_NOT_NEEDED);
+         screening_v1::ClearanceReason* reason = clearance->add_reasons();
+         reason->mutable_rule()->set_rule_id("CLR-AGE40");
+         reason->set_level(screening_v1::CLEARANCE_LEVEL_RECOMMENDED);
+         reason->set_scope(screening_v1::CLEARANCE_SCOPE_BEFORE_VIGOROUS_INTENSITY);
+       },
+       "screening_result.clearance.level: must be the highest level its reasons ask for, CLEARANCE_LEVEL_RECOMMENDED"},
+      {"a clearance reason asking for none",
+       [](auto& r) {
+         screening_v1::Clearance* clearance = r.mutable_screening_result()->mutable_clearance();
+         clearance->set_level(screening_v1::CLEARANCE_LEVEL_NOT_NEEDED);
+         screening_v1::ClearanceReason* reason = clearance->add_reasons();
+         reason->mutable_rule()->set_rule_id("CLR-AGE40");
+         reason->set_level(screening_v1::CLEARANCE_LEVEL_NOT_NEEDED);
+         reason->set_scope(screening_v1::CLEARANCE_SCOPE_BEFORE_STARTING);
+       },
+       "screening_result.clearance.reasons[0].level"},
+      {"a clearance reason of no scope",
+       [](auto& r) {
+         screening_v1::Clearance* clearance = r.mutable_screening_result()->mutable_clearance();
+         clearance->set_level(screening_v1::CLEARANCE_LEVEL_RECOMMENDED);
+         screening_v1::ClearanceReason* reason = clearance->add_reasons();
+         reason->mutable_rule()->set_rule_id("CLR-AGE40");
+         reason->set_level(screening_v1::CLEARANCE_LEVEL_RECOMMENDED);
+       },
+       "screening_result.clearance.reasons[0].scope"},
+      {"proceeding although clearance is required before starting",
+       [](auto& r) {
+         screening_v1::Clearance* clearance = r.mutable_screening_result()->mutable_clearance();
+         clearance->set_level(screening_v1::CLEARANCE_LEVEL_REQUIRED);
+         screening_v1::ClearanceReason* reason = clearance->add_reasons();
+         reason->mutable_rule()->set_rule_id("CLR-CARDIAC");
+         reason->set_level(screening_v1::CLEARANCE_LEVEL_REQUIRED);
+         reason->set_scope(screening_v1::CLEARANCE_SCOPE_BEFORE_STARTING);
+       },
+       "screening_result.outcome: a clearance required before starting"},
+      {"waiting for a clearance no reason requires",
+       [](auto& r) { r.mutable_screening_result()->set_outcome(screening_v1::OUTCOME_PROCEED_AFTER_CLEARANCE); },
+       "screening_result.outcome: PROCEED_AFTER_CLEARANCE needs"},
+      {"unknown bone category",
+       [](auto& r) {
+         r.mutable_screening_result()->mutable_bone_status()->set_category(static_cast<screening_v1::BoneCategory>(42));
+       },
+       "screening_result.bone_status.category: unknown"},
+      {"a T-score that is not a number",
+       [](auto& r) { r.mutable_screening_result()->mutable_bone_status()->set_lowest_t_score(kNaN); },
+       "screening_result.bone_status.lowest_t_score"},
+      {"an infinite Z-score",
+       [](auto& r) { r.mutable_screening_result()->mutable_bone_status()->set_lowest_z_score(-kInfinity); },
+       "screening_result.bone_status.lowest_z_score"},
+      {"a T-score of 40",
+       [](auto& r) { r.mutable_screening_result()->mutable_bone_status()->set_lowest_t_score(40); },
+       "screening_result.bone_status.lowest_t_score"},
+      {"unknown skeletal site",
+       [](auto& r) {
+         r.mutable_screening_result()->mutable_bone_status()->set_lowest_t_score_site(
+             static_cast<screening_v1::SkeletalSite>(77));
+       },
+       "screening_result.bone_status.lowest_t_score_site"},
+      {"a red flag referring nowhere",
+       [](auto& r) {
+         r.mutable_screening_result()->set_outcome(screening_v1::OUTCOME_REFER);
+         screening_v1::RedFlag* flag = r.mutable_screening_result()->add_red_flags();
+         flag->mutable_rule()->set_rule_id("RF-CHEST");
+         flag->set_refer_to(static_cast<screening_v1::ReferralTarget>(9));
+       },
+       "screening_result.red_flags[0].refer_to"},
       {"no preferences", [](auto& r) { r.clear_preferences(); }, "preferences: required"},
       {"no days", [](auto& r) { r.mutable_preferences()->clear_available_days(); },
        "preferences.available_days: give 1 to 7"},

@@ -169,11 +169,19 @@ class Generator {
     if (result.outcome() != screening_v1::OUTCOME_PROCEED) *result.add_outcome_rules() = Cite("SUP-VF");
     result.mutable_bone_status()->set_category(
         static_cast<screening_v1::BoneCategory>(Uniform(1, 6)));
-    result.mutable_clearance()->set_level(static_cast<screening_v1::ClearanceLevel>(Uniform(1, 3)));
+    // Consistent as screening makes it: waiting for clearance means one is
+    // required before starting; otherwise a required one waits only for
+    // vigorous intensity.
+    const bool waits = result.outcome() == screening_v1::OUTCOME_PROCEED_AFTER_CLEARANCE;
+    result.mutable_clearance()->set_level(
+        waits ? screening_v1::CLEARANCE_LEVEL_REQUIRED : static_cast<screening_v1::ClearanceLevel>(Uniform(1, 3)));
     if (result.clearance().level() != screening_v1::CLEARANCE_LEVEL_NOT_NEEDED) {
       screening_v1::ClearanceReason* reason = result.mutable_clearance()->add_reasons();
       *reason->mutable_rule() = Cite("CLR-AGE40");
       reason->set_level(result.clearance().level());
+      const bool recommended = result.clearance().level() == screening_v1::CLEARANCE_LEVEL_RECOMMENDED;
+      reason->set_scope(waits || (recommended && Chance(0.5)) ? screening_v1::CLEARANCE_SCOPE_BEFORE_STARTING
+                                                              : screening_v1::CLEARANCE_SCOPE_BEFORE_VIGOROUS_INTENSITY);
       reason->set_reason("age 40 or more");
     }
     result.mutable_supervision()->set_required(result.outcome() == screening_v1::OUTCOME_SUPERVISED_ONLY);
