@@ -13,6 +13,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/security/key_checks.h"
 #include "common/text/identifiers.h"
 
 namespace osteoflow {
@@ -84,6 +85,14 @@ absl::StatusOr<TokenVerifier> TokenVerifier::Create(TokenRules rules) {
   if (rules.clock_skew < absl::ZeroDuration() || rules.clock_skew > absl::Minutes(5)) {
     return absl::InvalidArgumentError("jwt_clock_skew: must be 0..5m");
   }
+  if (rules.max_lifetime < absl::Minutes(1) || rules.max_lifetime > absl::Hours(24 * 30)) {
+    return absl::InvalidArgumentError("jwt_max_lifetime: must be 1m..720h");
+  }
+  for (size_t i = 0; i < rules.public_keys.size(); ++i) {
+    absl::Status usable = CheckTokenKey(rules.public_keys[i], rules.algorithm, "jwt_public_key_files",
+                                        absl::StrCat("key ", i + 1));
+    if (!usable.ok()) return usable;
+  }
   return TokenVerifier(std::move(rules));
 }
 
@@ -122,6 +131,9 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view token, absl::Time
   if (!expiry.ok()) return expiry.status();
   if (!expiry->has_value()) return Refused("no expiry");
   if (now_seconds - skew > **expiry) return Refused("expired");
+  if (**expiry - now_seconds > absl::ToInt64Seconds(rules_.max_lifetime) + skew) {
+    return Refused("exp is further ahead than a token may live");
+  }
   const absl::StatusOr<std::optional<int64_t>> not_before = DateClaim(jwt.get(), "nbf");
   if (!not_before.ok()) return not_before.status();
   if (not_before->has_value() && now_seconds + skew < **not_before) return Refused("not valid yet");

@@ -20,6 +20,10 @@ struct TokenRules {
   std::string issuer;
   std::string audience;
   absl::Duration clock_skew = absl::Seconds(30);
+  // The longest a token may still be valid for: a token whose exp lies
+  // further ahead is refused, however well signed (a stolen one would not
+  // expire).
+  absl::Duration max_lifetime = absl::Hours(24);
 };
 
 // Verifies JSON Web Tokens with libjwt: signature against the configured

@@ -94,6 +94,7 @@ void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries, const Audi
     record->set_role(audit->role.data(), audit->role.size());
     record->set_patient_id(audit->patient_id.data(), audit->patient_id.size());
     record->set_outcome(absl::StatusCodeToString(audit->outcome));
+    record->set_request_id(audit->request_id.data(), audit->request_id.size());
   }
   if (batch.records().empty()) return;
   std::string json;

@@ -66,6 +66,7 @@ class LogWriter {
     absl::string_view method;
     absl::string_view patient_id;
     absl::StatusCode outcome = absl::StatusCode::kOk;
+    absl::string_view request_id;
   };
   void WriteAudit(const AuditEntry& entry);
 

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/security/key_checks.h"
 
 ABSL_FLAG(bool, plaintext, false,
           "serve (and call peers) without TLS; for local development only, never in a deployment");
@@ -41,6 +42,9 @@ absl::Status ReadFiles(TransportSecurity& security, bool need_own_certificate) {
     if (!certificate.ok()) return certificate.status();
     absl::StatusOr<std::string> key = ReadPem("tls_key_file", key_path);
     if (!key.ok()) return key.status();
+    if (absl::Status matches = CheckKeyMatchesCertificate(*certificate, *key, "tls_key_file"); !matches.ok()) {
+      return matches;
+    }
     security.certificate_chain = *std::move(certificate);
     security.private_key = *std::move(key);
   }

@@ -9,9 +9,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
 #include "common/log/log_writer.h"
+#include "common/server/request_id.h"
 
 ABSL_FLAG(std::string, auth, "jwt",
           "jwt: every call needs a bearer token (or, between our services, a service certificate); "
@@ -21,6 +23,8 @@ ABSL_FLAG(std::string, jwt_algorithm, "ES256", "the one token algorithm accepted
 ABSL_FLAG(std::string, jwt_issuer, "", "the issuer (iss) tokens must name");
 ABSL_FLAG(std::string, jwt_audience, "", "the audience (aud) tokens must name");
 ABSL_FLAG(absl::Duration, jwt_clock_skew, absl::Seconds(30), "tolerance on exp and nbf");
+ABSL_FLAG(absl::Duration, jwt_max_lifetime, absl::Hours(24),
+          "tokens whose exp lies further ahead than this are refused");
 ABSL_FLAG(std::string, service_identities, "",
           "comma-separated certificate names of the suite's own services, admitted as the service role");
 
@@ -64,10 +68,11 @@ absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context, cons
   auto header = metadata.find("authorization");
   if (header != metadata.end()) {
     const absl::string_view value(header->second.data(), header->second.size());
-    if (!absl::StartsWith(value, "Bearer ")) {
+    // The scheme's name is case-insensitive (RFC 7235, section 2.1).
+    if (!absl::StartsWithIgnoreCase(value, "Bearer ")) {
       return absl::UnauthenticatedError("authorization: want \"Bearer <token>\"");
     }
-    *token = std::string(value.substr(7));
+    *token = std::string(absl::StripLeadingAsciiWhitespace(value.substr(7)));
     return settings.verifier->Verify(*token, absl::Now());
   }
   if (std::optional<Caller> service = PeerService(context, settings)) {
@@ -97,6 +102,7 @@ absl::StatusOr<AccessSettings> AccessSettingsFromFlags() {
   rules.issuer = absl::GetFlag(FLAGS_jwt_issuer);
   rules.audience = absl::GetFlag(FLAGS_jwt_audience);
   rules.clock_skew = absl::GetFlag(FLAGS_jwt_clock_skew);
+  rules.max_lifetime = absl::GetFlag(FLAGS_jwt_max_lifetime);
   absl::StatusOr<TokenVerifier> verifier = TokenVerifier::Create(std::move(rules));
   if (!verifier.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(verifier.status().message(),
@@ -121,6 +127,7 @@ absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContext
                                                        const MethodAccess& access,
                                                        const google::protobuf::Message& request) {
   Admitted admitted;
+  admitted.request_id = RequestIdOf(context);
   admitted.patient_data = access.patient_records();
   admitted.patient_id = access.PatientOf(request);
   const AccessSettings* settings = g_settings.load();
@@ -135,6 +142,7 @@ absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContext
   absl::StatusOr<Caller> caller = Authenticate(context, *settings, &admitted.token, &by_certificate);
   if (!caller.ok()) {
     admitted.caller = Caller{"unauthenticated", Role::kService, ""};
+    admitted.authenticated = false;
     Audit(access, admitted, caller.status());
     return caller.status();
   }
@@ -163,10 +171,11 @@ void CallAccess::Audit(const MethodAccess& access, const Admitted& admitted, con
   if (!admitted.patient_data) return;
   LogWriter::Instance().WriteAudit({.at = absl::Now(),
                                     .subject = admitted.caller.subject,
-                                    .role = NameOf(admitted.caller.role),
+                                    .role = admitted.authenticated ? NameOf(admitted.caller.role) : "none",
                                     .method = access.method(),
                                     .patient_id = admitted.patient_id,
-                                    .outcome = outcome.code()});
+                                    .outcome = outcome.code(),
+                                    .request_id = admitted.request_id});
 }
 
 ForwardedCaller::ForwardedCaller(const std::string& token) : previous_(t_forwarded_token) {

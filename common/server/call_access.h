@@ -46,6 +46,11 @@ class CallAccess {
     bool patient_data = false;
     // The caller's token, carried on to peers this call reaches.
     std::string token;
+    // False when no caller could be believed: audited with role "none".
+    bool authenticated = true;
+    // The call's request id, so that an audit line can be joined to its
+    // access line.
+    std::string request_id;
   };
 
   // Once, before serving.

@@ -24,6 +24,8 @@ class InFlightCalls {
   // a few milliseconds.
   bool WaitUntilIdle(absl::Time deadline);
 
+  int Count() const { return in_flight_.load(std::memory_order_acquire); }
+
  private:
   std::atomic<int> in_flight_{0};
 };

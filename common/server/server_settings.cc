@@ -26,7 +26,8 @@ ABSL_FLAG(absl::Duration, test_response_delay, absl::ZeroDuration(),
 ABSL_FLAG(std::string, health_listen_address, "",
           "host:port of a plaintext port serving only health checks (for probes that cannot use TLS); "
           "empty: none");
-ABSL_FLAG(int, max_receive_bytes, 4 * 1024 * 1024, "largest request message accepted, in bytes");
+ABSL_FLAG(int, max_receive_bytes, 256 * 1024,
+          "largest request message accepted, in bytes (the largest valid request is a few tens of KiB)");
 
 namespace osteoflow {
 namespace {

@@ -25,7 +25,7 @@ struct ServerSettings {
   // 0 = connections live forever; a finite age makes clients re-resolve and
   // spread over new replicas.
   absl::Duration max_connection_age = absl::ZeroDuration();
-  int max_receive_bytes = 4 * 1024 * 1024;
+  int max_receive_bytes = 256 * 1024;
   // Tests only: hold every response back this long.
   absl::Duration test_response_delay = absl::ZeroDuration();
   // TLS (and whether callers need certificates), or plaintext when asked for.

@@ -6,6 +6,7 @@
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
 
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -20,6 +21,10 @@
 
 namespace osteoflow {
 namespace {
+
+// How long past the drain deadline gRPC gets to end what the deadline
+// cancelled before the process ends without it.
+constexpr absl::Duration kShutdownGrace = absl::Milliseconds(300);
 
 // Linking gRPC's reflection library registers its plugin with every server
 // builder; this option takes it off again when reflection is switched off.
@@ -143,9 +148,12 @@ void ServiceHost::Drain() {
   // never finish by themselves, so once the real work is done what is left
   // is cancelled rather than waited for.
   absl::Notification shutting_down;
-  std::thread shutdown([this, deadline, &shutting_down] {
+  absl::Notification shut_down;
+  std::thread shutdown([this, deadline, &shutting_down, &shut_down] {
     shutting_down.Notify();
     server_->Shutdown(absl::ToChronoTime(deadline));
+    server_->Wait();
+    shut_down.Notify();
   });
   // Cancelling is only safe once Shutdown has begun refusing new calls; it
   // does so first thing, well within this pause.
@@ -153,8 +161,21 @@ void ServiceHost::Drain() {
   absl::SleepFor(absl::Milliseconds(20));
   const bool drained = in_flight_.WaitUntilIdle(deadline);
   if (drained) grpc_server_cancel_all_calls(server_->c_server());
+  // A call still working past the deadline (waiting on a peer or the store)
+  // would hold Shutdown until it ends; the deadline is a promise to the
+  // orchestrator, so the process ends at it. What such a call was writing is
+  // either committed or not, atomically; its caller sees the call fail and
+  // retries with the same request_id.
+  if (!shut_down.WaitForNotificationWithDeadline(deadline + kShutdownGrace)) {
+    LogLine("stopped")
+        .Add("service", label_)
+        .Add("drained_within_deadline", false)
+        .Add("calls_cut_off", static_cast<int64_t>(in_flight_.Count()))
+        .Write();
+    LogWriter::Instance().Flush();
+    std::_Exit(0);
+  }
   shutdown.join();
-  server_->Wait();
   if (health_server_ != nullptr) {
     health_server_->Shutdown(std::chrono::system_clock::now());
     health_server_->Wait();

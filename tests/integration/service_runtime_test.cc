@@ -130,6 +130,29 @@ TEST(ServiceRuntime, SigtermLetsAnInFlightCallFinishThenExitsZero) {
   EXPECT_THAT((*server)->Log(), HasSubstr("\"drained_within_deadline\":true"));
 }
 
+// A call that outlives the drain deadline is cut off there: the process is
+// gone soon after the deadline, not when the call would have finished.
+TEST(ServiceRuntime, TheDrainDeadlineHoldsWhenACallOutlivesIt) {
+  auto server = testing::StartCatalogServer({"--drain_timeout=1s", "--test_response_delay=8s"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto catalog = osteoflow::catalog::v1::CatalogService::NewStub(ChannelTo(**server));
+  auto in_flight = std::async(std::launch::async, [&] {
+    osteoflow::catalog::v1::CatalogInfo info;
+    auto context = Context(20);
+    return catalog->GetCatalogInfo(context.get(), {}, &info);
+  });
+  absl::SleepFor(absl::Milliseconds(300));
+  const absl::Time signalled = absl::Now();
+  (*server)->Signal(SIGTERM);
+  auto code = (*server)->WaitForExit(absl::Seconds(15));
+  const absl::Duration took = absl::Now() - signalled;
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 0);
+  EXPECT_LT(took, absl::Milliseconds(1800)) << "the deadline was 1s";
+  EXPECT_FALSE(in_flight.get().ok());
+  EXPECT_THAT((*server)->Log(), HasSubstr("\"drained_within_deadline\":false"));
+}
+
 TEST(ServiceRuntime, AnOpenHealthWatchDoesNotHoldTheDrain) {
   auto server = testing::StartCatalogServer({"--drain_timeout=10s"});
   ASSERT_TRUE(server.ok()) << server.status();

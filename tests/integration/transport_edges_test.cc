@@ -1,14 +1,21 @@
-// The edges of start-up and transport on the real catalog binary with TLS and
-// bearer tokens on: an oversized token refused by our verifier without
-// failing the other callers on its connection, a busy address refused, and
-// keys that cannot work refused at start naming their setting.
+// The edges of start-up, transport and audit on the real binaries with TLS
+// and bearer tokens on: an oversized token refused by our verifier without
+// failing the other callers on its connection, a busy address refused, keys
+// that cannot work refused at start naming their setting, the Bearer scheme
+// in any case, audit lines for the unauthenticated, and libprotobuf's own
+// messages as JSON lines.
+#include <signal.h>
+
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -18,7 +25,11 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "osteoflow/catalog/v1/catalog_service.grpc.pb.h"
+#include "osteoflow/screening/v1/screening_service.grpc.pb.h"
 #include "tests/support/catalog_server.h"
+#include "tests/support/raw_call.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/screening_server.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_catalog.h"
 #include "tests/support/test_certificates.h"
@@ -28,6 +39,7 @@ namespace osteoflow {
 namespace {
 
 namespace catalog_v1 = osteoflow::catalog::v1;
+namespace screening_v1 = osteoflow::screening::v1;
 using ::testing::HasSubstr;
 
 class TransportEdgesTest : public ::testing::Test {
@@ -81,6 +93,16 @@ class TransportEdgesTest : public ::testing::Test {
   testing::TestCertificates certificates_;
   std::optional<testing::TestTokenIssuer> issuer_;
 };
+
+// Whether one line of a JSON log holds every one of `parts`.
+bool HasLineWith(const std::string& log, const std::vector<std::string>& parts) {
+  for (const absl::string_view line : absl::StrSplit(log, '\n')) {
+    bool all = true;
+    for (const std::string& part : parts) all = all && absl::StrContains(line, part);
+    if (all) return true;
+  }
+  return false;
+}
 
 // How many access lines record a call refused as UNAUTHENTICATED.
 int RefusedAsUnauthenticated(const std::string& log) {
@@ -152,6 +174,100 @@ TEST_F(TransportEdgesTest, ASecondProcessOnABusyAddressExitsOneNamingIt) {
     EXPECT_THAT(second->output, HasSubstr("listen_address"));
   }
   EXPECT_TRUE((*first)->WaitForExit(absl::Milliseconds(1)).status().code() == absl::StatusCode::kDeadlineExceeded);
+}
+
+// Keys that cannot work stop the process at start, naming their setting:
+// a TLS key that is not the certificate's, a token key that is no key, and
+// a key of the wrong kind for the token algorithm.
+TEST_F(TransportEdgesTest, KeysThatCannotWorkExitTwoNamingTheirSetting) {
+  const std::string dir = testing::NewTempPath("edge-keys");  // a file, made to reserve the name
+  std::filesystem::remove(dir);
+  std::filesystem::create_directories(dir);
+  const std::string garbage = dir + "/garbage.pem";
+  std::ofstream(garbage) << "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PUBLIC KEY-----\n";
+  auto rsa = testing::MakeRsaPublicKey();
+  ASSERT_TRUE(rsa.ok()) << rsa.status();
+  const std::string rsa_file = dir + "/rsa.pem";
+  std::ofstream(rsa_file) << *rsa;
+  std::vector<std::string> args = SecureArgs();
+  args.push_back("--catalog_file=" + testing::ShippedCatalogPath());
+  args.push_back("--listen_address=127.0.0.1:0");
+  testing::ExpectSettingsRefused(testing::BinaryPath("services/catalog/osteoflow-catalog"), args,
+                                 {{"--tls_key_file=" + certificates_.client.key_file, "tls_key_file"},
+                                  {"--jwt_public_key_files=" + garbage, "jwt_public_key_files"},
+                                  {"--jwt_public_key_files=" + rsa_file, "jwt_public_key_files"},
+                                  {"--jwt_max_lifetime=0s", "jwt_max_lifetime"}});
+  std::filesystem::remove_all(dir);
+}
+
+// The scheme's name is matched without regard to case (RFC 7235).
+TEST_F(TransportEdgesTest, TheBearerSchemeIsMatchedWithoutRegardToCase) {
+  auto catalog = testing::StartCatalogServer(SecureArgs());
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  auto stub = catalog_v1::CatalogService::NewStub(ClientChannel((*catalog)->address()));
+  for (const std::string scheme : {"Bearer", "bearer", "BEARER", "bEaReR"}) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    context.AddMetadata("authorization", scheme + " " + ClinicianToken());
+    catalog_v1::CatalogInfo info;
+    const grpc::Status status = stub->GetCatalogInfo(&context, catalog_v1::GetCatalogInfoRequest(), &info);
+    EXPECT_TRUE(status.ok()) << scheme << ": " << status.error_message();
+  }
+}
+
+// A call to patient records without a believable caller is audited as role
+// "none", and every audit line carries the call's request id.
+TEST_F(TransportEdgesTest, AuditLinesNameNoRoleForTheUnauthenticatedAndCarryTheRequestId) {
+  auto store = testing::RedisServer::Start({.durable = true});
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto screening = testing::StartScreeningServer((*store)->port(), SecureArgs());
+  ASSERT_TRUE(screening.ok()) << screening.status();
+  auto stub = screening_v1::ScreeningService::NewStub(ClientChannel((*screening)->address()));
+  for (const auto& [request_id, token] : {std::pair<std::string, std::string>{"edge-audit-none", ""},
+                                          {"edge-audit-clinician", ClinicianToken()}}) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    context.AddMetadata("x-request-id", request_id);
+    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+    screening_v1::GetScreeningRequest request;
+    request.set_name("patients/patient-1/screenings/00000000000000000000");
+    screening_v1::Screening found;
+    const grpc::Status status = stub->GetScreening(&context, request, &found);
+    EXPECT_NE(status.error_code(), grpc::StatusCode::OK);
+  }
+  (*screening)->Signal(SIGTERM);
+  ASSERT_TRUE((*screening)->WaitForExit(absl::Seconds(15)).ok());
+  const std::string log = (*screening)->Log();
+  EXPECT_TRUE(HasLineWith(log, {"\"event\":\"audit\"", "\"role\":\"none\"", "\"request_id\":\"edge-audit-none\"",
+                                "UNAUTHENTICATED"}))
+      << log;
+  EXPECT_TRUE(HasLineWith(log, {"\"event\":\"audit\"", "\"role\":\"clinician\"",
+                                "\"request_id\":\"edge-audit-clinician\"", "NOT_FOUND"}))
+      << log;
+  EXPECT_FALSE(HasLineWith(log, {"\"event\":\"audit\"", "\"subject\":\"unauthenticated\"", "\"role\":\"service\""}));
+}
+
+// A string field of invalid UTF-8 is refused as a malformed request, and
+// what libprotobuf says about it is one of our JSON lines: nothing on stderr
+// is plain text.
+TEST_F(TransportEdgesTest, InvalidUtf8IsRefusedAndLoggedAsJsonOnly) {
+  auto catalog = testing::StartCatalogServer(SecureArgs());
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  grpc::GenericStub stub(ClientChannel((*catalog)->address()));
+  // GetExerciseRequest.name (field 1) holding bytes that are not UTF-8.
+  const std::string request = std::string("\x0a\x04\xff\xfe\xc0\x80", 6);
+  std::string response;
+  const grpc::Status status = testing::CallRawBytes(stub, "/osteoflow.catalog.v1.CatalogService/GetExercise", request,
+                                                    &response, absl::Seconds(5), ClinicianToken());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("request: not a valid"));
+  (*catalog)->Signal(SIGTERM);
+  ASSERT_TRUE((*catalog)->WaitForExit(absl::Seconds(15)).ok());
+  const std::string log = (*catalog)->Log();
+  EXPECT_TRUE(HasLineWith(log, {"\"event\":\"protobuf\"", "UTF-8"})) << log;
+  for (const absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    EXPECT_TRUE(absl::StartsWith(line, "{")) << line;
+  }
 }
 
 }  // namespace

@@ -82,6 +82,26 @@ absl::StatusOr<TestTokenIssuer> TestTokenIssuer::Create() {
   return issuer;
 }
 
+absl::StatusOr<std::string> MakeRsaPublicKey() {
+  const std::string dir = NewTempPath("rsa-key");
+  std::error_code error;
+  std::filesystem::remove(dir, error);
+  if (!std::filesystem::create_directories(dir, error)) return absl::InternalError("cannot make a key directory");
+  const std::string private_key = dir + "/private.pem";
+  const std::string public_key = dir + "/public.pem";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out",
+                                 private_key},
+        std::vector<std::string>{"pkey", "-in", private_key, "-pubout", "-out", public_key}}) {
+    absl::StatusOr<ProcessResult> result = RunToExit("/usr/bin/openssl", args, {}, absl::Seconds(30));
+    if (!result.ok()) return result.status();
+    if (result->exit_code != 0) return absl::InternalError(absl::StrCat("openssl: ", result->output));
+  }
+  std::string pem = ReadFile(public_key);
+  std::filesystem::remove_all(dir, error);
+  return pem;
+}
+
 std::string TestTokenIssuer::Sign(const TokenClaims& claims) const {
   auto jwt = Build(claims);
   jwt_set_alg(jwt.get(), JWT_ALG_ES256, reinterpret_cast<const unsigned char*>(private_key_pem_.data()),

@@ -41,6 +41,9 @@ class TestTokenIssuer {
   std::string public_key_file_;
 };
 
+// The PEM public half of a 2048-bit RSA key made with openssl.
+absl::StatusOr<std::string> MakeRsaPublicKey();
+
 // The same claims with "alg": "none" and no signature.
 std::string UnsignedToken(const TokenClaims& claims);
 // HS256 keyed with `secret` (for example the public key's PEM text).

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "tests/support/test_tokens.h"
@@ -127,6 +129,45 @@ TEST_F(TokenVerifierTest, AnyConfiguredKeySigns) {
   EXPECT_TRUE(verifier->Verify(other_->Sign(TokenClaims()), absl::Now()).ok());
   rules.algorithm = "HS256";
   EXPECT_EQ(TokenVerifier::Create(rules).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(TokenVerifierTest, ATokenMayNotLiveLongerThanTheMaximum) {
+  TokenClaims claims;
+  claims.expires_in = absl::Hours(23);
+  EXPECT_TRUE(verifier_->Verify(issuer_->Sign(claims), absl::Now()).ok()) << "within the default 24 h";
+  claims.expires_in = absl::Hours(25);
+  EXPECT_THAT(std::string(Refusal(issuer_->Sign(claims)).message()), HasSubstr("exp is further ahead"));
+  claims = TokenClaims();
+  claims.extra_json = "{\"exp\":1e300}";
+  const absl::Status far = Refusal(issuer_->Sign(claims));
+  EXPECT_EQ(far.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(far.message()), HasSubstr("exp is further ahead"));
+}
+
+// A key that cannot verify the configured algorithm stops the service at
+// start (naming the setting) instead of letting it refuse every token.
+TEST_F(TokenVerifierTest, KeysThatCannotVerifyTheAlgorithmAreRefusedAtStart) {
+  TokenRules rules;
+  rules.issuer = testing::kTestIssuer;
+  rules.audience = testing::kTestAudience;
+  const std::string garbage = "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PUBLIC KEY-----\n";
+  auto rsa = testing::MakeRsaPublicKey();
+  ASSERT_TRUE(rsa.ok()) << rsa.status();
+  for (const auto& [what, key, algorithm] :
+       {std::tuple<std::string, std::string, std::string>{"garbage between the markers", garbage, "ES256"},
+        {"an RSA key for ES256", *rsa, "ES256"},
+        {"an EC key for RS256", issuer_->public_key_pem(), "RS256"}}) {
+    SCOPED_TRACE(what);
+    rules.public_keys = {issuer_->public_key_pem(), key};
+    rules.algorithm = algorithm;
+    if (algorithm == "RS256") rules.public_keys = {key};
+    const absl::Status status = TokenVerifier::Create(rules).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(status.message()), HasSubstr("jwt_public_key_files"));
+  }
+  rules.public_keys = {*rsa};
+  rules.algorithm = "RS256";
+  EXPECT_TRUE(TokenVerifier::Create(rules).ok());
 }
 
 }  // namespace
