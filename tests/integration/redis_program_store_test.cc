@@ -137,6 +137,46 @@ TEST_F(RedisProgramStoreTest, ACommitChangesTheProgrammeItsPlanAndAddsItsRecordT
   EXPECT_EQ(*store_->Commit("p1", "nope", "", Record(""), Session("s3", 3), nullptr), CommitResult::kMissing);
 }
 
+// A quota is checked in the same script as the write: eight writers racing
+// for the last places of a range never put more than its limit in it, and a
+// retry of a stored record still gets it back when the range is full.
+TEST_F(RedisProgramStoreTest, QuotasHoldUnderConcurrentCommits) {
+  ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1, Record("v1"), nullptr).ok());
+  // Days are a hundred orders long here; the week is ten of them.
+  auto limited = [](const std::string& id, int64_t order) {
+    NewRecord record = Session(id, order);
+    const int64_t day = order / 100 * 100;
+    record.quotas = {RecordQuota{{day, day + 99}, 5}, RecordQuota{{100, 999}, 7}};
+    return record;
+  };
+  std::atomic<int> committed{0}, refused{0};
+  std::vector<std::thread> writers;
+  for (int writer = 0; writer < 8; ++writer) {
+    writers.emplace_back([&, writer] {
+      for (int n = 0; n < 4; ++n) {
+        auto result = store_->Commit("p1", "prog1", "v1", Record(""), limited(absl::StrCat("d", writer, "-", n),
+                                                                               100 + writer * 4 + n), nullptr);
+        ASSERT_TRUE(result.ok()) << result.status();
+        if (*result == CommitResult::kCommitted) ++committed;
+        if (*result == CommitResult::kQuotaReached) ++refused;
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  EXPECT_EQ(committed.load(), 5);
+  EXPECT_EQ(refused.load(), 27);
+  EXPECT_EQ(store_->Records("p1", "prog1", RecordKind::kSession, 100, {})->size(), 5u);
+  // Another day of the week: room for two more, then the week is full.
+  EXPECT_EQ(*store_->Commit("p1", "prog1", "v1", Record(""), limited("e1", 300), nullptr), CommitResult::kCommitted);
+  EXPECT_EQ(*store_->Commit("p1", "prog1", "v1", Record(""), limited("e2", 301), nullptr), CommitResult::kCommitted);
+  EXPECT_EQ(*store_->Commit("p1", "prog1", "v1", Record(""), limited("e3", 302), nullptr),
+            CommitResult::kQuotaReached);
+  std::string stored;
+  EXPECT_EQ(*store_->Commit("p1", "prog1", "v1", Record(""), limited("e1", 300), &stored),
+            CommitResult::kAlreadyStored);
+  EXPECT_EQ(stored, "log e1");
+}
+
 TEST_F(RedisProgramStoreTest, RecordsAreReadInOrderWithinARange) {
   ASSERT_TRUE(store_->CreateProgram("p1", "prog1", 1000, Record("v1"), nullptr).ok());
   for (const int order : {30, 10, 20, 40}) {

@@ -120,11 +120,22 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
     if (!stored.alerts().empty()) change.program = ProgramRecordBytes(program);
     absl::CivilDay date;
     ParseIsoDate(stored.date(), &date);
-    const NewRecord record{RecordKind::kMeasurement, id, stored.SerializeAsString(), DatedOrder(date, now_())};
+    absl::CivilDay start;
+    ParseIsoDate(program.start_date(), &start);
+    const absl::CivilDay week_start = start + (date - start) / 7 * 7;
+    const int per_week = rules.record_limits().measurements_per_week();
+    const NewRecord record{RecordKind::kMeasurement, id, stored.SerializeAsString(), DatedOrder(date, now_()),
+                           {{DatedOrders(week_start, week_start + 6), per_week}}};
     std::string stored_record;
     const absl::StatusOr<CommitResult> result =
         repository_.Commit(loaded->key, loaded->stored.program, change, record, &stored_record);
     if (!change.program.empty()) current_weeks_.Forget(request.program());
+    if (result.ok() && *result == CommitResult::kQuotaReached) {
+      return absl::ResourceExhaustedError(absl::StrCat("measurement.date: at most ", per_week,
+                                                       " measurements a programme week (progression rules, "
+                                                       "record_limits); the week of ",
+                                                       stored.date(), " has them"));
+    }
     return Settle(result, stored, stored_record, request.program(), measurement);
   });
 }

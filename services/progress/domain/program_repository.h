@@ -98,6 +98,8 @@ CommitOutcome Settle(const absl::StatusOr<CommitResult>& result, Record& fresh, 
       return absl::OkStatus();
     case CommitResult::kMissing:
       return absl::NotFoundError(absl::StrCat("program: no programme ", program));
+    case CommitResult::kQuotaReached:
+      return absl::ResourceExhaustedError("record: the programme's limit for this kind of record is reached");
     case CommitResult::kConflict:
       break;
   }

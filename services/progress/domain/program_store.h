@@ -14,14 +14,28 @@ namespace osteoflow::progress {
 // The kinds of record a programme accumulates.
 enum class RecordKind { kSession, kMeasurement, kWeek };
 
+// Which records of a kind to read, by their order (inclusive bounds).
+struct OrderRange {
+  int64_t first = std::numeric_limits<int64_t>::min();
+  int64_t last = std::numeric_limits<int64_t>::max();
+};
+
+// A limit a new record must respect: fewer than `most` records of its kind
+// may already have an order in `range` (a day's or a week's logs).
+struct RecordQuota {
+  OrderRange range;
+  int most = 0;
+};
+
 // A record to add with a programme change: its id (a digest of the
-// request_id, so a retry finds it), bytes, and its order among the
-// programme's records of that kind.
+// request_id, so a retry finds it), bytes, its order among the programme's
+// records of that kind, and the quotas it is added under.
 struct NewRecord {
   RecordKind kind = RecordKind::kSession;
   std::string id;
   std::string bytes;
   int64_t order = 0;
+  std::vector<RecordQuota> quotas = {};
 };
 
 // A programme as stored: its record (the Program without its current plan)
@@ -31,12 +45,6 @@ struct NewRecord {
 struct StoredProgram {
   std::string program;
   std::string plan;
-};
-
-// Which records of a kind to read, by their order (inclusive bounds).
-struct OrderRange {
-  int64_t first = std::numeric_limits<int64_t>::min();
-  int64_t last = std::numeric_limits<int64_t>::max();
 };
 
 // What a commit did.
@@ -49,6 +57,8 @@ enum class CommitResult {
   kConflict,
   // No such programme.
   kMissing,
+  // One of the record's quotas is used up: nothing changed.
+  kQuotaReached,
 };
 
 // Durable programmes and their records (session logs, measurements, finished
@@ -82,6 +92,8 @@ class ProgramStore {
   // If the programme record is still exactly `expected`: replaces the record
   // with `change.program` and the current plan with `change.plan` (each only
   // when not empty), and adds `record` (if any) unless its id is stored.
+  // A record over one of its quotas changes nothing (kQuotaReached); the
+  // quota is checked in the same atomic step as the write.
   virtual absl::StatusOr<CommitResult> Commit(absl::string_view patient_id, absl::string_view program_id,
                                               const std::string& expected, const StoredProgram& change,
                                               const std::optional<NewRecord>& record,

@@ -168,13 +168,25 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
     }
     absl::CivilDay date;
     ParseIsoDate(stored_log.date(), &date);
-    const NewRecord record{RecordKind::kSession, session_id, stored_log.SerializeAsString(), DatedOrder(date, now)};
+    const v1::RecordLimits& limits = rules.record_limits();
+    const NewRecord record{RecordKind::kSession,
+                           session_id,
+                           stored_log.SerializeAsString(),
+                           DatedOrder(date, now),
+                           {{DatedOrders(date, date), limits.session_logs_per_day()},
+                            {DatedOrders(week->first_day, week->last_day), limits.session_logs_per_week()}}};
     std::string stored_record;
     // The programme read for a stop may be newer than the week checked
     // against: expecting the week's record makes that a conflict, read again.
     const absl::StatusOr<CommitResult> result =
         repository_.Commit(week->key, week->program_record, change, record, &stored_record);
     if (!result.ok() || *result == CommitResult::kConflict || stop) current_weeks_.Forget(request.program());
+    if (result.ok() && *result == CommitResult::kQuotaReached) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "session.date: at most ", limits.session_logs_per_day(), " session logs a day and ",
+          limits.session_logs_per_week(), " a week (progression rules, record_limits); ", stored_log.date(),
+          " or its week has them"));
+    }
     return Settle(result, stored_log, stored_record, request.program(), log);
   });
 }

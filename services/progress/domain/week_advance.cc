@@ -74,6 +74,8 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
       }
       case CommitResult::kMissing:
         return absl::NotFoundError(absl::StrCat("program: no programme ", request.program()));
+      case CommitResult::kQuotaReached:  // a finished week has no quota
+        return absl::InternalError("a finished week was refused by a quota");
       case CommitResult::kConflict:
         break;
     }

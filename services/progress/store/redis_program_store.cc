@@ -34,7 +34,8 @@ return {1}
 // One atomic change. KEYS[1] the programme, KEYS[2] its plan, KEYS[3] the
 // record, KEYS[4] the record index; ARGV[1] the expected programme's SHA-1,
 // ARGV[2] the new programme ('' keeps it), ARGV[3] the new plan ('' keeps
-// it), ARGV[4] the record ('' for none), ARGV[5] its id, ARGV[6] its order.
+// it), ARGV[4] the record ('' for none), ARGV[5] its id, ARGV[6] its order,
+// ARGV[7] unused, then per quota its first and last order and its limit.
 // The record id is checked first: a retry of a change that was committed
 // finds its record and changes nothing, whatever happened to the programme
 // since.
@@ -47,6 +48,9 @@ if ARGV[4] ~= '' then
   if existing then return {'stored', existing} end
 end
 if redis.sha1hex(current) ~= ARGV[1] then return {'conflict'} end
+for i = 8, #ARGV, 3 do
+  if redis.call('ZCOUNT', KEYS[4], ARGV[i], ARGV[i + 1]) >= tonumber(ARGV[i + 2]) then return {'quota'} end
+end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
 if ARGV[4] ~= '' then
@@ -117,6 +121,29 @@ absl::StatusOr<std::string> TextOrEmpty(RedisReply& reply, absl::string_view wha
   if (reply.is_nil()) return std::string();
   if (reply.type != RedisReply::Type::kString) return Unexpected(what);
   return UnpackValue(std::move(reply.text));
+}
+
+// The commit script's arguments (see CommitScript).
+std::vector<std::string> CommitArguments(const std::string& expected, const StoredProgram& change,
+                                         const std::optional<NewRecord>& record, PackFormat packing) {
+  // The programme record is never packed: the compare-and-set is on its
+  // bytes exactly as the caller read them.
+  std::vector<std::string> arguments = {
+      Sha1Hex(expected),
+      change.program,
+      PackValue(change.plan, packing),
+      record.has_value() ? PackValue(record->bytes, packing) : std::string(),
+      record.has_value() ? record->id : std::string(),
+      absl::StrCat(record.has_value() ? record->order : 0),
+      std::string()};
+  if (record.has_value()) {
+    for (const RecordQuota& quota : record->quotas) {
+      arguments.push_back(ScoreBound(quota.range.first));
+      arguments.push_back(ScoreBound(quota.range.last));
+      arguments.push_back(absl::StrCat(quota.most));
+    }
+  }
+  return arguments;
 }
 
 }  // namespace
@@ -200,15 +227,14 @@ absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient
        RecordIndex(patient_id, program_id, kind)},
       // The programme record is never packed: the compare-and-set is on its
       // bytes exactly as the caller read them.
-      {Sha1Hex(expected), change.program, PackValue(change.plan, packing_),
-       record.has_value() ? PackValue(record->bytes, packing_) : std::string(),
-       record.has_value() ? record->id : std::string(), absl::StrCat(record.has_value() ? record->order : 0)});
+      CommitArguments(expected, change, record, packing_));
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("commit");
   const std::string& outcome = reply->elements[0].text;
   if (outcome == "ok") return CommitResult::kCommitted;
   if (outcome == "conflict") return CommitResult::kConflict;
   if (outcome == "missing") return CommitResult::kMissing;
+  if (outcome == "quota") return CommitResult::kQuotaReached;
   if (outcome == "stored" && reply->elements.size() == 2) {
     if (stored_record != nullptr) {
       absl::StatusOr<std::string> unpacked = UnpackValue(std::move(reply->elements[1].text));

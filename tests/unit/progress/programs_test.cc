@@ -75,6 +75,15 @@ class MemoryStore final : public ProgramStore {
       }
     }
     if (found->second.program != expected) return CommitResult::kConflict;
+    if (record.has_value()) {
+      for (const RecordQuota& quota : record->quotas) {
+        int used = 0;
+        for (const auto& [key, stored] : records_) {
+          used += key.first == record->kind && stored.first >= quota.range.first && stored.first <= quota.range.last;
+        }
+        if (used >= quota.most) return CommitResult::kQuotaReached;
+      }
+    }
     if (!change.program.empty()) found->second.program = change.program;
     if (!change.plan.empty()) found->second.plan = change.plan;
     if (record.has_value()) records_[{record->kind, record->id}] = {record->order, record->bytes};
@@ -200,9 +209,12 @@ class ProgramsTest : public ::testing::Test {
     auto rules = LoadProgressionRulesFile(std::string(OSTEOFLOW_SOURCE_DIR) +
                                           "/services/progress/data/progression_rules.json");
     ASSERT_TRUE(rules.ok()) << rules.status();
+    rules_ = *rules;
     programs_ = std::make_unique<Programs>(store_, screening_, planning_, *rules,
                                            [] { return absl::FromUnixSeconds(kNow); });
   }
+
+  const v1::ProgressionRulesDocument& rules_document() const { return rules_->document(); }
 
   v1::EnrollRequest Enrollment(const std::string& request_id, bool chest_pain = false) {
     v1::EnrollRequest request;
@@ -238,6 +250,7 @@ class ProgramsTest : public ::testing::Test {
   std::shared_ptr<MemoryStore> store_ = std::make_shared<MemoryStore>();
   std::shared_ptr<StubScreening> screening_ = std::make_shared<StubScreening>();
   std::shared_ptr<StubPlanning> planning_ = std::make_shared<StubPlanning>();
+  std::shared_ptr<const ProgressionRules> rules_;
   std::unique_ptr<Programs> programs_;
 };
 
@@ -485,6 +498,59 @@ TEST_F(ProgramsTest, BadLogsAreRefusedWithNothingStored) {
                                          program.name().substr(program.name().rfind('/') + 1)));
   EXPECT_EQ(programs_->LogSession(other_patient, &log).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->record_count(), 0u);
+}
+
+// The record limits of the progression rules: a day's and a week's session
+// logs, and a week's measurements. Past a limit nothing is stored, and a
+// retry of a log stored before it still gets that log back.
+TEST_F(ProgramsTest, SessionLogsAndMeasurementsStopAtTheirLimitsWithNothingStored) {
+  const v1::Program program = Enrolled();
+  const v1::RecordLimits& limits = rules_document().record_limits();
+  ASSERT_GT(limits.session_logs_per_day(), 0);
+  v1::SessionLog log;
+  for (int n = 0; n < limits.session_logs_per_day(); ++n) {
+    ASSERT_TRUE(programs_->LogSession(Log(program, absl::StrCat("day-", n)), &log).ok()) << n;
+  }
+  absl::Status over = programs_->LogSession(Log(program, "day-over"), &log);
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted) << over;
+  EXPECT_THAT(std::string(over.message()), HasSubstr("session.date"));
+  EXPECT_THAT(std::string(over.message()), HasSubstr("record_limits"));
+  EXPECT_EQ(store_->record_count(), static_cast<size_t>(limits.session_logs_per_day()));
+  ASSERT_TRUE(programs_->LogSession(Log(program, "day-0"), &log).ok()) << "a retry of a stored log";
+
+  // The rest of the week, a day at a time, up to the week's limit.
+  int logged = limits.session_logs_per_day();
+  for (int day = 1; day < 7 && logged < limits.session_logs_per_week(); ++day) {
+    for (int n = 0; n < limits.session_logs_per_day() && logged < limits.session_logs_per_week(); ++n, ++logged) {
+      v1::LogSessionRequest request = Log(program, absl::StrCat("week-", day, "-", n));
+      request.mutable_session()->set_date(absl::StrCat("2026-11-2", 3 + day));
+      ASSERT_TRUE(programs_->LogSession(request, &log).ok()) << day << " " << n;
+    }
+  }
+  ASSERT_EQ(logged, limits.session_logs_per_week()) << "the week's limit is below seven full days";
+  v1::LogSessionRequest late = Log(program, "week-over");
+  late.mutable_session()->set_date("2026-11-29");
+  over = programs_->LogSession(late, &log);
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted) << over;
+  EXPECT_EQ(store_->record_count(), static_cast<size_t>(limits.session_logs_per_week()));
+
+  v1::RecordMeasurementRequest measure;
+  measure.set_program(program.name());
+  measure.mutable_measurement()->set_date("2026-11-24");
+  measure.mutable_measurement()->set_weight_kg(64);
+  v1::Measurement measurement;
+  for (int n = 0; n < limits.measurements_per_week(); ++n) {
+    measure.set_request_id(absl::StrCat("measure-", n));
+    ASSERT_TRUE(programs_->RecordMeasurement(measure, &measurement).ok()) << n;
+  }
+  measure.set_request_id("measure-over");
+  over = programs_->RecordMeasurement(measure, &measurement);
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted) << over;
+  EXPECT_THAT(std::string(over.message()), HasSubstr("measurement.date"));
+  EXPECT_EQ(store_->record_count(RecordKind::kMeasurement), static_cast<size_t>(limits.measurements_per_week()));
+  // The next programme week has room again.
+  measure.mutable_measurement()->set_date("2026-11-30");
+  EXPECT_TRUE(programs_->RecordMeasurement(measure, &measurement).ok());
 }
 
 TEST_F(ProgramsTest, AdvancingAWeekCarriesTheProgressionIntoTheNextPlanOnce) {
