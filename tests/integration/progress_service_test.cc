@@ -794,24 +794,35 @@ bool LogHasCall(const std::string& log, const std::string& call_id) {
 }
 
 TEST_F(ProgressServiceTest, AcknowledgedLogsSurviveAStoreCrashAndAServiceRestartExactlyOnce) {
-  const v1::Program program = Enrol(kOsteopenia, "enrol-durable-1");
-  ASSERT_EQ(program.state(), v1::PROGRAM_STATE_ACTIVE);
-  const std::map<std::string, scheduling_v1::PlanItem> strength = StrengthItems(program.current_plan());
+  // Phases: 0 all up, 1 store down, 2 store back, 3 service restarting, 4 service back.
+  constexpr int kRestarting = 3;
+  constexpr int kThreads = 8;
+  constexpr int kMaxPerThread = 600;
+  // A programme takes a bounded number of logs a day and a week (the rules'
+  // record_limits), so each thread spreads its logs over programmes of its
+  // own: at most kLogsPerProgramme each, at most four a day.
+  constexpr int kLogsPerProgramme = 25;
+  constexpr int kProgrammesPerThread = (kMaxPerThread + kLogsPerProgramme - 1) / kLogsPerProgramme;
+  std::vector<v1::Program> programs;
+  for (int n = 0; n < kThreads * kProgrammesPerThread; ++n) {
+    programs.push_back(Enrol(kOsteopenia, absl::StrCat("enrol-durable-", n)));
+    ASSERT_EQ(programs.back().state(), v1::PROGRAM_STATE_ACTIVE);
+  }
+  const std::map<std::string, scheduling_v1::PlanItem> strength = StrengthItems(programs.front().current_plan());
   ASSERT_FALSE(strength.empty());
   const scheduling_v1::PlanItem& item = strength.begin()->second;
   const int port = progress_->port();
-  auto request_for = [&](const std::string& request_id, int k) {
-    v1::LogSessionRequest request = LogRequest(program.name(), request_id, Day(kStartDate, k % 7));
+  auto program_of = [&](int thread, int k) -> const v1::Program& {
+    return programs[thread * kProgrammesPerThread + k / kLogsPerProgramme];
+  };
+  auto request_for = [&](const std::string& request_id, int thread, int k) {
+    v1::LogSessionRequest request = LogRequest(program_of(thread, k).name(), request_id, Day(kStartDate, k % 7));
     *request.mutable_session()->add_items() = StrengthDone(item, 10 + k % 3);
     return request;
   };
   // The load's own channel, kept across the service restart.
   Client load(progress_->address());
 
-  // Phases: 0 all up, 1 store down, 2 store back, 3 service restarting, 4 service back.
-  constexpr int kRestarting = 3;
-  constexpr int kThreads = 8;
-  constexpr int kMaxPerThread = 600;
   std::atomic<int> phase{0};
   std::atomic<bool> stop{false};
   std::atomic<int64_t> acked{0};
@@ -826,7 +837,7 @@ TEST_F(ProgressServiceTest, AcknowledgedLogsSurviveAStoreCrashAndAServiceRestart
       for (int k = 0; k < kMaxPerThread && !stop.load(); ++k) {
         SentLog one;
         one.request_id = absl::StrCat("durable-", i, "-", k);
-        const v1::LogSessionRequest request = request_for(one.request_id, k);
+        const v1::LogSessionRequest request = request_for(one.request_id, i, k);
         // Every request is sent two or three times, whatever the answers.
         const int attempts = 2 + (i + k) % 2;
         for (int attempt = 0; attempt < attempts; ++attempt) {
@@ -936,20 +947,22 @@ TEST_F(ProgressServiceTest, AcknowledgedLogsSurviveAStoreCrashAndAServiceRestart
       if (one.acked) continue;
       const int k = std::stoi(one.request_id.substr(one.request_id.rfind('-') + 1));
       v1::SessionLog log;
-      const grpc::Status status = client_->Log(request_for(one.request_id, k), &log);
+      const grpc::Status status = client_->Log(request_for(one.request_id, i, k), &log);
       ASSERT_TRUE(status.ok()) << one.request_id << ": " << Describe(status);
       one.names.insert(log.name());
     }
   }
 
   // The store holds exactly one record per request: read them all.
-  const ProgramKey key = KeyOf(program.name());
-  const std::string prefix = absl::StrCat("osteoflow:v1:{", key.patient, "}:program:", key.id, ":session");
-  const RedisReply ids = Redis({"ZRANGE", prefix + "s", "0", "-1"});
-  EXPECT_EQ(static_cast<int64_t>(ids.elements.size()), total)
-      << total << " requests (" << never_acked << " never acknowledged during the run)";
   std::vector<std::vector<std::string>> reads;
-  for (const RedisReply& id : ids.elements) reads.push_back({"GET", absl::StrCat(prefix, ":", id.text)});
+  for (const v1::Program& program : programs) {
+    const ProgramKey key = KeyOf(program.name());
+    const std::string prefix = absl::StrCat("osteoflow:v1:{", key.patient, "}:program:", key.id, ":session");
+    const RedisReply ids = Redis({"ZRANGE", prefix + "s", "0", "-1"});
+    for (const RedisReply& id : ids.elements) reads.push_back({"GET", absl::StrCat(prefix, ":", id.text)});
+  }
+  EXPECT_EQ(static_cast<int64_t>(reads.size()), total)
+      << total << " requests (" << never_acked << " never acknowledged during the run)";
   absl::StatusOr<std::vector<RedisReply>> records = redis_->ExecutePipeline(reads);
   ASSERT_TRUE(records.ok()) << records.status();
   std::map<std::string, std::vector<std::string>> stored_names;  // by request_id
@@ -971,14 +984,18 @@ TEST_F(ProgressServiceTest, AcknowledgedLogsSurviveAStoreCrashAndAServiceRestart
   }
   EXPECT_EQ(static_cast<int64_t>(stored_names.size()), total) << "records of requests never sent";
 
-  v1::ProgressReport report;
-  const grpc::Status status = client_->Progress(program.name(), &report);
-  ASSERT_TRUE(status.ok()) << Describe(status);
-  ASSERT_EQ(report.weeks_size(), 1);
-  EXPECT_EQ(report.weeks(0).sessions_logged(), total);
-  const v1::Program after = GetProgram(program.name());
-  EXPECT_EQ(after.state(), v1::PROGRAM_STATE_ACTIVE);
-  EXPECT_EQ(after.week_index(), 1);
+  int64_t reported = 0;
+  for (const v1::Program& program : programs) {
+    v1::ProgressReport report;
+    const grpc::Status status = client_->Progress(program.name(), &report);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+    ASSERT_EQ(report.weeks_size(), 1);
+    reported += report.weeks(0).sessions_logged();
+    const v1::Program after = GetProgram(program.name());
+    EXPECT_EQ(after.state(), v1::PROGRAM_STATE_ACTIVE);
+    EXPECT_EQ(after.week_index(), 1);
+  }
+  EXPECT_EQ(reported, total);
 }
 
 TEST_F(ProgressServiceTest, CallsRacingAGracefulRestartAreRefusedAsUnavailable) {
