@@ -1,5 +1,8 @@
 #include "services/progress/domain/program_repository.h"
 
+#include <vector>
+
+#include "common/text/identifiers.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/encoding/program_wire.h"
 
@@ -7,6 +10,7 @@ namespace osteoflow::progress {
 namespace {
 
 namespace v1 = osteoflow::progress::v1;
+namespace scheduling_v1 = osteoflow::scheduling::v1;
 
 // How often a change is tried again after the programme changed under it.
 constexpr int kMaxCommitAttempts = 16;
@@ -92,9 +96,19 @@ absl::StatusOr<bool> ProgramRepository::FindSessionLog(const ProgramKey& key, co
   return true;
 }
 
-absl::StatusOr<std::vector<v1::SessionLog>> ProgramRepository::SessionLogs(const ProgramKey& key, OrderRange range) {
-  return ParseRecords<v1::SessionLog>(
-      store_->Records(key.patient_id, key.program_id, RecordKind::kSession, kMaxRecordsRead, range), "session log");
+absl::StatusOr<std::vector<v1::SessionLog>> ProgramRepository::WeekLogs(const ProgramKey& key,
+                                                                       const scheduling_v1::WeeklyPlan& plan,
+                                                                       int week_index) {
+  absl::CivilDay first, last;
+  if (plan.days_size() != 7 || !ParseIsoDate(plan.days(0).date(), &first) ||
+      !ParseIsoDate(plan.days(6).date(), &last)) {
+    return absl::InternalError("stored programme has no plan for its week");
+  }
+  absl::StatusOr<std::vector<v1::SessionLog>> logs = ParseRecords<v1::SessionLog>(
+      store_->Records(key.patient_id, key.program_id, RecordKind::kSession, kMaxRecordsRead, DatedOrders(first, last)),
+      "session log");
+  if (logs.ok()) std::erase_if(*logs, [&](const v1::SessionLog& log) { return log.week_index() != week_index; });
+  return logs;
 }
 
 absl::StatusOr<std::vector<v1::Measurement>> ProgramRepository::Measurements(const ProgramKey& key) {

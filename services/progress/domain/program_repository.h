@@ -16,6 +16,7 @@
 #include "osteoflow/progress/v1/program.pb.h"
 #include "osteoflow/progress/v1/progress_report.pb.h"
 #include "osteoflow/progress/v1/session_log.pb.h"
+#include "osteoflow/scheduling/v1/plan.pb.h"
 #include "services/progress/domain/program_names.h"
 #include "services/progress/domain/program_store.h"
 
@@ -60,9 +61,12 @@ class ProgramRepository {
   absl::StatusOr<bool> FindSessionLog(const ProgramKey& key, const std::string& session_id,
                                       osteoflow::progress::v1::SessionLog* log);
 
+  // The session logs of one week of the programme: those dated within its
+  // plan's days and logged in it. A week holds at most the record limits'
+  // logs, so this read is bounded whatever the programme's age.
+  absl::StatusOr<std::vector<osteoflow::progress::v1::SessionLog>> WeekLogs(
+      const ProgramKey& key, const osteoflow::scheduling::v1::WeeklyPlan& plan, int week_index);
   // A programme's records of each kind, in their order.
-  absl::StatusOr<std::vector<osteoflow::progress::v1::SessionLog>> SessionLogs(const ProgramKey& key,
-                                                                              OrderRange range = {});
   absl::StatusOr<std::vector<osteoflow::progress::v1::Measurement>> Measurements(const ProgramKey& key);
   absl::StatusOr<std::vector<osteoflow::progress::v1::ProgramWeek>> FinishedWeeks(const ProgramKey& key);
 

@@ -1,66 +1,15 @@
 // Programs::GetProgress: a programme's course, week by week.
 #include <algorithm>
-#include <map>
 #include <vector>
 
 #include "services/progress/domain/programs.h"
+#include "services/progress/domain/week_progress.h"
 
 namespace osteoflow::progress {
-namespace {
 
 namespace v1 = osteoflow::progress::v1;
 namespace scheduling_v1 = osteoflow::scheduling::v1;
 namespace screening_v1 = osteoflow::screening::v1;
-
-// One week's plan against its logs.
-v1::WeekProgress WeekOf(const scheduling_v1::WeeklyPlan& plan, int week_index,
-                        const std::vector<const v1::SessionLog*>& logs, int soreness_hours) {
-  v1::WeekProgress week;
-  week.set_week_index(week_index);
-  week.set_start_date(plan.week_start_date());
-  *week.mutable_planned_totals() = plan.totals();
-  std::map<int, v1::ComponentAdherence> by_component;
-  std::map<std::string, int> component_of;
-  for (const scheduling_v1::PlanDay& day : plan.days()) {
-    for (const scheduling_v1::PlanSession& session : day.sessions()) {
-      for (const scheduling_v1::PlanItem& item : session.items()) {
-        v1::ComponentAdherence& adherence = by_component[item.component()];
-        adherence.set_component(item.component());
-        adherence.set_planned_items(adherence.planned_items() + 1);
-        adherence.set_planned_minutes(adherence.planned_minutes() + item.minutes());
-        adherence.set_planned_impacts(adherence.planned_impacts() + item.dose().impacts());
-        component_of[item.exercise()] = item.component();
-      }
-    }
-  }
-  int pain_sum = 0, effort_sum = 0, items = 0;
-  for (const v1::SessionLog* log : logs) {
-    week.set_sessions_logged(week.sessions_logged() + 1);
-    if (log->soreness().present() && log->soreness().hours() > soreness_hours) {
-      week.set_long_soreness_sessions(week.long_soreness_sessions() + 1);
-    }
-    for (const v1::ItemLog& item : log->items()) {
-      ++items;
-      pain_sum += item.pain();
-      effort_sum += item.effort();
-      week.set_max_pain(std::max(week.max_pain(), item.pain()));
-      auto component = component_of.find(item.exercise());
-      if (component == component_of.end()) continue;
-      v1::ComponentAdherence& adherence = by_component[component->second];
-      adherence.set_done_items(adherence.done_items() + 1);
-      adherence.set_done_minutes(adherence.done_minutes() + item.minutes());
-      adherence.set_done_impacts(adherence.done_impacts() + item.impacts());
-    }
-  }
-  if (items > 0) {
-    week.set_mean_pain(static_cast<double>(pain_sum) / items);
-    week.set_mean_effort(static_cast<double>(effort_sum) / items);
-  }
-  for (auto& [component, adherence] : by_component) *week.add_adherence() = std::move(adherence);
-  return week;
-}
-
-}  // namespace
 
 absl::Status Programs::GetProgress(const v1::GetProgressRequest& request, v1::ProgressReport* report) {
   absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.program(), "program");
@@ -68,28 +17,36 @@ absl::Status Programs::GetProgress(const v1::GetProgressRequest& request, v1::Pr
   const v1::Program& program = loaded->program;
   absl::StatusOr<std::vector<v1::ProgramWeek>> weeks = repository_.FinishedWeeks(loaded->key);
   if (!weeks.ok()) return weeks.status();
-  absl::StatusOr<std::vector<v1::SessionLog>> logs = repository_.SessionLogs(loaded->key);
-  if (!logs.ok()) return logs.status();
   absl::StatusOr<std::vector<v1::Measurement>> measurements = repository_.Measurements(loaded->key);
   if (!measurements.ok()) return measurements.status();
 
-  std::map<int, std::vector<const v1::SessionLog*>> logs_by_week;
-  for (const v1::SessionLog& log : *logs) logs_by_week[log.week_index()].push_back(&log);
+  // A finished week carries its progress and alerts; only the current
+  // week's logs are read, so the cost follows the weeks, not the logs.
   report->set_program(program.name());
   const int soreness_hours = rules_->document().comfort().soreness_hours();
+  const auto add_week_from_logs = [&](const scheduling_v1::WeeklyPlan& plan, int week_index) -> absl::Status {
+    absl::StatusOr<std::vector<v1::SessionLog>> logs = repository_.WeekLogs(loaded->key, plan, week_index);
+    if (!logs.ok()) return logs.status();
+    std::vector<const v1::SessionLog*> week_logs;
+    for (const v1::SessionLog& log : *logs) week_logs.push_back(&log);
+    *report->add_weeks() = WeekOf(plan, week_index, week_logs, soreness_hours);
+    AddAlertsOf(week_logs, report->mutable_alerts());
+    return absl::OkStatus();
+  };
   std::vector<v1::ProgramWeek>& finished = *weeks;
   std::sort(finished.begin(), finished.end(),
             [](const v1::ProgramWeek& a, const v1::ProgramWeek& b) { return a.week_index() < b.week_index(); });
-  for (const v1::ProgramWeek& week : finished) {
-    *report->add_weeks() = WeekOf(week.plan(), week.week_index(), logs_by_week[week.week_index()], soreness_hours);
+  for (v1::ProgramWeek& week : finished) {
+    if (week.has_progress()) {
+      *report->add_weeks() = std::move(*week.mutable_progress());
+      for (v1::Alert& alert : *week.mutable_alerts()) *report->add_alerts() = std::move(alert);
+    } else if (absl::Status read = add_week_from_logs(week.plan(), week.week_index()); !read.ok()) {
+      return read;  // a week finished before weeks kept their progress
+    }
     for (const v1::ProgressionDecision& decision : week.decisions()) *report->add_decisions() = decision;
   }
   if (program.week_index() > 0) {
-    *report->add_weeks() =
-        WeekOf(program.current_plan(), program.week_index(), logs_by_week[program.week_index()], soreness_hours);
-  }
-  for (const v1::SessionLog& log : *logs) {
-    for (const v1::Alert& alert : log.alerts()) *report->add_alerts() = alert;
+    if (absl::Status read = add_week_from_logs(program.current_plan(), program.week_index()); !read.ok()) return read;
   }
   for (const v1::Measurement& measurement : *measurements) {
     for (const v1::Alert& alert : measurement.alerts()) *report->add_alerts() = alert;

@@ -3,12 +3,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/text/identifiers.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression.h"
-#include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
 #include "services/progress/domain/request_checks.h"
+#include "services/progress/domain/week_progress.h"
 #include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
@@ -31,23 +30,20 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
           "program: ", v1::ProgramState_Name(advanced.state()),
           "; a week advances once a clinician's clearance resumes it"));
     }
-    // Only this week's logs: a log's date lies within the week it was
-    // logged in, and the index orders logs by date.
     const scheduling_v1::WeeklyPlan& plan = advanced.current_plan();
-    absl::CivilDay first, last;
-    if (plan.days_size() != 7 || !ParseIsoDate(plan.days(0).date(), &first) ||
-        !ParseIsoDate(plan.days(6).date(), &last)) {
-      return absl::InternalError("stored programme has no plan for its week");
-    }
-    absl::StatusOr<std::vector<v1::SessionLog>> logs = repository_.SessionLogs(loaded->key, DatedOrders(first, last));
+    absl::StatusOr<std::vector<v1::SessionLog>> logs = repository_.WeekLogs(loaded->key, plan, advanced.week_index());
     if (!logs.ok()) return logs.status();
-    std::erase_if(*logs, [&](const v1::SessionLog& log) { return log.week_index() != advanced.week_index(); });
     const int next_week = advanced.week_index() + 1;
     WeekProgression progression = ProgressWeek(plan, *logs, advanced.progression(), *rules_, next_week);
     v1::ProgramWeek finished;
     finished.set_week_index(advanced.week_index());
     *finished.mutable_plan() = plan;
     for (v1::ProgressionDecision& decision : progression.decisions) *finished.add_decisions() = std::move(decision);
+    std::vector<const v1::SessionLog*> week_logs;
+    for (const v1::SessionLog& log : *logs) week_logs.push_back(&log);
+    *finished.mutable_progress() =
+        WeekOf(plan, advanced.week_index(), week_logs, rules_->document().comfort().soreness_hours());
+    AddAlertsOf(week_logs, finished.mutable_alerts());
     advanced.clear_progression();
     for (scheduling_v1::ExerciseProgression& entry : progression.next) *advanced.add_progression() = std::move(entry);
     absl::StatusOr<scheduling_v1::WeeklyPlan> next_plan = PlanWeek(advanced, next_week);

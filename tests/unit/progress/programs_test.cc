@@ -100,6 +100,7 @@ class MemoryStore final : public ProgramStore {
   absl::StatusOr<std::vector<std::string>> Records(absl::string_view, absl::string_view, RecordKind kind, int limit,
                                                    OrderRange range) override {
     absl::MutexLock lock(&mu_);
+    session_reads += kind == RecordKind::kSession;
     if (down) return absl::UnavailableError("store down");
     std::vector<std::pair<int64_t, std::string>> found;
     for (const auto& [key, record] : records_) {
@@ -121,6 +122,7 @@ class MemoryStore final : public ProgramStore {
   }
   bool down = false;
   int reads = 0;
+  int session_reads = 0;
 
  private:
   static std::string Key(absl::string_view patient, absl::string_view id) { return absl::StrCat(patient, "/", id); }
@@ -696,6 +698,7 @@ TEST_F(ProgramsTest, ProgressShowsEachWeekPlannedAgainstDoneWithDecisionsAlertsA
   v1::Measurement measurement;
   ASSERT_TRUE(programs_->RecordMeasurement(scan, &measurement).ok());
 
+  store_->session_reads = 0;
   v1::GetProgressRequest request;
   request.set_program(program.name());
   v1::ProgressReport report;
@@ -717,6 +720,9 @@ TEST_F(ProgramsTest, ProgressShowsEachWeekPlannedAgainstDoneWithDecisionsAlertsA
   ASSERT_EQ(report.alerts_size(), 1);
   EXPECT_EQ(report.alerts(0).kind(), v1::ALERT_KIND_RESCREEN);
   EXPECT_EQ(report.weeks(1).week_index(), 2);
+  // The finished week came from its own record: only the current week's
+  // logs were read.
+  EXPECT_EQ(store_->session_reads, 1);
 }
 
 TEST_F(ProgramsTest, ListsAPatientsProgrammesAndRefusesForeignTokens) {
