@@ -98,3 +98,74 @@ measured_commit() {
   fi
   echo "$commit"
 }
+
+bin() { echo "$build_dir/$1"; }
+
+# require_built BINARY...: each built under build_dir (relative paths), and
+# redis-server installed.
+require_built() {
+  local b
+  for b in "$@"; do
+    [[ -x "$(bin "$b")" ]] || die "missing $(bin "$b") (build first: cmake --build $build_dir)"
+  done
+  command -v redis-server >/dev/null || die "redis-server is not installed (scripts/setup.sh installs it)"
+}
+
+# The suite's binaries and the tools the suite scripts use.
+suite_binaries=(services/catalog/osteoflow-catalog services/screening/osteoflow-screening
+                services/scheduling/osteoflow-scheduling services/progress/osteoflow-progress
+                bench/osteoflow-load tools/osteoflow-call tools/osteoflow-health)
+
+# run_load NAME ARGS...: osteoflow-load with the round settings against
+# progress (a --target among ARGS overrides it), its report shown and kept as
+# NAME.txt and NAME.json in the run directory; a failed run sets status=1.
+status=0
+run_load() {
+  local out="$1"; shift
+  echo
+  "$(bin bench/osteoflow-load)" --target="$progress_address" "${load_settings[@]}" \
+    --json_out="$run_dir/$out.json" "$@" | tee "$run_dir/$out.txt" || status=1
+}
+
+# start_server NAME BINARY ARGS...: starts it on a free port; sets <NAME>_address
+# and <NAME>_pid.
+start_server() {
+  local name=$1 binary=$2
+  shift 2
+  "$(bin "$binary")" --listen_address=127.0.0.1:0 "$@" >"$run_dir/$name.out" 2>"$run_dir/$name.log" &
+  server_pids+=("$!")
+  printf -v "${name}_pid" '%s' "$!"
+  printf -v "${name}_address" '127.0.0.1:%s' "$(read_port "$run_dir/$name.log" "$!" "$name")"
+}
+
+# start_suite [PROGRESSION_RULES_FILE]: the whole suite on loopback, as in
+# production: a store Redis (append-only, fsync on every write, no
+# eviction; sets store_port and store_pid), a cache Redis (cache_port),
+# then catalog, screening, scheduling and progress (each <name>_address and
+# <name>_pid), waiting until scheduling and progress are ready.
+start_suite() {
+  local rules="${1:-$repo_root/services/progress/data/progression_rules.json}"
+  redis_name=store start_redis --appendonly yes --appendfsync always --maxmemory-policy noeviction
+  store_port=$redis_port
+  store_pid=${server_pids[-1]}
+  redis_name=cache start_redis --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru
+  cache_port=$redis_port
+  start_server catalog services/catalog/osteoflow-catalog \
+    --catalog_file="$repo_root/services/catalog/data/catalog.json"
+  start_server screening services/screening/osteoflow-screening \
+    --rule_set_file="$repo_root/services/screening/data/rules.json" --store_address="127.0.0.1:$store_port"
+  start_server scheduling services/scheduling/osteoflow-scheduling \
+    --plan_rules_file="$repo_root/services/scheduling/data/plan_rules.json" --cache_address="127.0.0.1:$cache_port" \
+    --catalog_address="$catalog_address" --screening_address="$screening_address"
+  start_server progress services/progress/osteoflow-progress \
+    --progression_rules_file="$rules" \
+    --store_address="127.0.0.1:$store_port" --screening_address="$screening_address" \
+    --scheduling_address="$scheduling_address"
+  local pair target service
+  for pair in "$scheduling_address osteoflow.scheduling.v1.SchedulingService" \
+              "$progress_address osteoflow.progress.v1.ProgressService"; do
+    read -r target service <<<"$pair"
+    "$(bin tools/osteoflow-health)" --target="$target" --service="$service" --wait=20s >/dev/null \
+      || die "$service at $target is not ready"
+  done
+}

@@ -5,6 +5,7 @@
 #include "common/text/identifiers.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/encoding/program_wire.h"
+#include "services/progress/encoding/week_wire.h"
 
 namespace osteoflow::progress {
 namespace {
@@ -117,9 +118,15 @@ absl::StatusOr<std::vector<v1::Measurement>> ProgramRepository::Measurements(con
       "measurement");
 }
 
-absl::StatusOr<std::vector<v1::ProgramWeek>> ProgramRepository::FinishedWeeks(const ProgramKey& key) {
-  return ParseRecords<v1::ProgramWeek>(
-      store_->Records(key.patient_id, key.program_id, RecordKind::kWeek, kMaxRecordsRead, OrderRange{}), "week");
+absl::StatusOr<std::vector<v1::ProgramWeek>> ProgramRepository::FinishedWeeksForReport(const ProgramKey& key) {
+  absl::StatusOr<std::vector<std::string>> stored =
+      store_->Records(key.patient_id, key.program_id, RecordKind::kWeek, kMaxRecordsRead, OrderRange{});
+  if (!stored.ok()) return stored.status();
+  std::vector<v1::ProgramWeek> weeks(stored->size());
+  for (size_t i = 0; i < stored->size(); ++i) {
+    if (!ParseWeekForReport((*stored)[i], &weeks[i])) return absl::InternalError("stored week is corrupt");
+  }
+  return weeks;
 }
 
 absl::StatusOr<CommitResult> ProgramRepository::Commit(const ProgramKey& key, const std::string& expected,

@@ -68,7 +68,9 @@ class ProgramRepository {
       const ProgramKey& key, const osteoflow::scheduling::v1::WeeklyPlan& plan, int week_index);
   // A programme's records of each kind, in their order.
   absl::StatusOr<std::vector<osteoflow::progress::v1::Measurement>> Measurements(const ProgramKey& key);
-  absl::StatusOr<std::vector<osteoflow::progress::v1::ProgramWeek>> FinishedWeeks(const ProgramKey& key);
+  // Finished weeks without their plans, unless a week is too old to carry
+  // its progress (see ParseWeekForReport).
+  absl::StatusOr<std::vector<osteoflow::progress::v1::ProgramWeek>> FinishedWeeksForReport(const ProgramKey& key);
 
   // Applies `change` (and adds `record`) if the programme record is still
   // `expected`; see ProgramStore::Commit.

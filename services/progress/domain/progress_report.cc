@@ -6,16 +6,19 @@
 #include "services/progress/domain/week_progress.h"
 
 namespace osteoflow::progress {
+namespace {
 
 namespace v1 = osteoflow::progress::v1;
 namespace scheduling_v1 = osteoflow::scheduling::v1;
 namespace screening_v1 = osteoflow::screening::v1;
 
+}  // namespace
+
 absl::Status Programs::GetProgress(const v1::GetProgressRequest& request, v1::ProgressReport* report) {
   absl::StatusOr<LoadedProgram> loaded = repository_.Load(request.program(), "program");
   if (!loaded.ok()) return loaded.status();
   const v1::Program& program = loaded->program;
-  absl::StatusOr<std::vector<v1::ProgramWeek>> weeks = repository_.FinishedWeeks(loaded->key);
+  absl::StatusOr<std::vector<v1::ProgramWeek>> weeks = repository_.FinishedWeeksForReport(loaded->key);
   if (!weeks.ok()) return weeks.status();
   absl::StatusOr<std::vector<v1::Measurement>> measurements = repository_.Measurements(loaded->key);
   if (!measurements.ok()) return measurements.status();

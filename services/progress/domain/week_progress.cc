@@ -5,9 +5,12 @@
 #include <string>
 
 namespace osteoflow::progress {
+namespace {
 
 namespace v1 = osteoflow::progress::v1;
 namespace scheduling_v1 = osteoflow::scheduling::v1;
+
+}  // namespace
 
 v1::WeekProgress WeekOf(const scheduling_v1::WeeklyPlan& plan, int week_index,
                         const std::vector<const v1::SessionLog*>& logs, int soreness_hours) {
