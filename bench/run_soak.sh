@@ -96,7 +96,7 @@ notes="$(head -c $(( 256 * 1024 - 400 )) /dev/zero | tr '\0' 'n')"
 printf '{"program":"%s","requestId":"soak-big","session":{"date":"%s","notes":"%s"}}' "$program" "$today" "$notes" \
   >"$run_dir/big.json"
 load big "$progress_address" osteoflow.progress.v1.ProgressService/LogSession 8 "$big" \
-  --request_file="$run_dir/big.json" --unique_field=2
+  --request_file="$run_dir/big.json" --unique_field=2 --refusals_expected
 for pid in "${load_pids[@]}"; do wait "$pid" || true; done
 rm -f "$run_dir/phase"
 wait "$sampler_pid" || true

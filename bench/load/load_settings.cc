@@ -33,6 +33,8 @@ ABSL_FLAG(int, baseline_unique_field, 0,
 ABSL_FLAG(int, unique_field, 0,
           "field number of a top-level string field (an idempotency key such as request_id) "
           "given a fresh value on every call; 0 sends the request unchanged");
+ABSL_FLAG(bool, refusals_expected, false,
+          "the target may answer with an error (a soak of requests it refuses); timing goes on");
 ABSL_FLAG(int, channels, 1, "channels (connections) per server; calls spread over them");
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5), "deadline of each call");
 ABSL_FLAG(std::string, label, "", "scenario name in reports; default the method's name");
@@ -112,6 +114,7 @@ LoadSettings LoadSettingsFromFlags() {
   settings.deadline = absl::GetFlag(FLAGS_deadline);
   RequirePositive("deadline", settings.deadline);
   settings.label = absl::GetFlag(FLAGS_label);
+  settings.refusals_expected = absl::GetFlag(FLAGS_refusals_expected);
   settings.json_out = absl::GetFlag(FLAGS_json_out);
   absl::StatusOr<std::vector<WatchedProcess>> watched = ParseWatchedProcesses(absl::GetFlag(FLAGS_cpu_of));
   if (!watched.ok()) ExitInvalidSetting("cpu_of", watched.status().message().substr(8));

@@ -31,6 +31,9 @@ struct LoadSettings {
   std::string json_out;
   // Server processes whose CPU time per call is reported.
   std::vector<WatchedProcess> cpu_of;
+  // The target's answer may be an error (a soak of requests the server
+  // refuses): its first call reports it instead of ending the run.
+  bool refusals_expected = false;
 };
 
 // Reads the flags (after osteoflow::LoadSettings) and checks them; exits 2

@@ -57,18 +57,21 @@ LoadTarget MakeTarget(const std::string& name, const std::string& address, const
 }
 
 // One call that must succeed: it connects the channel and tells the size of
-// the response. Exits 1 with the server's error otherwise.
-size_t ProbeResponseSize(LoadTarget& target, const std::string& request, absl::Duration deadline) {
+// the response. Exits 1 with the server's error otherwise, unless refusals
+// are expected (then the error is reported and the size is 0).
+size_t ProbeResponseSize(LoadTarget& target, const std::string& request, absl::Duration deadline,
+                         bool refusals_expected = false) {
   osteoflow::tools::CallOptions options;
   options.deadline = deadline;
   options.wait_for_ready = true;
   const auto result =
       osteoflow::tools::CallUnary(*target.stubs.front(), target.path, request, options);
   if (!result.status.ok()) {
-    std::fprintf(stderr, "error: %s %s: %s: %s\n", target.name.c_str(), target.path.c_str(),
+    std::fprintf(stderr, "%s: %s %s: %s: %s\n", refusals_expected ? "refused, as expected" : "error",
+                 target.name.c_str(), target.path.c_str(),
                  osteoflow::tools::CodeName(result.status.error_code()).c_str(),
                  result.status.error_message().c_str());
-    std::exit(1);
+    if (!refusals_expected) std::exit(1);
   }
   // Every channel connects before timing starts.
   for (auto& stub : target.stubs) osteoflow::tools::CallUnary(*stub, target.path, request, options);
@@ -97,7 +100,7 @@ int main(int argc, char** argv) {
 
   LoadTarget target =
       MakeTarget("target", settings.target, method->path, *request, settings.channels);
-  const size_t target_bytes = ProbeResponseSize(target, *request, settings.deadline);
+  const size_t target_bytes = ProbeResponseSize(target, *request, settings.deadline, settings.refusals_expected);
   if (settings.unique_field > 0) {
     target.unique_field = settings.unique_field;
     // Fresh per run, so that a rerun against the same store writes anew.
