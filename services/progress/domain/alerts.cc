@@ -32,4 +32,10 @@ void Refer(osteoflow::progress::v1::Program& program, const osteoflow::common::v
   referral->set_raised_by(raised_by);
 }
 
+void AskToRescreen(v1::Program& program, v1::Alert reason) {
+  auto* reasons = program.mutable_rescreen_reasons();
+  *reasons->Add() = std::move(reason);
+  if (reasons->size() > kMaxRescreenReasons) reasons->DeleteSubrange(0, reasons->size() - kMaxRescreenReasons);
+}
+
 }  // namespace osteoflow::progress

@@ -23,4 +23,10 @@ void Refer(osteoflow::progress::v1::Program& program, const osteoflow::common::v
            const std::string& reason, osteoflow::screening::v1::ReferralTarget refer_to, const std::string& date,
            const std::string& raised_by);
 
+// Adds a reason to screen again to `program`. A programme keeps the most
+// recent few (kMaxRescreenReasons), so that its record stays bounded however
+// many scans a caller records: screening again once answers them all.
+inline constexpr int kMaxRescreenReasons = 10;
+void AskToRescreen(osteoflow::progress::v1::Program& program, osteoflow::progress::v1::Alert reason);
+
 }  // namespace osteoflow::progress

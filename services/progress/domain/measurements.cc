@@ -115,7 +115,7 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
       const v1::Alert rescreen = MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.rescreen_dxa_rule_id()),
                                            "a new densitometry result: screen again", stored.date());
       *stored.add_alerts() = rescreen;
-      *program.add_rescreen_reasons() = rescreen;
+      AskToRescreen(program, rescreen);
     }
     if (!stored.alerts().empty()) change.program = ProgramRecordBytes(program);
     absl::CivilDay date;

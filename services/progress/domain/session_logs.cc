@@ -158,9 +158,9 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
         const common::v1::RuleCitation& rule = rules_->Citation(rules.stop_rule_id());
         *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_FALL, rule, what, stored_log.date());
         Refer(program, rule, what, rules.fall_refer_to(), stored_log.date(), stored_log.name());
-        *program.add_rescreen_reasons() =
-            MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.fall_rule_id()),
-                      "a fall was reported: screen again, with the fall-risk flag", stored_log.date());
+        AskToRescreen(program, MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.fall_rule_id()),
+                                         "a fall was reported: screen again, with the fall-risk flag",
+                                         stored_log.date()));
       }
       program.set_state(v1::PROGRAM_STATE_PAUSED);
       *stored_log.add_alerts() = PausedUntilClearance(rules_->Citation(rules.stop_rule_id()), stored_log.date());

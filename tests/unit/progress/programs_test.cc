@@ -1,5 +1,6 @@
 // The progress use cases over in-memory stand-ins for the store and the peer
 // services (the real ones are tested against real Redis and real binaries).
+#include "services/progress/domain/alerts.h"
 #include "services/progress/domain/programs.h"
 
 #include <gmock/gmock.h>
@@ -597,6 +598,31 @@ v1::RecordMeasurementRequest Measure(const v1::Program& program, const std::stri
   request.mutable_measurement()->set_date(date);
   request.mutable_measurement()->set_height_cm(height);
   return request;
+}
+
+// However many scans are recorded, a programme keeps only the latest few
+// reasons to screen again, so its record stays bounded.
+TEST_F(ProgramsTest, RescreenReasonsAreBoundedToTheLatestFew) {
+  const v1::Program program = Enrolled();
+  v1::Measurement measurement;
+  int recorded = 0;
+  for (const std::string date : {"2026-11-23", "2026-11-30"}) {
+    for (int n = 0; n < rules_document().record_limits().measurements_per_week(); ++n, ++recorded) {
+      v1::RecordMeasurementRequest scan = Measure(program, absl::StrCat("scan-", date, "-", n), date, 165.0);
+      scan.mutable_measurement()->mutable_dxa()->set_scan_date(date);
+      screening_v1::DxaSiteResult* site = scan.mutable_measurement()->mutable_dxa()->add_sites();
+      site->set_site(screening_v1::SKELETAL_SITE_TOTAL_HIP);
+      site->set_t_score(-1.8);
+      ASSERT_TRUE(programs_->RecordMeasurement(scan, &measurement).ok()) << date << " " << n;
+    }
+  }
+  ASSERT_GT(recorded, kMaxRescreenReasons);
+  v1::GetProgramRequest get;
+  get.set_name(program.name());
+  v1::Program read;
+  ASSERT_TRUE(programs_->Get(get, &read).ok());
+  ASSERT_EQ(read.rescreen_reasons_size(), kMaxRescreenReasons);
+  EXPECT_EQ(read.rescreen_reasons(kMaxRescreenReasons - 1).date(), "2026-11-30") << "the latest are kept";
 }
 
 TEST_F(ProgramsTest, HeightLossAboveThreeCentimetresIsARedFlag) {
