@@ -9,6 +9,9 @@ packages=(
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libabsl-dev
   libssl-dev libhiredis-dev redis-server zlib1g-dev libzstd-dev libjwt-dev openssl
   libgtest-dev libgmock-dev
+  # The fuzz build (scripts/fuzz.sh): clang, libFuzzer with the address and
+  # undefined-behaviour sanitizer runtimes, and llvm-symbolizer for their stacks.
+  clang-14 libclang-rt-14-dev llvm-14
   docker-compose
 )
 # kubectl renders the Kubernetes overlays (kubectl kustomize); Debian's comes

@@ -82,6 +82,7 @@ class UnaryTable {
       return UnaryService::Handler([&access, work, handle](grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
         if constexpr (where == Answering::kOnCallbackThread) {
+          static_cast<void>(work);  // captured for the rows that answer on the pool
           return AnswerUnary<Request, Answer>(context, access, request, response, handle);
         } else if constexpr (where == Answering::kOnWorkPool) {
           return AnswerUnaryOn<Request, Answer>(*work, context, access, request, response, handle);

@@ -10,8 +10,6 @@
 
 namespace osteoflow::catalog {
 
-namespace v1 = osteoflow::catalog::v1;
-
 constexpr absl::string_view kExercisePrefix = "exercises/";
 
 std::string ExerciseName(absl::string_view id) { return absl::StrCat(kExercisePrefix, id); }

@@ -207,7 +207,10 @@ v1::EvaluateActivityResponse EvaluateActivity(const v1::Exercise& exercise,
 
   // Breadth first over safer alternatives and easier variants.
   std::deque<const v1::Exercise*> queue;
-  absl::flat_hash_set<absl::string_view> seen = {exercise.id()};
+  // Views of ids the catalog holds. (A braced list would copy the id into a
+  // temporary string, leaving the set a view of a dead string.)
+  absl::flat_hash_set<absl::string_view> seen;
+  seen.insert(exercise.id());
   auto enqueue_neighbours = [&](const v1::Exercise& from) {
     std::vector<absl::string_view> next;
     if (!from.safer_alternative_id().empty()) next.push_back(from.safer_alternative_id());

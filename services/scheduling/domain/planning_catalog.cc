@@ -2,7 +2,6 @@
 
 namespace osteoflow::scheduling {
 
-namespace v1 = osteoflow::scheduling::v1;
 namespace catalog_v1 = osteoflow::catalog::v1;
 
 static_assert(osteoflow::common::v1::Equipment_ARRAYSIZE <= 32, "equipment must fit a 32-bit mask");

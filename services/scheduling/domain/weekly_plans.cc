@@ -6,7 +6,6 @@
 
 namespace osteoflow::scheduling {
 
-namespace v1 = osteoflow::scheduling::v1;
 namespace screening_v1 = osteoflow::screening::v1;
 
 WeeklyPlans::WeeklyPlans(std::shared_ptr<const PlanRules> rules,
