@@ -68,6 +68,16 @@ absl::StatusOr<CommitResult> MemoryProgramStore::Commit(absl::string_view patien
     }
   }
   if (programme->stored.program != expected) return CommitResult::kConflict;
+  if (record.has_value()) {
+    // The record's quotas, as the store's commit script counts them.
+    for (const progress::RecordQuota& quota : record->quotas) {
+      int used = 0;
+      for (const auto& [key, stored] : programme->records) {
+        used += key.first == record->kind && stored.first >= quota.range.first && stored.first <= quota.range.last;
+      }
+      if (used >= quota.most) return CommitResult::kQuotaReached;
+    }
+  }
   if (!change.program.empty()) programme->stored.program = change.program;
   if (!change.plan.empty()) programme->stored.plan = change.plan;
   if (record.has_value()) programme->records[{record->kind, record->id}] = {record->order, record->bytes};
