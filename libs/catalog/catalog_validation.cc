@@ -182,6 +182,13 @@ absl::Status ValidateCatalog(const v1::CatalogDocument& document) {
     if (e.category() == v1::CATEGORY_IMPACT_DRILL && e.impact_level() < common::IMPACT_LEVEL_MODERATE) {
       problems.Add(field("impact_level"), "impact drills are at least moderate impact");
     }
+    // PROG-BALANCE: the planner walks the ladder by these levels.
+    if (e.category() == v1::CATEGORY_BALANCE && e.balance_level() == v1::BALANCE_LEVEL_UNSPECIFIED) {
+      problems.Add(field("balance_level"), "required for balance entries");
+    } else if (e.category() != v1::CATEGORY_BALANCE && e.balance_level() != v1::BALANCE_LEVEL_UNSPECIFIED) {
+      problems.Add(field("balance_level"), "only balance entries stand on the balance ladder");
+    }
+    if (!v1::BalanceLevel_IsValid(e.balance_level())) problems.Add(field("balance_level"), "unknown value");
     if (e.load_percent_one_rep_max() < 0 || e.load_percent_one_rep_max() > 100) {
       problems.Add(field("load_percent_one_rep_max"), "must be 0..100");
     }

@@ -123,6 +123,12 @@ void CheckProgression(const google::protobuf::RepeatedPtrField<v1::ExerciseProgr
     if (entry.sets() == 0 && entry.minutes() == 0 && entry.impacts() == 0) {
       problems.Add(at, "give sets and reps, minutes or impacts");
     }
+    if (!osteoflow::catalog::v1::BalanceLevel_IsValid(entry.balance_level())) {
+      problems.Add(at + ".balance_level", "unknown value");
+    } else if (entry.balance_level() == osteoflow::catalog::v1::BALANCE_LEVEL_UNSPECIFIED &&
+               entry.balance_hand_support()) {
+      problems.Add(at + ".balance_hand_support", "only with a balance_level");
+    }
   }
 }
 

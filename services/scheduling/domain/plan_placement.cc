@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/scheduling/domain/balance_ladder.h"
 #include "services/scheduling/domain/day_spread.h"
 #include "services/scheduling/domain/plan_items.h"
 #include "services/scheduling/domain/plan_wording.h"
@@ -20,6 +21,12 @@ namespace screening_v1 = osteoflow::screening::v1;
 
 bool AnyEntry(const PlanningEntry&) { return true; }
 
+// IMP-FALLS keeps walking on level ground: the locomotion entries the
+// restrictions allow (balance-challenging ones are excluded by their tag).
+bool Walking(const PlanningEntry& entry) {
+  return entry.exercise->movement_pattern() == catalog_v1::MOVEMENT_PATTERN_LOCOMOTION;
+}
+
 class WeekPlacer {
  public:
   WeekPlacer(const PlanBasis& basis, const ExerciseCandidates& candidates, PlanDraft& draft)
@@ -31,15 +38,20 @@ class WeekPlacer {
         days_(draft.days),
         // Variety from week to week without randomness: the week index turns
         // the order in which equal choices are taken.
-        rotation_(basis.inputs.week_index() > 0 ? basis.inputs.week_index() - 1 : 0) {}
+        rotation_(basis.inputs.week_index() > 0 ? basis.inputs.week_index() - 1 : 0),
+        step_(CurrentBalanceStep(basis.inputs, basis.rules.balance(), basis.fall_risk)) {}
 
   void PlaceSmallestDose(v1::Component component) {
     const v1::BalanceDose& balance = rules_.balance();
     switch (component) {
       case v1::COMPONENT_BALANCE:
-        // With a fall-risk flag balance comes first whole, not only its minimum.
         if (basis_.fall_risk) {
-          PlaceBalance(balance.fall_risk_min_days(), balance.minutes_per_day());
+          // With a fall-risk flag balance comes first, then the first short
+          // walks (IMP-FALLS: walking stays), then balance grows to its
+          // daily dose before anything else is placed.
+          PlaceBalance(balance.fall_risk_min_days(), balance.min_minutes());
+          PlaceFallRiskWalking();
+          TopUpBalance();
         } else {
           PlaceBalance(balance.min_days(), balance.min_minutes());
         }
@@ -53,11 +65,15 @@ class WeekPlacer {
     }
   }
 
-  // Strength, impact, posture and stretching are placed whole; balance (when
-  // not already whole) and weight-bearing bouts grow to their daily dose.
+  // Strength, impact, posture and stretching are placed whole; balance and
+  // weight-bearing bouts grow to their daily dose, and balance then towards
+  // its weekly minutes.
   void GrowToFullDose(v1::Component component) {
     if (component == v1::COMPONENT_WEIGHT_BEARING_AEROBIC) TopUpWeightBearing();
-    if (component == v1::COMPONENT_BALANCE && !basis_.fall_risk) TopUpBalance();
+    if (component == v1::COMPONENT_BALANCE) {
+      if (!basis_.fall_risk) TopUpBalance();
+      GrowBalanceTowardsWeek();
+    }
   }
 
   void PlaceEnjoyedNonWeightBearing() {
@@ -94,45 +110,58 @@ class WeekPlacer {
     const v1::BalanceDose& balance = rules_.balance();
     draft_.balance_days_wanted = wanted_days;
     if (!AnyUsable(v1::COMPONENT_BALANCE)) return;
-    auto is_static = [](const PlanningEntry& entry) {
-      return entry.exercise->movement_pattern() == catalog_v1::MOVEMENT_PATTERN_STATIC_BALANCE;
-    };
-    // PROG-BALANCE: static stances first; dynamic work joins after the first weeks.
-    const bool static_only = basis_.inputs.week_index() <= balance.static_weeks();
-    const uint32_t eligible = DaysWithRoom(balance.min_minutes());
-    int slot = 0;
-    for (const int day : SpreadDays(eligible, eligible, wanted_days, false)) {
-      const int minutes = std::min(block_minutes, days_[day].left);
-      std::vector<const PlanningEntry*> choices =
-          static_only ? candidates_.Choices(v1::COMPONENT_BALANCE, is_static, rotation_ + slot, false)
-                      : candidates_.Choices(v1::COMPONENT_BALANCE, AnyEntry, rotation_ + slot, false);
-      if (choices.empty()) {
-        choices = candidates_.Choices(v1::COMPONENT_BALANCE, AnyEntry, rotation_ + slot, false);
-      }
-      // A disliked exercise only when nothing else is left to choose (then
-      // fewer, longer ones rather than the disliked one).
-      int liked = 0;
-      for (const PlanningEntry* choice : choices) liked += candidates_.IsDisliked(*choice) ? 0 : 1;
-      const int available = liked > 0 ? liked : static_cast<int>(choices.size());
-      const int count = std::clamp(minutes / balance.minutes_per_exercise(), 1,
-                                   std::min(balance.max_exercises_per_day(), available));
-      int given = 0;
-      for (int k = 0; k < count; ++k) {
-        const int share = k + 1 == count ? minutes - given : minutes / count;
-        v1::PlanItem item = items_.AtCatalogDose(*choices[k], balance.text(), share);
-        given += share;
-        if (basis_.fall_risk) {
-          for (const screening_v1::Reason& reason : basis_.inputs.screening_result().fall_risk().reasons()) {
-            AddCitation(reason.rule(), item.mutable_rules());
-          }
-        }
-        if (static_only) {
-          AddCitation(basis_.plan_rules.Citation(balance.progression_rule_id()), item.mutable_rules());
-        }
-        draft_.Put(day, std::move(item));
-      }
-      ++slot;
+    if (LadderChoices(0).empty()) {
+      draft_.obstacles[v1::COMPONENT_BALANCE] =
+          candidates_.NothingUsable(v1::COMPONENT_BALANCE, [this](const PlanningEntry& entry) {
+            return WithinStep(entry, step_);
+          });
+      return;
     }
+    const uint32_t eligible = DaysWithRoom(balance.min_minutes());
+    for (const int day : SpreadDays(eligible, eligible, wanted_days, false)) {
+      PlaceBalanceBlock(day, std::min(block_minutes, days_[day].left));
+    }
+  }
+
+  // PROG-BALANCE: the week's ladder level first, then the levels below it,
+  // never above; a disliked exercise only when nothing else is left.
+  std::vector<const PlanningEntry*> LadderChoices(int turn) const {
+    std::vector<const PlanningEntry*> liked, disliked;
+    for (const PlanningEntry* choice : candidates_.Choices(
+             v1::COMPONENT_BALANCE, [this](const PlanningEntry& entry) { return WithinStep(entry, step_); },
+             turn, false)) {
+      (candidates_.IsDisliked(*choice) ? disliked : liked).push_back(choice);
+    }
+    std::vector<const PlanningEntry*> ordered = NearestLevelsFirst(std::move(liked), step_);
+    for (const PlanningEntry* choice : NearestLevelsFirst(std::move(disliked), step_)) ordered.push_back(choice);
+    return ordered;
+  }
+
+  // One day's balance block, split into a few exercises (fewer, longer ones
+  // rather than a disliked one).
+  void PlaceBalanceBlock(int day, int minutes) {
+    const v1::BalanceDose& balance = rules_.balance();
+    const std::vector<const PlanningEntry*> choices = LadderChoices(rotation_ + balance_slot_);
+    int liked = 0;
+    for (const PlanningEntry* choice : choices) liked += candidates_.IsDisliked(*choice) ? 0 : 1;
+    const int available = liked > 0 ? liked : static_cast<int>(choices.size());
+    const int count = std::clamp(minutes / balance.minutes_per_exercise(), 1,
+                                 std::min(balance.max_exercises_per_day(), available));
+    int given = 0;
+    for (int k = 0; k < count; ++k) {
+      const int share = k + 1 == count ? minutes - given : minutes / count;
+      v1::PlanItem item = items_.AtCatalogDose(*choices[k], balance.text(), share);
+      given += share;
+      MarkLadderItem(item, *choices[k]->exercise, step_, balance);
+      AddCitation(basis_.plan_rules.Citation(balance.progression_rule_id()), item.mutable_rules());
+      if (basis_.fall_risk) {
+        for (const screening_v1::Reason& reason : basis_.inputs.screening_result().fall_risk().reasons()) {
+          AddCitation(reason.rule(), item.mutable_rules());
+        }
+      }
+      draft_.Put(day, std::move(item));
+    }
+    ++balance_slot_;
   }
 
   void PlaceStrength() {
@@ -223,31 +252,60 @@ class WeekPlacer {
     }
   }
 
+  // IMP-FALLS: the first short walks, on a few days, before strength.
+  void PlaceFallRiskWalking() {
+    const v1::AerobicDose& aerobic = rules_.weight_bearing();
+    if (!AnyUsable(v1::COMPONENT_WEIGHT_BEARING_AEROBIC)) return;
+    const uint32_t eligible = DaysWithRoom(aerobic.min_bout_minutes());
+    for (const int day : SpreadDays(eligible, eligible, aerobic.fall_risk_first_days(), false)) {
+      PlaceWeightBearingBout(day, true);
+    }
+  }
+
   void PlaceWeightBearing() {
     const v1::AerobicDose& aerobic = rules_.weight_bearing();
     if (!AnyUsable(v1::COMPONENT_WEIGHT_BEARING_AEROBIC)) return;
-    int slot = 0;
     for (int day = 0; day < kDaysPerWeek; ++day) {
       if (!days_[day].available || days_[day].left < aerobic.min_bout_minutes()) continue;
-      // An activity with a recorded progression is kept, so that its time
-      // grows by the progression's steps; otherwise activities take turns.
-      const std::vector<const PlanningEntry*> choices =
-          candidates_.Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, AnyEntry, rotation_ + slot, true);
-      const PlanningEntry& entry = *choices.front();
-      const int minutes = aerobic.min_bout_minutes();
-      v1::PlanItem item = items_.NewItem(entry, aerobic.text());
-      if (!entry.exercise->default_dose().load_guide().empty()) {
-        item.mutable_dose()->set_load_guide(entry.exercise->default_dose().load_guide());
-      }
-      if (candidates_.ProgressionOf(entry) == nullptr) {
-        item.add_cues(aerobic.start_cue());
-        AddCitation(basis_.plan_rules.Citation(aerobic.start_rule_id()), item.mutable_rules());
-      }
-      item.mutable_dose()->set_minutes(minutes);
-      SetMinutes(item, minutes);
-      draft_.Put(day, std::move(item));
-      ++slot;
+      if (days_[day].Has(v1::COMPONENT_WEIGHT_BEARING_AEROBIC)) continue;
+      PlaceWeightBearingBout(day, basis_.fall_risk);
     }
+  }
+
+  // One shortest bout; it grows later. `walk` (every bout with a fall-risk
+  // flag: IMP-FALLS names walking as the activity that stays) asks for a
+  // walk where the restrictions leave one, the person's preferences choosing
+  // among the walks; each such bout carries the cue and the rule.
+  void PlaceWeightBearingBout(int day, bool walk) {
+    const v1::AerobicDose& aerobic = rules_.weight_bearing();
+    // An activity with a recorded progression is kept, so that its time
+    // grows by the progression's steps; otherwise activities take turns.
+    std::vector<const PlanningEntry*> choices;
+    if (walk) {
+      choices = candidates_.Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, Walking, rotation_ + aerobic_slot_, true);
+    }
+    if (choices.empty()) {
+      choices =
+          candidates_.Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, AnyEntry, rotation_ + aerobic_slot_, true);
+    }
+    const PlanningEntry& entry = *choices.front();
+    const int minutes = aerobic.min_bout_minutes();
+    v1::PlanItem item = items_.NewItem(entry, aerobic.text());
+    if (!entry.exercise->default_dose().load_guide().empty()) {
+      item.mutable_dose()->set_load_guide(entry.exercise->default_dose().load_guide());
+    }
+    if (candidates_.ProgressionOf(entry) == nullptr) {
+      item.add_cues(aerobic.start_cue());
+      AddCitation(basis_.plan_rules.Citation(aerobic.start_rule_id()), item.mutable_rules());
+    }
+    if (basis_.fall_risk) {
+      item.add_cues(aerobic.fall_risk_cue());
+      AddCitation(basis_.plan_rules.Citation(aerobic.fall_risk_rule_id()), item.mutable_rules());
+    }
+    item.mutable_dose()->set_minutes(minutes);
+    SetMinutes(item, minutes);
+    draft_.Put(day, std::move(item));
+    ++aerobic_slot_;
   }
 
   void TopUpBalance() {
@@ -262,6 +320,34 @@ class WeekPlacer {
     }
   }
 
+  // DOSE-BALANCE counts the week's minutes (about 2 hours): balance joins
+  // other days with time left, then balance days grow to their longest.
+  void GrowBalanceTowardsWeek() {
+    const v1::BalanceDose& balance = rules_.balance();
+    if (!candidates_.Any(v1::COMPONENT_BALANCE) || !draft_.obstacles[v1::COMPONENT_BALANCE].empty()) return;
+    int week = 0;
+    for (const DraftDay& day : days_) week += day.MinutesOf(v1::COMPONENT_BALANCE);
+    for (int day = 0; day < kDaysPerWeek && week < balance.weekly_minutes(); ++day) {
+      if (!days_[day].available || days_[day].Has(v1::COMPONENT_BALANCE)) continue;
+      const int minutes =
+          std::min({days_[day].left, balance.minutes_per_day(), balance.weekly_minutes() - week});
+      if (minutes < balance.min_minutes()) continue;
+      PlaceBalanceBlock(day, minutes);
+      week += minutes;
+    }
+    for (DraftDay& day : days_) {
+      if (week >= balance.weekly_minutes()) return;
+      if (!day.Has(v1::COMPONENT_BALANCE)) continue;
+      const int room = std::min({day.left, balance.max_minutes_per_day() - day.MinutesOf(v1::COMPONENT_BALANCE),
+                                 balance.weekly_minutes() - week});
+      if (room <= 0) continue;
+      v1::PlanItem& item = day.items[v1::COMPONENT_BALANCE].back();
+      SetMinutes(item, item.minutes() + room);
+      day.left -= room;
+      week += room;
+    }
+  }
+
   // Each bout grows to the minutes progress recorded for the activity, or,
   // with nothing recorded, to the starting bout (PROG-START). Never past
   // them: weekly volume rises only by progress's steps (PROG-VOLUME).
@@ -272,8 +358,8 @@ class WeekPlacer {
       v1::PlanItem& item = day.items[v1::COMPONENT_WEIGHT_BEARING_AEROBIC].back();
       const v1::ExerciseProgression* progression = candidates_.ProgressionOf(item.exercise_id());
       const bool progressed = progression != nullptr && progression->minutes() > 0;
-      const int wanted = progressed ? std::min(progression->minutes(), 2 * aerobic.minutes_per_day())
-                                    : aerobic.start_minutes();
+      const int start = basis_.fall_risk ? aerobic.fall_risk_start_minutes() : aerobic.start_minutes();
+      const int wanted = progressed ? std::min(progression->minutes(), 2 * aerobic.minutes_per_day()) : start;
       if (wanted < aerobic.minutes_per_day()) draft_.aerobic_building = true;
       const int room = std::min(day.left, wanted - item.minutes());
       if (room > 0) {
@@ -309,6 +395,12 @@ class WeekPlacer {
   PlanDraft& draft_;
   std::array<DraftDay, kDaysPerWeek>& days_;
   const int rotation_;
+  // The week's rung on the PROG-BALANCE ladder.
+  const BalanceStep step_;
+  // How many balance blocks and weight-bearing bouts were placed, so that
+  // equal choices take turns across days.
+  int balance_slot_ = 0;
+  int aerobic_slot_ = 0;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -131,6 +132,11 @@ void CheckOthers(const v1::PlanRulesDocument& document, DocumentCheck& check) {
   check.Range("weight_bearing.start_minutes", aerobic.start_minutes(), aerobic.min_bout_minutes(),
               aerobic.minutes_per_day());
   if (aerobic.start_cue().empty()) check.Add("weight_bearing.start_cue", "required");
+  check.Rule("weight_bearing.fall_risk_rule_id", aerobic.fall_risk_rule_id());
+  if (aerobic.fall_risk_cue().empty()) check.Add("weight_bearing.fall_risk_cue", "required");
+  check.Range("weight_bearing.fall_risk_start_minutes", aerobic.fall_risk_start_minutes(),
+              aerobic.min_bout_minutes(), aerobic.minutes_per_day());
+  check.Range("weight_bearing.fall_risk_first_days", aerobic.fall_risk_first_days(), 1, 7);
 
   const v1::BalanceDose& balance = document.balance();
   check.Text("balance", balance.text(), "DOSE-BALANCE");
@@ -139,9 +145,23 @@ void CheckOthers(const v1::PlanRulesDocument& document, DocumentCheck& check) {
   check.Range("balance.min_minutes", balance.min_minutes(), 1, 60);
   check.Range("balance.minutes_per_day", balance.minutes_per_day(), balance.min_minutes(), 120);
   check.Rule("balance.progression_rule_id", balance.progression_rule_id());
-  check.Range("balance.static_weeks", balance.static_weeks(), 0, 52);
   check.Range("balance.minutes_per_exercise", balance.minutes_per_exercise(), 1, balance.minutes_per_day());
   check.Range("balance.max_exercises_per_day", balance.max_exercises_per_day(), 1, 10);
+  check.Range("balance.max_minutes_per_day", balance.max_minutes_per_day(), balance.minutes_per_day(), 120);
+  check.Range("balance.weekly_minutes", balance.weekly_minutes(), balance.min_days() * balance.min_minutes(),
+              7 * balance.max_minutes_per_day());
+  // The ladder starts on a standing level: moving work comes after them.
+  for (const auto& [field, level] : {std::pair{"balance.fall_risk_start_level", balance.fall_risk_start_level()},
+                                     std::pair{"balance.start_level", balance.start_level()}}) {
+    if (level < catalog_v1::BALANCE_LEVEL_FEET_TOGETHER || level > catalog_v1::BALANCE_LEVEL_SINGLE_LEG) {
+      check.Add(field, "must be a standing level, feet together to single leg");
+    }
+  }
+  if (balance.fall_risk_start_level() > balance.start_level()) {
+    check.Add("balance.fall_risk_start_level", "must not be above start_level");
+  }
+  if (balance.hand_support_cue().empty()) check.Add("balance.hand_support_cue", "required");
+  if (balance.no_support_cue().empty()) check.Add("balance.no_support_cue", "required");
 
   check.Text("posture", document.posture().text(), "DOSE-POSTURE");
   check.Range("posture.minutes_per_day", document.posture().minutes_per_day(), 1, 60);

@@ -84,11 +84,14 @@ class TotalsReport {
                       : Reason(v1::COMPONENT_IMPACT, impact.min_days(), need));
     }
     {
+      // Balance: enough full days, and the week's minutes (DOSE-BALANCE).
       const v1::BalanceDose& balance = rules_.balance();
       const Tally tally = Count(plan_, v1::COMPONENT_BALANCE, balance.minutes_per_day(), 0);
-      Report(v1::COMPONENT_BALANCE, balance.text(), tally, tally.full_days >= draft_.balance_days_wanted,
+      const bool days_met = tally.full_days >= draft_.balance_days_wanted;
+      Report(v1::COMPONENT_BALANCE, balance.text(), tally, days_met && tally.minutes >= balance.weekly_minutes(),
              DaysAndMinutes(tally),
-             Reason(v1::COMPONENT_BALANCE, draft_.balance_days_wanted, balance.minutes_per_day()));
+             days_met ? WeeklyBalanceReason(tally.minutes)
+                      : Reason(v1::COMPONENT_BALANCE, draft_.balance_days_wanted, balance.minutes_per_day()));
     }
     {
       // Weight-bearing minutes.
@@ -166,6 +169,26 @@ class TotalsReport {
                           " minutes a day do not hold the target on enough of the available days");
     }
     return absl::StrCat("time given to higher priorities (", before, ")");
+  }
+
+  // Why a week with enough balance days still holds fewer minutes than the
+  // weekly target.
+  std::string WeeklyBalanceReason(int planned) const {
+    const v1::BalanceDose& balance = rules_.balance();
+    const int most = draft_.AvailableDays() *
+                     std::min(balance.max_minutes_per_day(), basis_.inputs.preferences().minutes_per_day());
+    const std::string held = absl::StrCat(planned, " of the ", balance.weekly_minutes(), " minutes a week: ");
+    if (const std::string& obstacle = draft_.obstacles[v1::COMPONENT_BALANCE]; !obstacle.empty()) {
+      return held + obstacle;
+    }
+    if (most < balance.weekly_minutes()) {
+      return absl::StrCat(held, "the available days hold at most ", most, " balance minutes at up to ",
+                          balance.max_minutes_per_day(), " a day");
+    }
+    if (basis_.fall_risk) {
+      return held + "the rest of the week holds the smallest doses of the other components";
+    }
+    return absl::StrCat(held, "time given to higher priorities (", HigherPriorities(v1::COMPONENT_BALANCE), ")");
   }
 
   // Components placed before `component` in this plan's priority order.

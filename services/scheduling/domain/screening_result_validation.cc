@@ -187,9 +187,11 @@ void CheckConsistency(const screening_v1::ScreeningResult& result, const std::st
     problems.Add(at + ".supervision.required", "SUPERVISED_ONLY requires supervision");
   }
   if (result.outcome() == screening_v1::OUTCOME_REFER || !result.fall_risk().flagged()) return;
-  // IMP-FALLS: no impact and no balance-challenging cardio while falls are a risk.
-  if (result.restrictions().impact_ceiling().level() > common::IMPACT_LEVEL_NONE) {
-    problems.Add(at + ".restrictions.impact_ceiling.level", "a fall-risk flag allows no impact (IMP-FALLS)");
+  // IMP-FALLS: walking stays, but no impact drills and no balance-challenging
+  // cardio while falls are a risk.
+  if (result.restrictions().impact_ceiling().level() > common::IMPACT_LEVEL_LOW) {
+    problems.Add(at + ".restrictions.impact_ceiling.level",
+                 "a fall-risk flag allows low impact (walking) at most (IMP-FALLS)");
   }
   if (!Excludes(result.restrictions(), common::SAFETY_TAG_BALANCE_CHALLENGE)) {
     problems.Add(at + ".restrictions.excluded_tags",

@@ -225,7 +225,10 @@ TEST(PlanRulesRefusals, OutOfRangeNumbersAreEachNamed) {
       {"balance.min_days", [](auto& d) { d.mutable_balance()->set_min_days(0); }},
       {"balance.fall_risk_min_days", [](auto& d) { d.mutable_balance()->set_fall_risk_min_days(1); }},
       {"balance.minutes_per_day", [](auto& d) { d.mutable_balance()->set_minutes_per_day(9); }},
-      {"balance.static_weeks", [](auto& d) { d.mutable_balance()->set_static_weeks(-1); }},
+      {"balance.max_minutes_per_day", [](auto& d) { d.mutable_balance()->set_max_minutes_per_day(121); }},
+      {"balance.weekly_minutes", [](auto& d) { d.mutable_balance()->set_weekly_minutes(7 * 20 + 1); }},
+      {"weight_bearing.fall_risk_start_minutes",
+       [](auto& d) { d.mutable_weight_bearing()->set_fall_risk_start_minutes(5); }},
       {"posture.minutes_per_day", [](auto& d) { d.mutable_posture()->set_minutes_per_day(0); }},
       {"flexibility.minutes", [](auto& d) { d.mutable_flexibility()->set_minutes(61); }},
   };
@@ -330,7 +333,8 @@ TEST(PlanRulesVersion, AnyContentChangeChangesTheVersion) {
       {"a source key", [](auto& d) { d.mutable_rules(1)->add_source_keys("ACSM-PROG"); }},
       {"a never tag", [](auto& d) { d.mutable_flexibility()->add_never_tags(common::SAFETY_TAG_AVOID_JERK); }},
       {"a restriction cue", [](auto& d) { d.mutable_restriction_cues(0)->set_cue("Hinge."); }},
-      {"the static weeks", [](auto& d) { d.mutable_balance()->set_static_weeks(3); }},
+      {"the balance week", [](auto& d) { d.mutable_balance()->set_weekly_minutes(90); }},
+      {"the balance ladder start", [](auto& d) { d.mutable_balance()->set_start_level(catalog_v1::BALANCE_LEVEL_SEMI_TANDEM); }},
       {"the pattern order",
        [](auto& d) {
          auto* patterns = d.mutable_strength()->mutable_patterns();

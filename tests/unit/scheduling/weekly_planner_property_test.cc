@@ -17,6 +17,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/catalog/catalog_file.h"
@@ -137,6 +138,11 @@ class Generator {
       }
       if (kind == 1 || kind == 3) entry->set_minutes(Uniform(1, 240));
       if (kind == 2 || (kind == 3 && Chance(0.5))) entry->set_impacts(Uniform(1, 500));
+      // A ladder step for balance work (PROG-BALANCE), on any entry.
+      if (Chance(0.2)) {
+        entry->set_balance_level(static_cast<catalog_v1::BalanceLevel>(Uniform(1, 6)));
+        entry->set_balance_hand_support(Chance(0.5));
+      }
     }
     return request;
   }
@@ -194,12 +200,13 @@ class Generator {
     }
 
     common::Restrictions* restrictions = result.mutable_restrictions();
-    // IMP-FALLS: a fall-risk flag comes with no impact and balance-challenging
-    // cardio excluded, as screening gives it (and validation demands).
-    const int level = fall_risk ? 1 : Uniform(1, 4);
+    // IMP-FALLS: a fall-risk flag comes with low impact at most (walking
+    // stays) and balance-challenging cardio excluded, as screening gives it
+    // (and validation demands); callers may send a lower ceiling.
+    const int level = fall_risk ? (Chance(0.8) ? 2 : 1) : Uniform(1, 4);
     restrictions->mutable_impact_ceiling()->set_level(static_cast<common::ImpactLevel>(level));
-    const char* ceiling_rules[] = {"", "IMP-FALLS", "IMP-VF", "IMP-LOWBONE", "IMP-NORMAL"};
-    *restrictions->mutable_impact_ceiling()->add_rules() = Cite(ceiling_rules[level]);
+    const char* ceiling_rules[] = {"", "IMP-VF", "IMP-VF", "IMP-LOWBONE", "IMP-NORMAL"};
+    *restrictions->mutable_impact_ceiling()->add_rules() = Cite(fall_risk ? "IMP-FALLS" : ceiling_rules[level]);
     if (Chance(0.3)) *restrictions->mutable_impact_ceiling()->add_rules() = Cite("IMP-VF");
     std::vector<int> tags;
     for (int tag = 1; tag < common::SafetyTag_ARRAYSIZE; ++tag) {
@@ -257,7 +264,9 @@ class PlanChecker {
     CheckTotalsAndShortfalls();
     CheckStrength();
     CheckFallRiskBalance();
+    CheckBalanceWeekAndLadder();
     CheckWeightBearing();
+    CheckFallRiskWalking();
     CheckPreferences();
     CheckBanners();
     return problems_;
@@ -543,6 +552,78 @@ class PlanChecker {
     if (static_cast<int>(days.size()) < want) Problem("fall-risk balance on ", days.size(), " days, want ", want);
   }
 
+  // DOSE-BALANCE counts the week's minutes; PROG-BALANCE never plans above
+  // the week's ladder step, and a fall-risk flag starts at its first levels,
+  // holding on.
+  void CheckBalanceWeekAndLadder() {
+    const v1::BalanceDose& balance = shipped_.rules->document().balance();
+    const bool fall_risk = inputs_.screening_result().fall_risk().flagged();
+    int top = 2 * (fall_risk ? balance.fall_risk_start_level() : balance.start_level());
+    bool recorded = false;
+    for (const v1::ExerciseProgression& entry : inputs_.progression()) {
+      if (entry.balance_level() == catalog_v1::BALANCE_LEVEL_UNSPECIFIED) continue;
+      const int rank = 2 * entry.balance_level() + (entry.balance_hand_support() ? 0 : 1);
+      top = recorded ? std::max(top, rank) : rank;
+      recorded = true;
+    }
+    int minutes = 0;
+    for (const v1::PlanDay& day : plan_.days()) {
+      for (const v1::PlanSession& session : day.sessions()) {
+        for (const v1::PlanItem& item : session.items()) {
+          if (item.component() != v1::COMPONENT_BALANCE) continue;
+          minutes += item.minutes();
+          if (item.balance_level() == catalog_v1::BALANCE_LEVEL_UNSPECIFIED) {
+            Problem("balance item ", item.exercise_id(), " without a ladder level");
+          }
+          if (item.balance_level() > top / 2) {
+            Problem("balance item ", item.exercise_id(), " at level ", item.balance_level(), " above the step ", top);
+          }
+          if (item.balance_level() == top / 2 && item.hand_support() != (top % 2 == 0)) {
+            Problem("balance item ", item.exercise_id(), " support ", item.hand_support(), " at step ", top);
+          }
+          if (fall_risk && !recorded && !item.hand_support()) {
+            Problem("fall-risk first balance ", item.exercise_id(), " without hand support");
+          }
+        }
+      }
+    }
+    const v1::ComponentTotal* total = TotalOf(v1::COMPONENT_BALANCE);
+    if (total == nullptr) return;
+    if (total->minutes() != minutes) Problem("balance total ", total->minutes(), " min; items give ", minutes);
+    if (total->met() && minutes < balance.weekly_minutes()) Problem("balance met at ", minutes, " minutes a week");
+  }
+
+  // IMP-FALLS: walking stays. With two days of 20 minutes a fall-flagged
+  // plan walks, unless the restrictions leave no walking at all.
+  void CheckFallRiskWalking() {
+    if (!inputs_.screening_result().fall_risk().flagged()) return;
+    for (const v1::PlanDay& day : plan_.days()) {
+      for (const v1::PlanSession& session : day.sessions()) {
+        for (const v1::PlanItem& item : session.items()) {
+          if (item.component() == v1::COMPONENT_IMPACT) Problem("impact drill ", item.exercise_id(), " with fall risk");
+        }
+      }
+    }
+    if (std::popcount(AvailableMask()) < 2 || inputs_.preferences().minutes_per_day() < 20) return;
+    bool walks = false;
+    for (const v1::PlanDay& day : plan_.days()) {
+      for (const v1::PlanSession& session : day.sessions()) {
+        for (const v1::PlanItem& item : session.items()) {
+          walks |= item.component() == v1::COMPONENT_WEIGHT_BEARING_AEROBIC &&
+                   ExerciseOf(item) != nullptr && ExerciseOf(item)->movement_pattern() == catalog_v1::MOVEMENT_PATTERN_LOCOMOTION;
+        }
+      }
+    }
+    if (walks) return;
+    for (const v1::Shortfall& shortfall : plan_.shortfalls()) {
+      if (shortfall.component() == v1::COMPONENT_WEIGHT_BEARING_AEROBIC &&
+          absl::StrContains(shortfall.reason(), "restrictions")) {
+        return;
+      }
+    }
+    Problem("a fall-flagged plan with two days of 20 minutes and no walking");
+  }
+
   void CheckWeightBearing() {
     int minutes = 0, impacts = 0;
     std::set<int> days;
@@ -564,9 +645,11 @@ class PlanChecker {
           // PROG-START: an activity with no recorded minutes starts with short
           // bouts; a recorded one is held to twice the daily time.
           const v1::AerobicDose& aerobic = shipped_.rules->document().weight_bearing();
+          const int start = inputs_.screening_result().fall_risk().flagged() ? aerobic.fall_risk_start_minutes()
+                                                                              : aerobic.start_minutes();
           const int wanted = recorded != nullptr && recorded->minutes() > 0
                                  ? std::min(recorded->minutes(), 2 * aerobic.minutes_per_day())
-                                 : aerobic.start_minutes();
+                                 : start;
           if (item.minutes() < wanted && DayMinutes(i) < inputs_.preferences().minutes_per_day()) {
             Problem("weight-bearing bout of ", item.minutes(), " min on day ", i, " beside idle time");
           }
@@ -598,9 +681,14 @@ class PlanChecker {
             continue;
           }
           const bool strength = item.component() == v1::COMPONENT_STRENGTH;
+          // IMP-FALLS: a fall-flagged week's first bouts are walks, chosen
+          // among the walks.
+          const bool walk = inputs_.screening_result().fall_risk().flagged() &&
+                            item.component() == v1::COMPONENT_WEIGHT_BEARING_AEROBIC &&
+                            exercise->movement_pattern() == catalog_v1::MOVEMENT_PATTERN_LOCOMOTION;
           bool other_choice = false, enjoyed_choice = false;
           for (const PlanningEntry& entry : shipped_.planning->entries(item.component())) {
-            if (strength && entry.exercise->movement_pattern() != exercise->movement_pattern()) continue;
+            if ((strength || walk) && entry.exercise->movement_pattern() != exercise->movement_pattern()) continue;
             if (!Usable(*entry.exercise, item.component())) continue;
             if (!Has(preferences.disliked_exercises(), entry.exercise->name())) other_choice = true;
             if (Has(preferences.enjoyed_exercises(), entry.exercise->name())) enjoyed_choice = true;

@@ -108,8 +108,10 @@ screening_v1::ScreeningResult VertebralFractureAndTwoFalls() {
   fall_risk->mutable_reasons(0)->set_reason("two or more falls in the last 12 months");
 
   common::Restrictions* restrictions = result.mutable_restrictions();
-  restrictions->mutable_impact_ceiling()->set_level(common::IMPACT_LEVEL_NONE);
-  *restrictions->mutable_impact_ceiling()->add_rules() = Cite("IMP-FALLS", {"ROS-2022"});
+  // As screening gives it: IMP-VF and IMP-FALLS both hold impact to walking level.
+  restrictions->mutable_impact_ceiling()->set_level(common::IMPACT_LEVEL_LOW);
+  *restrictions->mutable_impact_ceiling()->add_rules() = Cite("IMP-VF", {"ROS-2022"});
+  *restrictions->mutable_impact_ceiling()->add_rules() = Cite("IMP-FALLS", {"ROS-2022", "OTAGO"});
   *restrictions->mutable_impact_ceiling()->add_rules() = Cite("IMP-VF", {"ROS-2022", "TFTF-2015"});
   for (const common::SafetyTag tag : kAvoidTags) Exclude(*restrictions, tag);
   Exclude(*restrictions, common::SAFETY_TAG_BALANCE_CHALLENGE);
@@ -306,14 +308,24 @@ TEST_F(WeeklyPlannerTest, VertebralFractureAndTwoFallsGetsASafeBalanceFirstWeek)
   ASSERT_EQ(plan.days_size(), 7);
   ExpectOnlyAllowedItems(plan, screening.restrictions());
 
-  // Nothing above the impact ceiling (NONE), nothing aerobic above the
-  // intensity cap (IMP-VF: moderate).
+  // Nothing above the impact ceiling (LOW: walking), nothing aerobic above
+  // the intensity cap (IMP-VF: moderate).
   for (const Placed& placed : Items(plan)) {
     const catalog_v1::Exercise& exercise = ExerciseOf(*placed.item);
-    EXPECT_EQ(exercise.impact_level(), common::IMPACT_LEVEL_NONE) << exercise.id();
+    EXPECT_LE(exercise.impact_level(), common::IMPACT_LEVEL_LOW) << exercise.id();
     if (placed.item->component() == v1::COMPONENT_WEIGHT_BEARING_AEROBIC) {
       EXPECT_LE(exercise.intensity(), common::INTENSITY_MODERATE) << exercise.id();
     }
+  }
+
+  // IMP-FALLS: walking stays, on level ground in short bouts, and says why.
+  const std::vector<Placed> walks = ItemsOf(plan, v1::COMPONENT_WEIGHT_BEARING_AEROBIC);
+  EXPECT_GE(walks.size(), 2u);
+  for (const Placed& placed : walks) {
+    EXPECT_EQ(ExerciseOf(*placed.item).movement_pattern(), catalog_v1::MOVEMENT_PATTERN_LOCOMOTION);
+    EXPECT_THAT(RuleIds(*placed.item), Contains("IMP-FALLS"));
+    EXPECT_THAT(placed.item->cues(), Contains(HasSubstr("level ground")));
+    EXPECT_EQ(placed.item->minutes(), shipped_->rules->document().weight_bearing().fall_risk_start_minutes());
   }
 
   // Balance first (DOSE-BALANCE with the fall-risk flag): at least 3 days of
@@ -325,14 +337,18 @@ TEST_F(WeeklyPlannerTest, VertebralFractureAndTwoFallsGetsASafeBalanceFirstWeek)
   for (const Placed& placed : ItemsOf(plan, v1::COMPONENT_BALANCE)) {
     EXPECT_THAT(RuleIds(*placed.item), Contains("DOSE-BALANCE"));
     EXPECT_THAT(RuleIds(*placed.item), Contains("SUP-FALLS"));
-    // Week 1: static stances only (PROG-BALANCE).
+    // Week 1 with fall risk: the ladder's first level, holding on (PROG-BALANCE).
     EXPECT_THAT(RuleIds(*placed.item), Contains("PROG-BALANCE"));
     EXPECT_EQ(ExerciseOf(*placed.item).movement_pattern(), catalog_v1::MOVEMENT_PATTERN_STATIC_BALANCE)
         << placed.item->exercise_id();
+    EXPECT_EQ(placed.item->balance_level(), catalog_v1::BALANCE_LEVEL_FEET_TOGETHER);
+    EXPECT_TRUE(placed.item->hand_support());
   }
+  // Seven days of an hour hold the week's 120 balance minutes.
   const v1::ComponentTotal* balance_total = TotalOf(plan, v1::COMPONENT_BALANCE);
   ASSERT_NE(balance_total, nullptr);
   EXPECT_TRUE(balance_total->met());
+  EXPECT_EQ(balance_total->minutes(), balance.weekly_minutes());
   EXPECT_EQ(balance_total->rule().rule_id(), "DOSE-BALANCE");
 
   // Strength on 2 non-consecutive days, every pattern each day (DOSE-STRENGTH).
@@ -394,6 +410,90 @@ TEST_F(WeeklyPlannerTest, VertebralFractureAndTwoFallsGetsASafeBalanceFirstWeek)
   EXPECT_EQ(plan.catalog_version(), shipped_->catalog->version());
   EXPECT_EQ(plan.plan_rules_version(), shipped_->rules->version());
   EXPECT_EQ(plan.patient_id(), "p-0042");
+}
+
+// --- IMP-FALLS walking and the PROG-BALANCE ladder ------------------------------------------
+
+TEST_F(WeeklyPlannerTest, AFallFlaggedWeekOfFiveFortyMinuteDaysWalksAndHoldsOnForBalance) {
+  const screening_v1::ScreeningResult screening = VertebralFractureAndTwoFalls();
+  const v1::WeeklyPlan plan = PlanOk(Request(
+      screening,
+      {v1::WEEKDAY_MONDAY, v1::WEEKDAY_TUESDAY, v1::WEEKDAY_WEDNESDAY, v1::WEEKDAY_THURSDAY, v1::WEEKDAY_FRIDAY},
+      40, {}));
+  ExpectOnlyAllowedItems(plan, screening.restrictions());
+  const std::vector<Placed> walks = ItemsOf(plan, v1::COMPONENT_WEIGHT_BEARING_AEROBIC);
+  ASSERT_FALSE(walks.empty());
+  for (const Placed& placed : walks) {
+    EXPECT_EQ(ExerciseOf(*placed.item).movement_pattern(), catalog_v1::MOVEMENT_PATTERN_LOCOMOTION)
+        << placed.item->exercise_id();
+    EXPECT_THAT(RuleIds(*placed.item), Contains("IMP-FALLS"));
+  }
+  EXPECT_THAT(ItemsOf(plan, v1::COMPONENT_IMPACT), IsEmpty());
+  for (const Placed& placed : ItemsOf(plan, v1::COMPONENT_BALANCE)) {
+    EXPECT_EQ(ExerciseOf(*placed.item).movement_pattern(), catalog_v1::MOVEMENT_PATTERN_STATIC_BALANCE)
+        << placed.item->exercise_id();
+    EXPECT_TRUE(placed.item->hand_support()) << placed.item->exercise_id();
+  }
+  const std::set<std::string> planned = ExerciseIds(plan);
+  EXPECT_THAT(planned, Not(Contains("single-leg-stance")));
+  EXPECT_THAT(planned, Not(Contains("yoga-tree-pose")));
+}
+
+TEST_F(WeeklyPlannerTest, AFallFlaggedWeekOfTwoTwentyMinuteDaysStillWalks) {
+  const v1::WeeklyPlan plan =
+      PlanOk(Request(VertebralFractureAndTwoFalls(), {v1::WEEKDAY_MONDAY, v1::WEEKDAY_THURSDAY}, 20, {}));
+  EXPECT_EQ(DaysOf(plan, v1::COMPONENT_WEIGHT_BEARING_AEROBIC).size(), 2u);
+  EXPECT_EQ(DaysOf(plan, v1::COMPONENT_BALANCE).size(), 2u);
+}
+
+TEST_F(WeeklyPlannerTest, BalanceFollowsTheLadderStepProgressRecorded) {
+  // Tandem held without support: tandem and the levels below it, no hand
+  // support; nothing single-leg or moving yet.
+  v1::BuildWeeklyPlanRequest request = Request(Osteopenia(), kEveryDay, 60, {common::EQUIPMENT_CHAIR}, 4);
+  v1::ExerciseProgression* step = request.add_progression();
+  step->set_exercise("exercises/tandem-stance");
+  step->set_sets(2);
+  step->set_reps(3);
+  step->set_balance_level(catalog_v1::BALANCE_LEVEL_TANDEM);
+  const v1::WeeklyPlan tandem = PlanOk(request);
+  ASSERT_FALSE(ItemsOf(tandem, v1::COMPONENT_BALANCE).empty());
+  bool at_tandem = false;
+  for (const Placed& placed : ItemsOf(tandem, v1::COMPONENT_BALANCE)) {
+    EXPECT_LE(placed.item->balance_level(), catalog_v1::BALANCE_LEVEL_TANDEM) << placed.item->exercise_id();
+    EXPECT_FALSE(placed.item->hand_support()) << placed.item->exercise_id();
+    at_tandem |= placed.item->balance_level() == catalog_v1::BALANCE_LEVEL_TANDEM;
+  }
+  EXPECT_TRUE(at_tandem);
+
+  // Moving balance with support: the moving level leads, done holding on.
+  step->set_balance_level(catalog_v1::BALANCE_LEVEL_DYNAMIC);
+  step->set_balance_hand_support(true);
+  const v1::WeeklyPlan moving = PlanOk(request);
+  int dynamic = 0;
+  for (const Placed& placed : ItemsOf(moving, v1::COMPONENT_BALANCE)) {
+    EXPECT_LE(placed.item->balance_level(), catalog_v1::BALANCE_LEVEL_DYNAMIC) << placed.item->exercise_id();
+    if (placed.item->balance_level() == catalog_v1::BALANCE_LEVEL_DYNAMIC) {
+      ++dynamic;
+      EXPECT_TRUE(placed.item->hand_support()) << placed.item->exercise_id();
+    }
+  }
+  EXPECT_GT(dynamic, 0);
+}
+
+TEST_F(WeeklyPlannerTest, AWeekBelowTheBalanceMinutesReportsTheShortfall) {
+  const v1::WeeklyPlan plan = PlanOk(Request(Osteopenia(), kMonWedFri, 30, {}, 1));
+  const v1::ComponentTotal* total = TotalOf(plan, v1::COMPONENT_BALANCE);
+  ASSERT_NE(total, nullptr);
+  int minutes = 0;
+  for (const Placed& placed : ItemsOf(plan, v1::COMPONENT_BALANCE)) minutes += placed.item->minutes();
+  EXPECT_EQ(total->minutes(), minutes);
+  EXPECT_LT(minutes, shipped_->rules->document().balance().weekly_minutes());
+  EXPECT_FALSE(total->met());
+  const v1::Shortfall* shortfall = ShortfallOf(plan, v1::COMPONENT_BALANCE);
+  ASSERT_NE(shortfall, nullptr);
+  EXPECT_EQ(shortfall->rule().rule_id(), "DOSE-BALANCE");
+  EXPECT_FALSE(shortfall->reason().empty());
+  EXPECT_THAT(shortfall->planned(), HasSubstr(absl::StrCat(minutes, " minutes")));
 }
 
 TEST_F(WeeklyPlannerTest, FallRiskBalanceIsPlacedFirstOnShortDays) {
@@ -740,6 +840,14 @@ TEST_F(WeeklyPlannerTest, AnEnjoyedExerciseIsChosenFirstAmongEquals) {
     request.mutable_preferences()->add_enjoyed_exercises("exercises/band-row");
     request.mutable_preferences()->add_enjoyed_exercises("exercises/tai-chi");
     request.mutable_preferences()->add_enjoyed_exercises("exercises/nordic-walking");
+    if (week > 2) {
+      v1::ExerciseProgression* balance = request.add_progression();
+      balance->set_exercise("exercises/single-leg-stance");
+      balance->set_sets(2);
+      balance->set_reps(3);
+      balance->set_balance_level(catalog_v1::BALANCE_LEVEL_DYNAMIC);
+      balance->set_balance_hand_support(true);
+    }
     const v1::WeeklyPlan plan = PlanOk(request);
     std::set<std::string> pulls;
     for (const Placed& placed : ItemsOf(plan, v1::COMPONENT_STRENGTH)) {
@@ -751,8 +859,8 @@ TEST_F(WeeklyPlannerTest, AnEnjoyedExerciseIsChosenFirstAmongEquals) {
     const std::vector<Placed> walks = ItemsOf(plan, v1::COMPONENT_WEIGHT_BEARING_AEROBIC);
     ASSERT_FALSE(walks.empty());
     for (const Placed& placed : walks) EXPECT_EQ(placed.item->exercise_id(), "nordic-walking") << week;
-    // Once dynamic balance is allowed (after the static weeks), tai chi leads each balance day.
-    if (week > shipped_->rules->document().balance().static_weeks()) {
+    // Once the ladder reaches moving balance (PROG-BALANCE), tai chi leads each balance day.
+    if (week > 2) {
       for (const int day : DaysOf(plan, v1::COMPONENT_BALANCE)) {
         for (const Placed& placed : ItemsOf(plan, v1::COMPONENT_BALANCE)) {
           if (placed.day != day) continue;
@@ -977,6 +1085,12 @@ TEST_F(WeeklyPlannerTest, AvoidMovementsAreNeverPlannedEvenWhenNothingIsExcluded
 TEST_F(WeeklyPlannerTest, ATimedBalanceExerciseIsDosedWithItsPlannedMinutes) {
   v1::BuildWeeklyPlanRequest request = Request(Osteopenia(), kMonWedFri, 30, {}, 5);
   request.mutable_preferences()->add_enjoyed_exercises("exercises/tai-chi");
+  // Tai chi is moving balance: the ladder has reached it (PROG-BALANCE).
+  v1::ExerciseProgression* ladder = request.add_progression();
+  ladder->set_exercise("exercises/single-leg-stance");
+  ladder->set_sets(2);
+  ladder->set_reps(3);
+  ladder->set_balance_level(catalog_v1::BALANCE_LEVEL_DYNAMIC);
   const v1::WeeklyPlan plan = PlanOk(request);
   int seen = 0;
   for (const Placed& placed : Items(plan)) {

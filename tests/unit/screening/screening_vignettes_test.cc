@@ -462,7 +462,6 @@ constexpr v1::BoneCategory kBelowExpected = v1::BONE_CATEGORY_BELOW_EXPECTED_RAN
 constexpr v1::BoneCategory kWithinExpected = v1::BONE_CATEGORY_WITHIN_EXPECTED_RANGE_FOR_AGE;
 constexpr v1::BoneCategory kUnknown = v1::BONE_CATEGORY_UNKNOWN;
 constexpr common::ImpactLevel kLow = common::IMPACT_LEVEL_LOW;
-constexpr common::ImpactLevel kNone = common::IMPACT_LEVEL_NONE;
 constexpr common::ImpactLevel kModerate = common::IMPACT_LEVEL_MODERATE;
 constexpr common::ImpactLevel kHigh = common::IMPACT_LEVEL_HIGH;
 constexpr v1::ClearanceLevel kNotNeeded = v1::CLEARANCE_LEVEL_NOT_NEEDED;
@@ -1352,7 +1351,7 @@ std::vector<Vignette> BuildVignettes() {
           .Bone(kNormal, kNormal)
           .Cites({"SUP-FALLS", "IMP-FALLS", "AVOID-FALLRISK"})
           .DoesNotCite({"IMP-NORMAL", "AVOID-FLEXION", "AVOID-TWIST", "SUP-VF"})
-          .Ceiling(kNone, {"IMP-FALLS"})
+          .Ceiling(kLow, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Supervision(true)
@@ -1380,7 +1379,7 @@ std::vector<Vignette> BuildVignettes() {
                })
           .Outcome(kSupervised)
           .Cites({"SUP-FALLS", "IMP-FALLS"})
-          .Ceiling(kNone, {"IMP-FALLS"})
+          .Ceiling(kLow, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Supervision(true)
@@ -1393,7 +1392,7 @@ std::vector<Vignette> BuildVignettes() {
                  return intake;
                })
           .Outcome(kSupervised)
-          .Ceiling(kNone, {"IMP-FALLS"})
+          .Ceiling(kLow, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Also(FallRiskFromSupFalls()));
@@ -1416,7 +1415,7 @@ std::vector<Vignette> BuildVignettes() {
                  return intake;
                })
           .Outcome(kSupervised)
-          .Ceiling(kNone, {"IMP-FALLS"})
+          .Ceiling(kLow, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Also(FallRiskFromSupFalls()));
@@ -1428,7 +1427,7 @@ std::vector<Vignette> BuildVignettes() {
                  return intake;
                })
           .Outcome(kSupervised)
-          .Ceiling(kNone, {"IMP-FALLS"})
+          .Ceiling(kLow, {"IMP-FALLS"})
           .Excludes(kFallTags)
           .FallRisk(true)
           .Also(FallRiskFromSupFalls()));
@@ -1454,7 +1453,7 @@ std::vector<Vignette> BuildVignettes() {
           .Bone(kOsteopenia, kOsteopenia)
           .Cites(Union(kAvoidRules, {"SUP-FALLS", "IMP-FALLS"}))
           .DoesNotCite({"IMP-VF", "SUP-VF"})
-          .Ceiling(kNone, {"IMP-FALLS"})
+          .Ceiling(kLow, {"IMP-FALLS"})
           .Excludes(kAvoidAndFallTags)
           .FallRisk(true)
           .Also(FallRiskFromSupFalls()));
@@ -1475,7 +1474,7 @@ std::vector<Vignette> BuildVignettes() {
                                      "CLR-DISEASE", "CLR-CONDITIONS", "CLR-AGE40",
                                      "CLR-DIAGNOSIS", "IMP-VF", "IMP-FALLS", "SUP-HIGHLOAD"}))
           .DoesNotCite({"IMP-NORMAL"})
-          .Ceiling(kNone, {"IMP-FALLS"})
+          .Ceiling(kLow, {"IMP-FALLS", "IMP-VF"})
           .Excludes(kAvoidAndFallTags)
           .IntensityCap(common::INTENSITY_MODERATE)
           .Clearance(kRequired)
@@ -1489,7 +1488,7 @@ std::vector<Vignette> BuildVignettes() {
           .RedFlags({})
           .Bone(kOsteoporosis, kOsteoporosis)
           .Severe(true)
-          .Ceiling(kNone, {"IMP-FALLS"})
+          .Ceiling(kLow, {"IMP-FALLS", "IMP-VF"})
           .Excludes(kAvoidAndFallTags)
           .Clearance(kRequired)
           .Supervision(true)
