@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/progress/domain/balance_steps.h"
 
 namespace osteoflow::progress {
 namespace {
@@ -28,6 +29,8 @@ scheduling_v1::ExerciseProgression Starting(const ExerciseWeek& week,
   const scheduling_v1::PlanItem& item = *week.planned;
   state.set_exercise(item.exercise());
   state.set_load_kg(item.load_kg());
+  state.set_balance_level(item.balance_level());
+  state.set_balance_hand_support(item.hand_support());
   if (item.dose().has_sets_reps()) {
     state.set_sets(item.dose().sets_reps().sets());
     state.set_reps(item.dose().sets_reps().reps_min());
@@ -68,6 +71,8 @@ class Decider {
            {"PROG-SORE"});
     } else if (form_broken) {
       Hold("form broke down", {"PROG-FORM"});
+    } else if (week.planned->component() == scheduling_v1::COMPONENT_BALANCE) {
+      Balance(week);
     } else if (before.sets() > 0 && before.reps() > 0) {
       Strength(week);
     } else if (before.minutes() > 0) {
@@ -189,6 +194,32 @@ class Decider {
     Cite({"PROG-ONE", "PROG-VOLUME"});
   }
 
+  // PROG-BALANCE: one step up the ladder once the week's holds (or minutes)
+  // were all done as planned; the dose itself stays the catalog's.
+  void Balance(const ExerciseWeek& week) {
+    const scheduling_v1::PlanItem& planned = *week.planned;
+    if (decision_.before().balance_level() == osteoflow::catalog::v1::BALANCE_LEVEL_UNSPECIFIED) {
+      Hold("no balance ladder step recorded for it", {"PROG-BALANCE"});
+      return;
+    }
+    const BalanceStepChange next = NextBalanceStep(decision_.before());
+    if (!next.moved) {
+      Hold("at the top of the balance ladder", {"PROG-BALANCE"});
+      return;
+    }
+    for (const v1::ItemLog* log : week.done) {
+      if (!HeldAsPlanned(planned, *log)) {
+        Hold("not every planned hold was done: the balance step stays until it is", {"PROG-BALANCE"});
+        return;
+      }
+    }
+    decision_.mutable_after()->set_balance_level(next.level);
+    decision_.mutable_after()->set_balance_hand_support(next.hand_support);
+    decision_.set_change(v1::PROGRESSION_CHANGE_BALANCE_STEP_UP);
+    decision_.set_reason(absl::StrCat("every hold done as planned: next ", next.words));
+    Cite({"PROG-BALANCE"});
+  }
+
   // A timed or counted dose done in full grows by its step towards its target.
   template <typename Get, typename Set>
   void Grow(const ExerciseWeek& week, int planned, int step_percent, int min_step, int target, Get done_of,
@@ -237,6 +268,7 @@ bool Carried(const scheduling_v1::PlanItem& item) {
     case scheduling_v1::COMPONENT_STRENGTH:
     case scheduling_v1::COMPONENT_IMPACT:
     case scheduling_v1::COMPONENT_WEIGHT_BEARING_AEROBIC:
+    case scheduling_v1::COMPONENT_BALANCE:
       return true;
     default:
       return false;

@@ -34,6 +34,7 @@ constexpr char kDeadlift[] = "exercises/dumbbell-deadlift";
 constexpr char kSquat[] = "exercises/bodyweight-squat";
 constexpr char kWalk[] = "exercises/brisk-walking";
 constexpr char kHeelDrops[] = "exercises/heel-drops";
+constexpr char kStance[] = "exercises/tandem-stance";
 
 void AddItem(scheduling_v1::PlanDay& day, const std::string& exercise, scheduling_v1::Component component,
              int sets, int reps, double load, int minutes, int impacts) {
@@ -64,8 +65,12 @@ scheduling_v1::WeeklyPlan Plan(double load = 10, int walk_minutes = 15, int impa
     AddItem(*plan.mutable_days(day), kHeelDrops, scheduling_v1::COMPONENT_IMPACT, 0, 0, 0, 0, impacts);
   }
   AddItem(*plan.mutable_days(1), kWalk, scheduling_v1::COMPONENT_WEIGHT_BEARING_AEROBIC, 0, 0, 0, walk_minutes, 0);
-  // Balance and posture carry no dose to progress.
-  AddItem(*plan.mutable_days(1), "exercises/tandem-stance", scheduling_v1::COMPONENT_BALANCE, 2, 2, 0, 0, 0);
+  // Balance moves on the PROG-BALANCE ladder: tandem, holding on.
+  AddItem(*plan.mutable_days(1), kStance, scheduling_v1::COMPONENT_BALANCE, 2, 2, 0, 0, 0);
+  scheduling_v1::PlanItem* stance = plan.mutable_days(1)->mutable_sessions(0)->mutable_items(
+      plan.days(1).sessions(0).items_size() - 1);
+  stance->set_balance_level(osteoflow::catalog::v1::BALANCE_LEVEL_TANDEM);
+  stance->set_hand_support(true);
   return plan;
 }
 
@@ -235,10 +240,11 @@ TEST(Progression, ImpactsBuildUpTowardsFiftyADay) {
   }
 }
 
-TEST(Progression, AnExerciseNotLoggedHoldsAndBalanceCarriesNoDose) {
+TEST(Progression, AnExerciseNotLoggedHolds) {
   ASSERT_NE(ShippedRules(), nullptr);
   const WeekProgression result = ProgressWeek(Plan(), {}, {}, *ShippedRules(), 2);
-  ASSERT_EQ(result.decisions.size(), 4u);  // deadlift, squat, walk, heel drops; not the stance
+  // Deadlift, squat, walk, heel drops and the stance (its ladder step, PROG-BALANCE).
+  ASSERT_EQ(result.decisions.size(), 5u);
   for (const v1::ProgressionDecision& decision : result.decisions) {
     EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_HOLD) << decision.exercise();
     EXPECT_THAT(decision.reason(), HasSubstr("not logged"));
@@ -313,6 +319,40 @@ TEST(ProgressionRulesFile, RefusesMissingRulesAndNumbersOutOfRange) {
   EXPECT_THAT(message, HasSubstr("strength.reps_top"));
   EXPECT_THAT(message, HasSubstr("comfort.soreness_hours"));
   EXPECT_THAT(message, HasSubstr("missing SESSION_SYMPTOM_NEW_STOOP"));
+}
+
+// PROG-BALANCE: holds done as planned move one step up the ladder; the same
+// level without holding on first, then the next level holding on.
+TEST(Progression, BalanceHeldAsPlannedStepsUpTheLadder) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const WeekProgression held = ProgressWeek(Plan(), {Session({Sets(kStance, {3, 2}, 0)})}, {}, *ShippedRules(), 2);
+  const v1::ProgressionDecision& first = DecisionFor(held, kStance);
+  EXPECT_EQ(first.change(), v1::PROGRESSION_CHANGE_BALANCE_STEP_UP) << first.reason();
+  EXPECT_EQ(first.after().balance_level(), osteoflow::catalog::v1::BALANCE_LEVEL_TANDEM);
+  EXPECT_FALSE(first.after().balance_hand_support());
+  EXPECT_THAT(first.reason(), HasSubstr("without holding on"));
+  ASSERT_EQ(first.rules_size(), 1);
+  EXPECT_EQ(first.rules(0).rule_id(), "PROG-BALANCE");
+
+  google::protobuf::RepeatedPtrField<scheduling_v1::ExerciseProgression> current;
+  *current.Add() = first.after();
+  const WeekProgression again =
+      ProgressWeek(Plan(), {Session({Sets(kStance, {2, 2}, 0)})}, current, *ShippedRules(), 3);
+  const v1::ProgressionDecision& second = DecisionFor(again, kStance);
+  EXPECT_EQ(second.change(), v1::PROGRESSION_CHANGE_BALANCE_STEP_UP);
+  EXPECT_EQ(second.after().balance_level(), osteoflow::catalog::v1::BALANCE_LEVEL_SINGLE_LEG);
+  EXPECT_TRUE(second.after().balance_hand_support());
+}
+
+TEST(Progression, BalanceNotHeldAsPlannedOrPainfulKeepsItsStep) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  for (const v1::ItemLog& log : {Sets(kStance, {2}, 0), Sets(kStance, {2, 1}, 0), Sets(kStance, {3, 3}, 0, 5)}) {
+    const WeekProgression result = ProgressWeek(Plan(), {Session({log})}, {}, *ShippedRules(), 2);
+    const v1::ProgressionDecision& decision = DecisionFor(result, kStance);
+    EXPECT_NE(decision.change(), v1::PROGRESSION_CHANGE_BALANCE_STEP_UP) << log.ShortDebugString();
+    EXPECT_EQ(decision.after().balance_level(), osteoflow::catalog::v1::BALANCE_LEVEL_TANDEM);
+    EXPECT_TRUE(decision.after().balance_hand_support());
+  }
 }
 
 }  // namespace
