@@ -53,6 +53,8 @@ class Decider {
     decision_.set_exercise(before.exercise());
     *decision_.mutable_before() = before;
     *decision_.mutable_after() = before;
+    // Only a set added this week is one the next plan may fall back from.
+    decision_.mutable_after()->clear_sets_before();
     const v1::ComfortLimits& comfort = rules_.document().comfort();
     int max_pain = 0;
     bool form_broken = false;
@@ -152,6 +154,7 @@ class Decider {
         Cite({"PROG-LOAD", "PROG-ONE"});
       } else if (before.sets() < strength.max_sets()) {
         after.set_sets(before.sets() + 1);
+        after.set_sets_before(before.sets());
         after.set_reps(strength.reps_bottom());
         decision_.set_change(v1::PROGRESSION_CHANGE_SETS_UP);
         decision_.set_reason(absl::StrCat(fewest, " or more reps on every set without added load: ",

@@ -123,6 +123,9 @@ void CheckProgression(const google::protobuf::RepeatedPtrField<v1::ExerciseProgr
     if (entry.sets() == 0 && entry.minutes() == 0 && entry.impacts() == 0) {
       problems.Add(at, "give sets and reps, minutes or impacts");
     }
+    if (entry.sets_before() != 0 && (entry.sets_before() < 1 || entry.sets_before() >= entry.sets())) {
+      problems.Add(at + ".sets_before", "must be 1..sets-1, or 0");
+    }
     if (!osteoflow::catalog::v1::BalanceLevel_IsValid(entry.balance_level())) {
       problems.Add(at + ".balance_level", "unknown value");
     } else if (entry.balance_level() == osteoflow::catalog::v1::BALANCE_LEVEL_UNSPECIFIED &&

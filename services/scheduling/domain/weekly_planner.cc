@@ -1,5 +1,6 @@
 #include "services/scheduling/domain/weekly_planner.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "services/scheduling/domain/plan_candidates.h"
 #include "services/scheduling/domain/plan_draft.h"
 #include "services/scheduling/domain/plan_placement.h"
+#include "services/scheduling/domain/week_budget.h"
 
 namespace osteoflow::scheduling {
 namespace {
@@ -50,6 +52,20 @@ absl::StatusOr<v1::WeeklyPlan> BuildWeeklyPlan(const v1::PlanInputs& inputs,
   const ExerciseCandidates candidates(inputs, catalog, rules.document());
   PlanDraft draft(inputs);
   PlaceWeek(basis, candidates, draft);
+  // RULES §5: a set progress just added must not crowd out the rest of the
+  // week; when it would, the week keeps last week's sets and says so.
+  if (const std::optional<v1::PlanInputs> held_inputs = WithAddedSetsHeld(inputs)) {
+    const PlanBasis held_basis(*held_inputs, catalog, rules);
+    const ExerciseCandidates held_candidates(*held_inputs, catalog, rules.document());
+    PlanDraft held(*held_inputs);
+    PlaceWeek(held_basis, held_candidates, held);
+    if (CrowdsOtherComponents(draft, held)) {
+      std::vector<v1::TradeOff> trade_offs = HeldSetTradeOffs(basis, draft, held);
+      v1::WeeklyPlan plan = AssemblePlan(held_basis, held);
+      for (v1::TradeOff& trade_off : trade_offs) *plan.add_trade_offs() = std::move(trade_off);
+      return plan;
+    }
+  }
   return AssemblePlan(basis, draft);
 }
 

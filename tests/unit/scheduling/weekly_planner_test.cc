@@ -496,6 +496,63 @@ TEST_F(WeeklyPlannerTest, AWeekBelowTheBalanceMinutesReportsTheShortfall) {
   EXPECT_THAT(shortfall->planned(), HasSubstr(absl::StrCat(minutes, " minutes")));
 }
 
+// --- RULES §5: progression within the week's time --------------------------------------------
+
+// Every strength exercise of the week as progress passes it after a week done
+// above the range without load: one set more than last week.
+void AddSetToEveryStrengthExercise(const v1::WeeklyPlan& before, v1::BuildWeeklyPlanRequest& request) {
+  std::set<std::string> seen;
+  for (const v1::PlanDay& day : before.days()) {
+    for (const v1::PlanSession& session : day.sessions()) {
+      for (const v1::PlanItem& item : session.items()) {
+        if (item.component() != v1::COMPONENT_STRENGTH || !seen.insert(item.exercise()).second) continue;
+        v1::ExerciseProgression* entry = request.add_progression();
+        entry->set_exercise(item.exercise());
+        entry->set_sets(item.dose().sets_reps().sets() + 1);
+        entry->set_sets_before(item.dose().sets_reps().sets());
+        entry->set_reps(8);
+      }
+    }
+  }
+}
+
+TEST_F(WeeklyPlannerTest, AnAddedSetThatCrowdsAShortWeekIsHeldAndTheTradeOffNamed) {
+  const v1::BuildWeeklyPlanRequest plain = Request(Osteopenia(), kMonWedFri, 30, {}, 2);
+  const v1::WeeklyPlan before = PlanOk(plain);
+  v1::BuildWeeklyPlanRequest request = plain;
+  AddSetToEveryStrengthExercise(before, request);
+  const v1::WeeklyPlan plan = PlanOk(request);
+  // The rest of the week keeps what it held with last week's sets.
+  for (const v1::Component component : {v1::COMPONENT_IMPACT, v1::COMPONENT_POSTURE, v1::COMPONENT_BALANCE,
+                                        v1::COMPONENT_WEIGHT_BEARING_AEROBIC}) {
+    EXPECT_GE(TotalOf(plan, component)->impacts(), TotalOf(before, component)->impacts()) << component;
+    EXPECT_GE(TotalOf(plan, component)->minutes(), TotalOf(before, component)->minutes()) << component;
+    EXPECT_GE(TotalOf(plan, component)->days(), TotalOf(before, component)->days()) << component;
+  }
+  for (const Placed& placed : ItemsOf(plan, v1::COMPONENT_STRENGTH)) {
+    EXPECT_EQ(placed.item->dose().sets_reps().sets(), 2) << placed.item->exercise_id();
+  }
+  ASSERT_FALSE(plan.trade_offs().empty());
+  for (const v1::TradeOff& trade_off : plan.trade_offs()) {
+    EXPECT_EQ(trade_off.component(), v1::COMPONENT_STRENGTH);
+    EXPECT_EQ(trade_off.progressed(), "3 sets");
+    EXPECT_EQ(trade_off.planned(), "2 sets");
+    EXPECT_THAT(trade_off.reason(), HasSubstr("progress by load or a harder variant"));
+    ASSERT_FALSE(trade_off.rules().empty());
+  }
+}
+
+TEST_F(WeeklyPlannerTest, AnAddedSetThatFitsTheWeekIsKept) {
+  const v1::BuildWeeklyPlanRequest plain = Request(Osteopenia(), kEveryDay, 90, {}, 2);
+  v1::BuildWeeklyPlanRequest request = plain;
+  AddSetToEveryStrengthExercise(PlanOk(plain), request);
+  const v1::WeeklyPlan plan = PlanOk(request);
+  EXPECT_THAT(plan.trade_offs(), IsEmpty());
+  for (const Placed& placed : ItemsOf(plan, v1::COMPONENT_STRENGTH)) {
+    EXPECT_EQ(placed.item->dose().sets_reps().sets(), 3) << placed.item->exercise_id();
+  }
+}
+
 TEST_F(WeeklyPlannerTest, FallRiskBalanceIsPlacedFirstOnShortDays) {
   // Three days of 30 minutes: balance gets its days before anything else.
   const v1::WeeklyPlan plan = PlanOk(Request(VertebralFractureAndTwoFalls(), kMonWedFri, 30,
