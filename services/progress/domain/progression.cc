@@ -258,11 +258,12 @@ class Decider {
         (fewest > strength.reps_top() || fewest < strength.reps_bottom())) {
       // Adding sets to a load nobody noted would progress blindly.
       const bool above = fewest > strength.reps_top();
+      const std::string gear = gear_ != nullptr ? gear_->display_name() : std::string("loaded");
       Hold(absl::StrCat(above ? absl::StrCat(fewest, " or more reps on every set")
                               : absl::StrCat("only ", fewest, " reps on a set"),
-                        ", but no ", kind_ == LoadKind::kBand ? "band level" : "load in kg", " logged for this ",
-                        GearName(), " exercise: log the ", kind_ == LoadKind::kBand ? "band" : "load",
-                        " used so that it can be ", above ? "raised" : "lowered"),
+                        ", but no ", kind_ == LoadKind::kBand ? "band level" : "load in kg", " logged for this ", gear,
+                        " exercise: log the ", kind_ == LoadKind::kBand ? "band" : "load", " used so that it can be ",
+                        above ? "raised" : "lowered"),
            {"PROG-LOAD"});
       return;
     }
