@@ -27,7 +27,8 @@ const std::vector<LoggedWeek>& SampleWeeks() {
     const absl::CivilDay last_day = absl::ToCivilDay(osteoflow::fuzz::FuzzNow(), absl::UTCTimeZone());
     for (const v1::Program& program : osteoflow::fuzz::EnrolledSamples::Get().programs()) {
       if (!program.has_current_plan()) continue;
-      logged->push_back({&program, osteoflow::tools::SessionsAsPlanned(program.current_plan(), 13, last_day)});
+      logged->push_back({&program, osteoflow::tools::SessionsAsPlanned(program.current_plan(), 13,
+                                                                       osteoflow::tools::FirstLoads{}, last_day)});
     }
     return logged;
   }();

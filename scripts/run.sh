@@ -45,15 +45,18 @@ for sample in samples/intakes/*.json; do
 done
 
 # A simulated week 1 for the first sample: every planned day done as
-# planned, every strength set above 12 repetitions.
-say "Logging a simulated week 1 for $first_program (each planned day done, every strength set at 13 repetitions)"
-"$osteoflow" simulate-week --program="$first_program" --strength_reps=13
+# planned, every strength set above 12 repetitions, dumbbells logged at 8 kg
+# (the load progressed is the one logged: week 2 shows it in kilograms).
+say "Logging a simulated week 1 for $first_program (each planned day done, every strength set at 13 repetitions, dumbbells at 8 kg, bands at medium)"
+"$osteoflow" simulate-week --program="$first_program" --strength_reps=13 --first_load_kg=8
 say "Advancing to week 2"
 advanced=$("$osteoflow" advance --program="$first_program" --request_id="run-advance-$run_id")
 head -n 1 <<<"$advanced"
 say "What changed and why"
 progress_report=$("$osteoflow" progress --program="$first_program")
 grep -v PROGRESSION_CHANGE_HOLD <<<"$progress_report" || true
+say "Week 2's strength items with the load progressed from the log"
+"$osteoflow" plan --program="$first_program" | grep -E "^    strength .*( at [0-9.]+ kg|band)" || true
 
 say "The catalog"
 "$call" --target="$catalog" --method=osteoflow.catalog.v1.CatalogService/GetCatalogInfo --request_json='{}'

@@ -129,9 +129,9 @@ void MakeSchedulingRequestSeeds(const std::filesystem::path& corpus) {
     *request.mutable_preferences() = program.preferences();
     request.set_week_start_date("2026-12-07");
     request.set_week_index(2);
-    const progress::WeekProgression progression =
-        progress::ProgressWeek(program.current_plan(), tools::SessionsAsPlanned(program.current_plan(), 13, today),
-                               program.progression(), *Shipped().progression_rules, 2);
+    const progress::WeekProgression progression = progress::ProgressWeek(
+        program.current_plan(), tools::SessionsAsPlanned(program.current_plan(), 13, tools::FirstLoads{}, today),
+        program.progression(), *Shipped().progression_rules, 2);
     for (const scheduling_v1::ExerciseProgression& next : progression.next) *request.add_progression() = next;
     build.Add(request.patient_id() + "-week-2", request);
   }
@@ -157,7 +157,8 @@ void MakeProgressRequestSeeds(const std::filesystem::path& corpus) {
     const std::string patient_id = PatientOf(program);
     if (program.state() == progress_v1::PROGRAM_STATE_ACTIVE) {
       int day = 0;
-      for (const progress_v1::SessionLog& session : tools::SessionsAsPlanned(program.current_plan(), 13, today)) {
+      for (const progress_v1::SessionLog& session :
+           tools::SessionsAsPlanned(program.current_plan(), 13, tools::FirstLoads{}, today)) {
         progress_v1::LogSessionRequest request;
         request.set_program(program.name());
         request.set_request_id(absl::StrCat("seed-log-", ++day));

@@ -260,11 +260,34 @@ v1::LogSessionRequest LogRequest(const std::string& program, const std::string& 
 }
 
 // Every set of a planned strength item done with `reps` reps, comfortably.
-v1::ItemLog StrengthDone(const scheduling_v1::PlanItem& item, int reps) {
+// The gear an item names that carries a load in kilograms or by band level.
+bool Names(const scheduling_v1::PlanItem& item, std::initializer_list<common::v1::Equipment> gear) {
+  for (const int equipment : item.equipment()) {
+    if (std::find(gear.begin(), gear.end(), equipment) != gear.end()) return true;
+  }
+  return false;
+}
+bool OnBand(const scheduling_v1::PlanItem& item) { return Names(item, {common::v1::EQUIPMENT_RESISTANCE_BAND}); }
+bool OnWeights(const scheduling_v1::PlanItem& item) {
+  return Names(item, {common::v1::EQUIPMENT_DUMBBELLS, common::v1::EQUIPMENT_KETTLEBELL, common::v1::EQUIPMENT_BARBELL,
+                      common::v1::EQUIPMENT_WEIGHT_MACHINE, common::v1::EQUIPMENT_WEIGHTED_VEST});
+}
+
+// Every set at `reps`, at the load planned, or (none planned yet) as a person
+// would log a first choice: `first_kg` on weights, a medium band.
+v1::ItemLog StrengthDone(const scheduling_v1::PlanItem& item, int reps, double first_kg = 8) {
   v1::ItemLog done;
   done.set_exercise(item.exercise());
   for (int set = 0; set < item.dose().sets_reps().sets(); ++set) done.add_reps_per_set(reps);
-  done.set_load_kg(item.load_kg());
+  if (item.load_kg() > 0) {
+    done.set_load_kg(item.load_kg());
+  } else if (item.band_level() != common::v1::BAND_LEVEL_UNSPECIFIED) {
+    done.set_band_level(item.band_level());
+  } else if (OnBand(item)) {
+    done.set_band_level(common::v1::BAND_LEVEL_MEDIUM);
+  } else if (OnWeights(item)) {
+    done.set_load_kg(first_kg);
+  }
   done.set_effort(6);
   done.set_pain(0);
   return done;
@@ -522,8 +545,17 @@ TEST_F(ProgressServiceTest, AWeekDoneAboveTheRangeProgressesEveryStrengthExercis
     ASSERT_TRUE(carried.contains(exercise)) << "no progression carried for a logged exercise";
     const scheduling_v1::ExerciseProgression& next = carried[exercise];
     const int sets = item.dose().sets_reps().sets();
-    if (item.load_kg() > 0) {
-      EXPECT_GT(next.load_kg(), item.load_kg()) << "load up (PROG-LOAD)";
+    // The load progressed is the one logged (PROG-LOAD): 8 kg on weights,
+    // a medium band.
+    if (OnWeights(item)) {
+      EXPECT_GT(next.load_kg(), 8) << "load up (PROG-LOAD)";
+      EXPECT_LE(next.load_kg(), 8 * 1.10) << "at most 10 % more";
+      EXPECT_EQ(next.sets(), sets) << "load or volume, never both (PROG-ONE)";
+      EXPECT_EQ(next.reps(), rules.strength().reps_bottom());
+      ++changed;
+    } else if (OnBand(item)) {
+      EXPECT_EQ(next.band_level(), common::v1::BAND_LEVEL_HEAVY) << "one band level up (PROG-LOAD)";
+      EXPECT_DOUBLE_EQ(next.load_kg(), 0.0);
       EXPECT_EQ(next.sets(), sets) << "load or volume, never both (PROG-ONE)";
       EXPECT_EQ(next.reps(), rules.strength().reps_bottom());
       ++changed;
@@ -545,6 +577,7 @@ TEST_F(ProgressServiceTest, AWeekDoneAboveTheRangeProgressesEveryStrengthExercis
       }
       EXPECT_EQ(planned->second.dose().sets_reps().sets(), traded ? next.sets_before() : next.sets());
       EXPECT_DOUBLE_EQ(planned->second.load_kg(), next.load_kg());
+      EXPECT_EQ(planned->second.band_level(), next.band_level());
     }
   }
   EXPECT_GT(changed, 0) << "no strength exercise progressed";
@@ -569,7 +602,7 @@ TEST_F(ProgressServiceTest, AWeekDoneAboveTheRangeProgressesEveryStrengthExercis
     ASSERT_TRUE(decisions.contains(exercise));
     const v1::ProgressionDecision& decision = decisions[exercise];
     const scheduling_v1::ExerciseProgression& next = carried[exercise];
-    if (item.load_kg() > 0 || item.dose().sets_reps().sets() < rules.strength().max_sets()) {
+    if (OnWeights(item) || OnBand(item) || item.dose().sets_reps().sets() < rules.strength().max_sets()) {
       EXPECT_THAT(decision.change(), ::testing::AnyOf(v1::PROGRESSION_CHANGE_LOAD_UP,
                                                       v1::PROGRESSION_CHANGE_SETS_UP));
       EXPECT_THAT(RuleIds(decision.rules()), ::testing::IsSupersetOf({"PROG-LOAD", "PROG-ONE"}));
@@ -598,6 +631,79 @@ TEST_F(ProgressServiceTest, AWeekDoneAboveTheRangeProgressesEveryStrengthExercis
   ASSERT_TRUE(status.ok()) << Describe(status);
   EXPECT_EQ(retried.week_index(), 3);
   EXPECT_EQ(RecordCount(program.name(), "week"), 2);
+}
+
+// PROG-LOAD: the load progressed is the one logged, and next week's plan
+// states it in kilograms.
+TEST_F(ProgressServiceTest, ALoggedLoadIsProgressedInKilogramsIntoNextWeeksPlan) {
+  v1::EnrollRequest request = EnrollRequestFor(kOsteopenia, "enrol-loads-1");
+  request.mutable_preferences()->clear_equipment();
+  request.mutable_preferences()->add_equipment(common::v1::EQUIPMENT_DUMBBELLS);
+  v1::Program program;
+  grpc::Status status = client_->Enroll(request, &program);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  std::set<std::string> weights;
+  for (const auto& [exercise, item] : StrengthItems(program.current_plan())) {
+    if (!OnWeights(item)) continue;
+    weights.insert(exercise);
+    // Week 1 states no load yet: how to choose one, and to log it.
+    EXPECT_DOUBLE_EQ(item.load_kg(), 0.0) << exercise;
+    EXPECT_FALSE(item.dose().load_guide().empty()) << exercise;
+    EXPECT_THAT(RuleIds(item.rules()), ::testing::Contains("PROG-START")) << exercise;
+    EXPECT_THAT(item.cues(), ::testing::Contains(HasSubstr("Log the load you use"))) << exercise;
+  }
+  ASSERT_FALSE(weights.empty()) << "no dumbbell exercise planned with dumbbells at hand";
+
+  // One session: every dumbbell exercise at 8 kg, 14 reps on every set.
+  const scheduling_v1::PlanDay* day = nullptr;
+  for (const scheduling_v1::PlanDay& candidate : program.current_plan().days()) {
+    for (const scheduling_v1::PlanSession& session : candidate.sessions()) {
+      for (const scheduling_v1::PlanItem& item : session.items()) {
+        if (weights.contains(item.exercise()) && day == nullptr) day = &candidate;
+      }
+    }
+  }
+  ASSERT_NE(day, nullptr);
+  v1::LogSessionRequest log_request = LogRequest(program.name(), "loads-week1", day->date());
+  std::set<std::string> logged;
+  for (const scheduling_v1::PlanSession& session : day->sessions()) {
+    for (const scheduling_v1::PlanItem& item : session.items()) {
+      if (!weights.contains(item.exercise()) || !logged.insert(item.exercise()).second) continue;
+      *log_request.mutable_session()->add_items() = StrengthDone(item, 14, 8);
+    }
+  }
+  v1::SessionLog log;
+  status = client_->Log(log_request, &log);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_DOUBLE_EQ(log.items(0).load_kg(), 8);
+
+  v1::Program advanced;
+  status = client_->Advance(program.name(), "loads-advance-1", &advanced);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  v1::ProgressReport report;
+  status = client_->Progress(program.name(), &report);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  for (const v1::ProgressionDecision& decision : report.decisions()) {
+    if (!logged.contains(decision.exercise())) continue;
+    SCOPED_TRACE(decision.exercise());
+    EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_LOAD_UP);
+    EXPECT_DOUBLE_EQ(decision.before().load_kg(), 8);
+    EXPECT_DOUBLE_EQ(decision.after().load_kg(), 8.5);
+    EXPECT_EQ(decision.after().reps(), 8);
+    EXPECT_THAT(decision.reason(), HasSubstr("at 8.0 kg with good form: load up to 8.5 kg (dumbbells step 0.5 kg)"));
+    EXPECT_THAT(RuleIds(decision.rules()), ::testing::ElementsAre("PROG-LOAD", "PROG-ONE"));
+  }
+  // Week 2's plan: each progressed dumbbell exercise at 8.5 kg, in words too.
+  int stated = 0;
+  for (const auto& [exercise, item] : StrengthItems(advanced.current_plan())) {
+    if (!logged.contains(exercise)) continue;
+    SCOPED_TRACE(exercise);
+    EXPECT_DOUBLE_EQ(item.load_kg(), 8.5);
+    EXPECT_THAT(item.dose().load_guide(), ::testing::StartsWith("8.5 kg"));
+    EXPECT_EQ(item.dose().sets_reps().reps_min(), 8);
+    ++stated;
+  }
+  EXPECT_GT(stated, 0) << "no progressed dumbbell exercise planned in week 2";
 }
 
 TEST_F(ProgressServiceTest, ARedFlagPausesWithAReferralUntilAClinicianResumes) {
@@ -1208,6 +1314,15 @@ TEST_F(ProgressServiceTest, BadInputIsRefusedNamingTheFieldAndStoresNothing) {
        "session.items[0].reps_per_set"},
       {"load 501 kg", [](auto& r) { r.mutable_session()->mutable_items(0)->set_load_kg(501); },
        "session.items[0].load_kg"},
+      {"an unknown band level",
+       [](auto& r) { r.mutable_session()->mutable_items(0)->set_band_level(static_cast<common::v1::BandLevel>(9)); },
+       "session.items[0].band_level"},
+      {"a band level with kilograms",
+       [](auto& r) {
+         r.mutable_session()->mutable_items(0)->set_band_level(common::v1::BAND_LEVEL_HEAVY);
+         r.mutable_session()->mutable_items(0)->set_load_kg(5);
+       },
+       "session.items[0].band_level"},
       {"an exercise not in the plan",
        [](auto& r) { r.mutable_session()->mutable_items(0)->set_exercise("exercises/no-such-exercise"); },
        "session.items[0].exercise"},

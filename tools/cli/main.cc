@@ -38,6 +38,8 @@ ABSL_FLAG(std::string, measurement, "", "measure: the measurement JSON file");
 ABSL_FLAG(std::string, cleared_by, "", "resume: the clearing clinician's id");
 ABSL_FLAG(std::string, note, "", "resume: a note for the record");
 ABSL_FLAG(int, strength_reps, 13, "simulate-week: repetitions logged for every strength set");
+ABSL_FLAG(double, first_load_kg, 8,
+          "simulate-week: kilograms logged on weights the plan states no load for yet");
 ABSL_FLAG(std::string, request_id, "",
           "idempotency key of a write; by default derived from what is sent, so running the same "
           "command again is a safe retry");
@@ -51,8 +53,9 @@ constexpr char kUsage[] =
     "  enrol    --intake=FILE --preferences=FILE --start=YYYY-MM-DD\n"
     "  plan     --program=NAME          the current week, day by day\n"
     "  log      --program=NAME --session=FILE\n"
-    "  simulate-week --program=NAME [--strength_reps=N]\n"
-    "           logs each planned day of the current week up to today as done as planned\n"
+    "  simulate-week --program=NAME [--strength_reps=N] [--first_load_kg=KG]\n"
+    "           logs each planned day of the current week up to today as done as planned,\n"
+    "           weights at the load planned (or KG before one is), bands at theirs (or medium)\n"
     "  measure  --program=NAME --measurement=FILE\n"
     "  progress --program=NAME\n"
     "  advance  --program=NAME\n"
@@ -249,12 +252,18 @@ int main(int argc, char** argv) {
   if (command == "simulate-week") {
     const int reps = absl::GetFlag(FLAGS_strength_reps);
     if (reps < 0 || reps > 100) osteoflow::ExitInvalidSetting("strength_reps", "must be 0..100");
+    osteoflow::tools::FirstLoads first;
+    first.kilograms = absl::GetFlag(FLAGS_first_load_kg);
+    if (!(first.kilograms > 0 && first.kilograms <= 500)) {
+      osteoflow::ExitInvalidSetting("first_load_kg", "must be above 0, at most 500");
+    }
     v1::Program program;
     grpc::Status status = load(&program);
     if (!status.ok()) return Refused(status);
     if (!program.has_current_plan()) return Fail(absl::StrCat(name, ": no current plan (", v1::ProgramState_Name(program.state()), ")"));
     const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-    const std::vector<v1::SessionLog> sessions = osteoflow::tools::SessionsAsPlanned(program.current_plan(), reps, today);
+    const std::vector<v1::SessionLog> sessions =
+        osteoflow::tools::SessionsAsPlanned(program.current_plan(), reps, first, today);
     if (sessions.empty()) std::printf("nothing to log yet: no planned day of this week is past\n");
     for (const v1::SessionLog& session : sessions) {
       v1::LogSessionRequest request;

@@ -8,9 +8,43 @@ namespace osteoflow::tools {
 
 namespace v1 = osteoflow::progress::v1;
 namespace scheduling_v1 = osteoflow::scheduling::v1;
+namespace common = osteoflow::common::v1;
+
+namespace {
+
+// The load a person logs for an item: the one planned, else a first choice
+// on the gear that carries it (a band by level, weights in kilograms).
+void LogLoad(const scheduling_v1::PlanItem& item, const FirstLoads& first, v1::ItemLog& done) {
+  if (item.load_kg() > 0) {
+    done.set_load_kg(item.load_kg());
+    return;
+  }
+  if (item.band_level() != common::BAND_LEVEL_UNSPECIFIED) {
+    done.set_band_level(item.band_level());
+    return;
+  }
+  for (const int equipment : item.equipment()) {
+    switch (equipment) {
+      case common::EQUIPMENT_RESISTANCE_BAND:
+        done.set_band_level(first.band);
+        return;
+      case common::EQUIPMENT_DUMBBELLS:
+      case common::EQUIPMENT_KETTLEBELL:
+      case common::EQUIPMENT_BARBELL:
+      case common::EQUIPMENT_WEIGHT_MACHINE:
+      case common::EQUIPMENT_WEIGHTED_VEST:
+        done.set_load_kg(first.kilograms);
+        return;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace
 
 std::vector<v1::SessionLog> SessionsAsPlanned(const scheduling_v1::WeeklyPlan& plan, int strength_reps,
-                                              absl::CivilDay last_day) {
+                                              const FirstLoads& first, absl::CivilDay last_day) {
   std::vector<v1::SessionLog> sessions;
   for (const scheduling_v1::PlanDay& day : plan.days()) {
     absl::CivilDay date;
@@ -25,7 +59,7 @@ std::vector<v1::SessionLog> SessionsAsPlanned(const scheduling_v1::WeeklyPlan& p
         if (!logged.insert(item.exercise()).second) continue;
         v1::ItemLog* done = log.add_items();
         done->set_exercise(item.exercise());
-        done->set_load_kg(item.load_kg());
+        if (item.component() == scheduling_v1::COMPONENT_STRENGTH) LogLoad(item, first, *done);
         done->set_effort(6);
         const osteoflow::common::v1::Dose& dose = item.dose();
         switch (dose.amount_case()) {

@@ -1,5 +1,6 @@
 #include "tools/plan_table/plan_table.h"
 
+#include <cmath>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -20,7 +21,16 @@ std::string Words(const std::string& enum_name, size_t prefix) {
   return text;
 }
 
-std::string DoseText(const common::Dose& dose) {
+// "8.5 kg" (two decimals only when a step needs them).
+std::string KilogramText(double load_kg) {
+  const double tenths = load_kg * 10.0;
+  return std::abs(tenths - std::round(tenths)) < 1e-3 ? absl::StrFormat("%.1f kg", load_kg)
+                                                      : absl::StrFormat("%.2f kg", load_kg);
+}
+
+// The dose with the load it is done at, once a log has named one.
+std::string DoseText(const v1::PlanItem& item) {
+  const common::Dose& dose = item.dose();
   std::string text;
   switch (dose.amount_case()) {
     case common::Dose::kSetsReps: {
@@ -40,6 +50,11 @@ std::string DoseText(const common::Dose& dose) {
       break;
     default:
       break;
+  }
+  if (item.load_kg() > 0) {
+    absl::StrAppend(&text, " at ", KilogramText(item.load_kg()));
+  } else if (item.band_level() != common::BAND_LEVEL_UNSPECIFIED) {
+    absl::StrAppend(&text, ", ", Words(common::BandLevel_Name(item.band_level()), sizeof("BAND_LEVEL_") - 1), " band");
   }
   return text;
 }
@@ -80,7 +95,7 @@ std::string PlanTable(const v1::WeeklyPlan& plan) {
                                                     sizeof("COMPONENT_") - 1)
                                                   .substr(0, 13),
                                               item.display_name().substr(0, 30),
-                                              DoseText(item.dose()), item.minutes(),
+                                              DoseText(item), item.minutes(),
                                               RuleIds(item.rules())));
       }
     }

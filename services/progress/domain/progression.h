@@ -28,12 +28,17 @@ struct WeekProgression {
 // Per exercise, first match wins: not logged → hold; pain at or above
 // comfort.reduce_pain → reduce (PROG-SORE); pain at or above hold_pain, or
 // any session's soreness beyond soreness_hours → hold (PROG-SORE); form
-// broken → hold (PROG-FORM). Then strength: more than reps_top on every set
-// → load up one step with reps back to reps_bottom, or one more set for
-// unloaded work (PROG-LOAD, PROG-ONE); fewer than reps_bottom → load down;
-// otherwise one more rep if the week's volume rises no more than the limit
-// (PROG-ONE, PROG-VOLUME). Minutes and impacts done in full rise by their
-// step towards their targets (PROG-VOLUME, PROG-IMPACT).
+// broken → hold (PROG-FORM). Then strength, from the load logged (the
+// lowest of the week, judged on the sets done at it) on the gear the plan
+// item names: more than reps_top on every set → the gear's next real load
+// (2-10 % up) or band level with reps back to reps_bottom, or one more set
+// where the load cannot rise (body weight, a step above 10 %, a vest before
+// its comfortable weeks) (PROG-LOAD, PROG-ONE, PROG-VEST); fewer than
+// reps_bottom → one real step down; loaded work logged without a load and
+// outside the range → hold, asking for the load; otherwise one more rep if
+// the week's volume rises no more than the limit (PROG-ONE, PROG-VOLUME).
+// Minutes and impacts done in full rise by their step towards their targets
+// (PROG-VOLUME, PROG-IMPACT).
 WeekProgression ProgressWeek(
     const osteoflow::scheduling::v1::WeeklyPlan& plan,
     const std::vector<osteoflow::progress::v1::SessionLog>& logs,

@@ -1,5 +1,7 @@
 #include "services/progress/domain/progression_rules.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/config/json_file.h"
@@ -18,6 +20,61 @@ constexpr absl::string_view kCitedRules[] = {"PROG-LOAD", "PROG-ONE",  "PROG-VOL
 void Range(FieldViolations& problems, absl::string_view field, double value, double low, double high) {
   if (!(value >= low && value <= high)) {
     problems.Add(field, absl::StrCat("must be ", low, "..", high, ", not ", value));
+  }
+}
+
+// The real steps of each loaded gear: kilogram ranges that rise, or band
+// levels in order; never both, and each gear once.
+void CheckLoadSteps(FieldViolations& problems, const v1::LoadSteps& steps,
+                    const absl::flat_hash_set<std::string>& defined) {
+  Range(problems, "load_steps.min_percent", steps.min_percent(), 1, 10);
+  Range(problems, "load_steps.max_percent", steps.max_percent(), std::max(steps.min_percent(), 1), 20);
+  if (steps.equipment().empty()) problems.Add("load_steps.equipment", "list the gear that carries a load");
+  absl::flat_hash_set<int> seen;
+  for (int i = 0; i < steps.equipment_size(); ++i) {
+    const v1::EquipmentSteps& gear = steps.equipment(i);
+    const std::string at = absl::StrCat("load_steps.equipment[", i, "]");
+    if (gear.equipment() == common::v1::EQUIPMENT_UNSPECIFIED || !common::v1::Equipment_IsValid(gear.equipment()) ||
+        !seen.insert(gear.equipment()).second) {
+      problems.Add(at + ".equipment", "unknown, unspecified or repeated");
+    }
+    if (gear.display_name().empty()) problems.Add(at + ".display_name", "required");
+    if (gear.basis().empty()) problems.Add(at + ".basis", "say what such gear commonly offers");
+    if (gear.kilogram_steps().empty() == gear.band_levels().empty()) {
+      problems.Add(at, "give kilogram_steps or band_levels, one of the two");
+    }
+    double previous_end = 0;
+    for (int k = 0; k < gear.kilogram_steps_size(); ++k) {
+      const v1::KilogramStep& step = gear.kilogram_steps(k);
+      const std::string step_at = absl::StrCat(at, ".kilogram_steps[", k, "]");
+      Range(problems, step_at + ".step_kg", step.step_kg(), 0.1, 20);
+      const bool last = k + 1 == gear.kilogram_steps_size();
+      if (last != (step.below_kg() == 0)) {
+        problems.Add(step_at + ".below_kg", "every range but the last ends (the last has no end: 0)");
+      } else if (!last) {
+        Range(problems, step_at + ".below_kg", step.below_kg(), previous_end + step.step_kg(), 500);
+        previous_end = step.below_kg();
+      }
+    }
+    absl::flat_hash_set<int> levels;
+    for (int b = 0; b < gear.band_levels_size(); ++b) {
+      const int level = gear.band_levels(b);
+      if (level == common::v1::BAND_LEVEL_UNSPECIFIED || !common::v1::BandLevel_IsValid(level) ||
+          !levels.insert(level).second || (b > 0 && level <= gear.band_levels(b - 1))) {
+        problems.Add(absl::StrCat(at, ".band_levels[", b, "]"), "unknown, unspecified, repeated or out of order");
+      }
+    }
+    if (!gear.band_levels().empty() && gear.band_levels_size() < 2) {
+      problems.Add(at + ".band_levels", "at least two levels, lightest first");
+    }
+    Range(problems, at + ".rise_after_weeks", gear.rise_after_weeks(), 0, 52);
+    Range(problems, at + ".max_percent", gear.max_percent(), 0, 25);
+    for (int r = 0; r < gear.rule_ids_size(); ++r) {
+      if (!defined.contains(gear.rule_ids(r))) {
+        problems.Add(absl::StrCat(at, ".rule_ids[", r, "]"),
+                     absl::StrCat("rule ", gear.rule_ids(r), " is not defined under rules"));
+      }
+    }
   }
 }
 
@@ -64,6 +121,7 @@ absl::StatusOr<std::shared_ptr<const ProgressionRules>> ProgressionRules::FromDo
   Range(problems, "record_limits.session_logs_per_week", limits.session_logs_per_week(),
         limits.session_logs_per_day(), 7000000);
   Range(problems, "record_limits.measurements_per_week", limits.measurements_per_week(), 1, 1000000);
+  CheckLoadSteps(problems, document.load_steps(), defined);
   auto cited = [&](absl::string_view field, const std::string& id) {
     if (!defined.contains(id)) problems.Add(field, absl::StrCat("rule ", id, " is not defined under rules"));
   };

@@ -16,4 +16,8 @@ inline constexpr size_t kMaxNoteLength = 2000;
 // a patient_id): 1-64 characters from A-Z a-z 0-9 . _ -.
 absl::Status CheckOpaqueId(const std::string& id, absl::string_view field);
 
+// INVALID_ARGUMENT naming `field` unless `level` is a band level or
+// unspecified (no band used, or not noted).
+absl::Status CheckBandLevel(int level, absl::string_view field);
+
 }  // namespace osteoflow::progress

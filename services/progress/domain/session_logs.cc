@@ -61,6 +61,10 @@ absl::Status CheckSession(const v1::SessionLog& session, const CurrentWeek& week
       if (!std::isfinite(item.load_kg()) || item.load_kg() < 0 || item.load_kg() > 500) {
         problems.Add(at + ".load_kg", "must be 0..500");
       }
+      problems.Include(CheckBandLevel(item.band_level(), at + ".band_level"));
+      if (item.band_level() != common::v1::BAND_LEVEL_UNSPECIFIED && item.load_kg() > 0) {
+        problems.Add(at + ".band_level", "a band has no load in kg: give load_kg or band_level, not both");
+      }
       CheckRange(problems, at + ".minutes", item.minutes(), 0, 240);
       CheckRange(problems, at + ".impacts", item.impacts(), 0, 500);
       CheckRange(problems, at + ".effort", item.effort(), 0, 10);

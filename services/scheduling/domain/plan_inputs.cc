@@ -113,6 +113,12 @@ void CheckProgression(const google::protobuf::RepeatedPtrField<v1::ExerciseProgr
     if (!std::isfinite(entry.load_kg()) || entry.load_kg() < 0 || entry.load_kg() > 500) {
       problems.Add(at + ".load_kg", "must be 0..500");
     }
+    if (!common::BandLevel_IsValid(entry.band_level())) {
+      problems.Add(at + ".band_level", "unknown band level");
+    } else if (entry.band_level() != common::BAND_LEVEL_UNSPECIFIED && entry.load_kg() > 0) {
+      problems.Add(at + ".band_level", "a band has no load in kg: give load_kg or band_level, not both");
+    }
+    CheckRange(at + ".weeks_at_load", entry.weeks_at_load(), 0, 520, problems);
     if (entry.sets() != 0) CheckRange(at + ".sets", entry.sets(), 1, 10, problems);
     if (entry.reps() != 0) CheckRange(at + ".reps", entry.reps(), 1, 100, problems);
     if ((entry.sets() == 0) != (entry.reps() == 0)) {

@@ -1,9 +1,12 @@
 #include "services/scheduling/domain/plan_items.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "services/scheduling/domain/plan_wording.h"
 
 namespace osteoflow::scheduling {
@@ -23,6 +26,51 @@ v1::PlanItem ItemOf(const catalog_v1::Exercise& exercise, v1::Component componen
   item.set_tempo(tempo);
   for (const std::string& cue : exercise.cues()) item.add_cues(cue);
   return item;
+}
+
+// "8.5 kg" (two decimals only when a step needs them).
+std::string KilogramText(double load_kg) {
+  const double tenths = load_kg * 10.0;
+  return std::abs(tenths - std::round(tenths)) < 1e-3 ? absl::StrFormat("%.1f kg", load_kg)
+                                                      : absl::StrFormat("%.2f kg", load_kg);
+}
+
+// "a medium band" for BAND_LEVEL_MEDIUM.
+std::string BandText(common::BandLevel level) {
+  const std::string& name = common::BandLevel_Name(level);
+  std::string words = absl::AsciiStrToLower(name.substr(std::min(name.size(), sizeof("BAND_LEVEL_") - 1)));
+  std::replace(words.begin(), words.end(), '_', ' ');
+  return absl::StrCat("a ", words, " band");
+}
+
+// The load a strength item states (PROG-LOAD): once a log has named one, the
+// kilograms or the band progressed from it; until then the catalog's guide to
+// choosing one that allows 8-12 good repetitions, and a reminder to log it,
+// since next week's load is set from what is logged.
+void StateLoad(const catalog_v1::Exercise& exercise, const v1::ExerciseProgression* progression,
+               const std::string& fallback_guide, v1::PlanItem& item) {
+  const std::string& guide = exercise.default_dose().load_guide();
+  if (!guide.empty()) {
+    item.mutable_dose()->set_load_guide(guide);
+  } else if (!exercise.equipment().empty()) {
+    item.mutable_dose()->set_load_guide(fallback_guide);
+  }
+  if (progression != nullptr && progression->load_kg() > 0) {
+    item.set_load_kg(progression->load_kg());
+    item.mutable_dose()->set_load_guide(absl::StrCat(
+        KilogramText(progression->load_kg()),
+        ", progressed from the load you logged; if it does not allow the repetitions with good form, use the"
+        " next lighter and log it"));
+  } else if (progression != nullptr && progression->band_level() != common::BAND_LEVEL_UNSPECIFIED) {
+    item.set_band_level(progression->band_level());
+    item.mutable_dose()->set_load_guide(absl::StrCat(
+        BandText(progression->band_level()),
+        ", progressed from the band you logged; if it does not allow the repetitions with good form, use the"
+        " next lighter and log it"));
+  } else if (!guide.empty() && !exercise.equipment().empty()) {
+    // Gear that carries a load has a guide of its own in the catalog.
+    item.add_cues("Log the load you use (kilograms, or the band's level): next week's load is set from it.");
+  }
 }
 
 }  // namespace
@@ -84,14 +132,9 @@ v1::PlanItem PlanItemWriter::Strength(const PlanningEntry& entry) const {
   }
   sets_reps->set_hold_seconds(usual.hold_seconds());
   sets_reps->set_per_side(usual.per_side());
-  if (!exercise.default_dose().load_guide().empty()) {
-    item.mutable_dose()->set_load_guide(exercise.default_dose().load_guide());
-  } else if (!exercise.equipment().empty()) {
-    item.mutable_dose()->set_load_guide(strength.load_guide());
-  }
-  if (progression != nullptr) {
-    item.set_load_kg(progression->load_kg());
-  } else {
+  for (const int equipment : exercise.equipment()) item.add_equipment(static_cast<common::Equipment>(equipment));
+  StateLoad(exercise, progression, strength.load_guide(), item);
+  if (progression == nullptr) {
     item.add_cues(strength.start_cue());
     AddCitation(basis_.plan_rules.Citation(strength.start_rule_id()), item.mutable_rules());
   }

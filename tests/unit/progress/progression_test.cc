@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/progress/domain/progression.h"
 #include "tests/support/recorded_digest.h"
 
@@ -288,6 +289,290 @@ TEST(Progression, TheSameWeekGivesTheSameDecisionsWhateverTheOrderOfLogs) {
   }
   // Every set of the week counts: 12 on Thursday keeps the load.
   EXPECT_EQ(DecisionFor(a, kDeadlift).change(), v1::PROGRESSION_CHANGE_REPS_UP);
+}
+
+// --- loads from the log, in the gear's real steps (PROG-LOAD) -----------------
+
+namespace common = osteoflow::common::v1;
+
+// One strength exercise on Monday and Thursday, on `gear` (none: body
+// weight), planned at `load` kg (0: not yet known) and `sets` sets.
+scheduling_v1::WeeklyPlan GearPlan(const std::string& exercise, std::vector<common::Equipment> gear, double load = 0,
+                                   int sets = 2) {
+  scheduling_v1::WeeklyPlan plan;
+  for (int i = 0; i < 7; ++i) plan.add_days();
+  for (const int day : {0, 3}) {
+    AddItem(*plan.mutable_days(day), exercise, scheduling_v1::COMPONENT_STRENGTH, sets, 8, load, 0, 0);
+    for (const common::Equipment equipment : gear) {
+      plan.mutable_days(day)->mutable_sessions(0)->mutable_items(0)->add_equipment(equipment);
+    }
+  }
+  return plan;
+}
+
+v1::ItemLog Band(const std::string& exercise, std::vector<int> reps, common::BandLevel level) {
+  v1::ItemLog log = Sets(exercise, std::move(reps), 0);
+  log.set_band_level(level);
+  return log;
+}
+
+constexpr char kPress[] = "exercises/dumbbell-chest-press";
+constexpr char kRow[] = "exercises/band-row";
+constexpr char kSwing[] = "exercises/kettlebell-deadlift";
+constexpr char kVestSquat[] = "exercises/vest-squat";
+
+TEST(LoggedLoads, FourteenRepsAtTheLoggedEightKilogramsLoadUpOneDumbbellStepWithRepsBackToEight) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  // Week 1 planned no load; the person chose 8 kg and logged it.
+  const WeekProgression result =
+      ProgressWeek(GearPlan(kPress, {common::EQUIPMENT_DUMBBELLS}),
+                   {Session({Sets(kPress, {14, 14}, 8)}), Session({Sets(kPress, {14, 14}, 8)})}, {},
+                   *ShippedRules(), 2);
+  const v1::ProgressionDecision& decision = DecisionFor(result, kPress);
+  EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_LOAD_UP) << decision.reason();
+  EXPECT_DOUBLE_EQ(decision.before().load_kg(), 8);
+  EXPECT_DOUBLE_EQ(decision.after().load_kg(), 8.5);
+  EXPECT_LE(decision.after().load_kg(), 8 * 1.10);
+  EXPECT_EQ(decision.after().reps(), 8);
+  EXPECT_EQ(decision.after().sets(), 2) << "load or volume, never both (PROG-ONE)";
+  EXPECT_THAT(RuleIds(decision), ElementsAreArray({"PROG-LOAD", "PROG-ONE"}));
+  EXPECT_EQ(decision.reason(),
+            "14 or more reps on every set at 8.0 kg with good form: load up to 8.5 kg (dumbbells step 0.5 kg), reps "
+            "back to 8");
+  ASSERT_EQ(result.next.size(), 1u);
+  EXPECT_EQ(result.next[0].SerializeAsString(), decision.after().SerializeAsString());
+}
+
+TEST(LoggedLoads, EachStepIsTheSmallestRealOneOfAtLeastTwoAndAtMostTenPercent) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  struct Case {
+    common::Equipment gear;
+    double logged, next;
+  };
+  for (const Case& c : std::vector<Case>{{common::EQUIPMENT_DUMBBELLS, 5, 5.5},
+                                         {common::EQUIPMENT_DUMBBELLS, 9.5, 10},
+                                         {common::EQUIPMENT_DUMBBELLS, 10, 11},
+                                         {common::EQUIPMENT_DUMBBELLS, 8.3, 8.5},  // back onto the real steps
+                                         {common::EQUIPMENT_DUMBBELLS, 20, 22},
+                                         {common::EQUIPMENT_WEIGHT_MACHINE, 40, 42.5},
+                                         {common::EQUIPMENT_WEIGHT_MACHINE, 150, 155},  // 2.5 kg is under 2 %
+                                         {common::EQUIPMENT_BARBELL, 30, 32.5}}) {
+    const WeekProgression result =
+        ProgressWeek(GearPlan(kPress, {common::EQUIPMENT_CHAIR, c.gear}), {Session({Sets(kPress, {13, 13}, c.logged)})},
+                     {}, *ShippedRules(), 2);
+    const v1::ProgressionDecision& decision = DecisionFor(result, kPress);
+    EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_LOAD_UP) << c.logged << ": " << decision.reason();
+    EXPECT_DOUBLE_EQ(decision.after().load_kg(), c.next) << common::Equipment_Name(c.gear) << " " << c.logged;
+    EXPECT_GE(decision.after().load_kg(), c.logged * 1.02);
+    EXPECT_LE(decision.after().load_kg(), c.logged * 1.10 + 1e-9);
+  }
+}
+
+TEST(LoggedLoads, FewerThanEightRepsAtTheLoggedLoadTakeItDownOneStep) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const WeekProgression result = ProgressWeek(GearPlan(kPress, {common::EQUIPMENT_DUMBBELLS}, 8.5),
+                                              {Session({Sets(kPress, {9, 6}, 8)})}, {}, *ShippedRules(), 3);
+  const v1::ProgressionDecision& decision = DecisionFor(result, kPress);
+  EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_LOAD_DOWN) << decision.reason();
+  EXPECT_DOUBLE_EQ(decision.before().load_kg(), 8) << "the load logged, not the 8.5 kg planned";
+  EXPECT_DOUBLE_EQ(decision.after().load_kg(), 7.5);
+  EXPECT_THAT(RuleIds(decision), ElementsAreArray({"PROG-LOAD"}));
+  EXPECT_THAT(decision.reason(), HasSubstr("only 6 reps on a set at 8.0 kg: load down to 7.5 kg"));
+}
+
+TEST(LoggedLoads, WhenTheWeeksLogsDisagreeTheLowestLoadIsTakenWithTheRepsDoneAtIt) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const scheduling_v1::WeeklyPlan plan = GearPlan(kPress, {common::EQUIPMENT_DUMBBELLS});
+  // 14 at 8 kg and 10 at 9 kg: 8 kg is taken and judged on its own sets.
+  WeekProgression result = ProgressWeek(
+      plan, {Session({Sets(kPress, {14, 14}, 8)}), Session({Sets(kPress, {10, 10}, 9)})}, {}, *ShippedRules(), 2);
+  EXPECT_EQ(DecisionFor(result, kPress).change(), v1::PROGRESSION_CHANGE_LOAD_UP);
+  EXPECT_DOUBLE_EQ(DecisionFor(result, kPress).after().load_kg(), 8.5);
+  // The order of the logs does not matter.
+  result = ProgressWeek(plan, {Session({Sets(kPress, {10, 10}, 9)}), Session({Sets(kPress, {14, 14}, 8)})}, {},
+                        *ShippedRules(), 2);
+  EXPECT_DOUBLE_EQ(DecisionFor(result, kPress).after().load_kg(), 8.5);
+  // 14 at 9 kg but 10 at 8 kg: 8 kg, in the range, one more rep.
+  result = ProgressWeek(plan, {Session({Sets(kPress, {14, 14}, 9)}), Session({Sets(kPress, {10, 10}, 8)})}, {},
+                        *ShippedRules(), 2);
+  EXPECT_EQ(DecisionFor(result, kPress).change(), v1::PROGRESSION_CHANGE_REPS_UP);
+  EXPECT_DOUBLE_EQ(DecisionFor(result, kPress).after().load_kg(), 8);
+  EXPECT_EQ(DecisionFor(result, kPress).after().reps(), 11);
+  // A heavier load tried and failed the same week keeps the load where it is.
+  result = ProgressWeek(plan, {Session({Sets(kPress, {14, 14}, 8)}), Session({Sets(kPress, {9, 6}, 8.5)})}, {},
+                        *ShippedRules(), 2);
+  const v1::ProgressionDecision& held = DecisionFor(result, kPress);
+  EXPECT_EQ(held.change(), v1::PROGRESSION_CHANGE_HOLD);
+  EXPECT_DOUBLE_EQ(held.after().load_kg(), 8);
+  EXPECT_THAT(held.reason(), HasSubstr("heavier load"));
+  // A session that noted no load does not count against one that did.
+  result = ProgressWeek(plan, {Session({Sets(kPress, {14, 14}, 8)}), Session({Sets(kPress, {14, 14}, 0)})}, {},
+                        *ShippedRules(), 2);
+  EXPECT_DOUBLE_EQ(DecisionFor(result, kPress).after().load_kg(), 8.5);
+}
+
+TEST(LoggedLoads, LoadedWorkLoggedWithoutALoadHoldsAndAsksForIt) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const WeekProgression result = ProgressWeek(GearPlan(kPress, {common::EQUIPMENT_DUMBBELLS}),
+                                              {Session({Sets(kPress, {14, 14}, 0)})}, {}, *ShippedRules(), 2);
+  const v1::ProgressionDecision& decision = DecisionFor(result, kPress);
+  EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_HOLD);
+  EXPECT_EQ(decision.after().sets(), 2) << "no blind extra set";
+  EXPECT_DOUBLE_EQ(decision.after().load_kg(), 0);
+  EXPECT_THAT(decision.reason(), HasSubstr("no load in kg logged for this dumbbells exercise"));
+  EXPECT_THAT(RuleIds(decision), ElementsAreArray({"PROG-LOAD"}));
+  // A band logged without its level, likewise.
+  const WeekProgression band = ProgressWeek(GearPlan(kRow, {common::EQUIPMENT_RESISTANCE_BAND}),
+                                            {Session({Sets(kRow, {14, 14}, 0)})}, {}, *ShippedRules(), 2);
+  EXPECT_EQ(DecisionFor(band, kRow).change(), v1::PROGRESSION_CHANGE_HOLD);
+  EXPECT_THAT(DecisionFor(band, kRow).reason(), HasSubstr("no band level logged"));
+}
+
+TEST(LoggedLoads, BandsMoveOneLevelAtATime) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  struct Case {
+    common::BandLevel logged;
+    std::vector<int> reps;
+    v1::ProgressionChange change;
+    common::BandLevel next;
+    int sets;
+  };
+  for (const Case& c : std::vector<Case>{
+           {common::BAND_LEVEL_MEDIUM, {13, 14}, v1::PROGRESSION_CHANGE_LOAD_UP, common::BAND_LEVEL_HEAVY, 2},
+           {common::BAND_LEVEL_EXTRA_HEAVY, {13, 14}, v1::PROGRESSION_CHANGE_SETS_UP, common::BAND_LEVEL_EXTRA_HEAVY,
+            3},
+           {common::BAND_LEVEL_HEAVY, {8, 6}, v1::PROGRESSION_CHANGE_LOAD_DOWN, common::BAND_LEVEL_MEDIUM, 2},
+           {common::BAND_LEVEL_LIGHT, {8, 6}, v1::PROGRESSION_CHANGE_HOLD, common::BAND_LEVEL_LIGHT, 2},
+           {common::BAND_LEVEL_LIGHT, {10, 10}, v1::PROGRESSION_CHANGE_REPS_UP, common::BAND_LEVEL_LIGHT, 2}}) {
+    const WeekProgression result = ProgressWeek(GearPlan(kRow, {common::EQUIPMENT_RESISTANCE_BAND}),
+                                                {Session({Band(kRow, c.reps, c.logged)})}, {}, *ShippedRules(), 2);
+    const v1::ProgressionDecision& decision = DecisionFor(result, kRow);
+    SCOPED_TRACE(common::BandLevel_Name(c.logged));
+    EXPECT_EQ(decision.change(), c.change) << decision.reason();
+    EXPECT_EQ(decision.before().band_level(), c.logged);
+    EXPECT_EQ(decision.after().band_level(), c.next);
+    EXPECT_EQ(decision.after().sets(), c.sets);
+    EXPECT_DOUBLE_EQ(decision.after().load_kg(), 0);
+  }
+  const WeekProgression up = ProgressWeek(GearPlan(kRow, {common::EQUIPMENT_RESISTANCE_BAND}),
+                                          {Session({Band(kRow, {13, 13}, common::BAND_LEVEL_MEDIUM)})}, {},
+                                          *ShippedRules(), 2);
+  EXPECT_THAT(DecisionFor(up, kRow).reason(),
+              HasSubstr("at a medium band with good form: one band level up to a heavy band"));
+  EXPECT_EQ(DecisionFor(up, kRow).after().reps(), 8);
+}
+
+TEST(LoggedLoads, AKettlebellStepTooLargeAddsASetThenHoldsNamingTheStep) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  WeekProgression result = ProgressWeek(GearPlan(kSwing, {common::EQUIPMENT_KETTLEBELL}),
+                                        {Session({Sets(kSwing, {14, 14}, 8)})}, {}, *ShippedRules(), 2);
+  const v1::ProgressionDecision& sets_up = DecisionFor(result, kSwing);
+  EXPECT_EQ(sets_up.change(), v1::PROGRESSION_CHANGE_SETS_UP) << sets_up.reason();
+  EXPECT_DOUBLE_EQ(sets_up.after().load_kg(), 8);
+  EXPECT_EQ(sets_up.after().sets(), 3);
+  EXPECT_EQ(sets_up.after().reps(), 8);
+  EXPECT_THAT(sets_up.reason(), HasSubstr("the next kettlebell step, 10.0 kg, is 25 % more, above the 10 %"));
+  EXPECT_THAT(RuleIds(sets_up), ElementsAreArray({"PROG-LOAD", "PROG-ONE"}));
+
+  result = ProgressWeek(GearPlan(kSwing, {common::EQUIPMENT_KETTLEBELL}, 8, 3),
+                        {Session({Sets(kSwing, {14, 14, 14}, 8)})}, {}, *ShippedRules(), 3);
+  const v1::ProgressionDecision& held = DecisionFor(result, kSwing);
+  EXPECT_EQ(held.change(), v1::PROGRESSION_CHANGE_HOLD);
+  EXPECT_DOUBLE_EQ(held.after().load_kg(), 8);
+  EXPECT_EQ(held.after().sets(), 3);
+  EXPECT_THAT(held.reason(), HasSubstr("the load stays at 8.0 kg"));
+  // Light dumbbells: 0.5 kg on 3 kg is more than 10 %, the same way.
+  result = ProgressWeek(GearPlan(kPress, {common::EQUIPMENT_DUMBBELLS}), {Session({Sets(kPress, {14, 14}, 3)})}, {},
+                        *ShippedRules(), 2);
+  EXPECT_EQ(DecisionFor(result, kPress).change(), v1::PROGRESSION_CHANGE_SETS_UP);
+  EXPECT_DOUBLE_EQ(DecisionFor(result, kPress).after().load_kg(), 3);
+}
+
+TEST(LoggedLoads, AVestRisesOnlyAfterThreeComfortableWeeksAtOneLoad) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  google::protobuf::RepeatedPtrField<scheduling_v1::ExerciseProgression> current;
+  const scheduling_v1::WeeklyPlan plan = GearPlan(kVestSquat, {common::EQUIPMENT_WEIGHTED_VEST}, 0, 3);
+  const std::vector<v1::SessionLog> week = {Session({Sets(kVestSquat, {14, 14, 14}, 3)})};
+  std::vector<v1::ProgressionChange> changes;
+  for (int index = 2; index <= 4; ++index) {
+    const WeekProgression result = ProgressWeek(plan, week, current, *ShippedRules(), index);
+    const v1::ProgressionDecision& decision = DecisionFor(result, kVestSquat);
+    changes.push_back(decision.change());
+    if (index < 4) {
+      EXPECT_THAT(decision.reason(),
+                  HasSubstr(absl::StrCat("rises only after 3 comfortable weeks in a row at one load (", index - 1,
+                                         " so far)")));
+      EXPECT_EQ(decision.after().weeks_at_load(), index - 1);
+      EXPECT_THAT(RuleIds(decision), ElementsAreArray({"PROG-LOAD", "PROG-VEST"}));
+    } else {
+      EXPECT_DOUBLE_EQ(decision.after().load_kg(), 3.5);
+      EXPECT_EQ(decision.after().weeks_at_load(), 0);
+      EXPECT_THAT(RuleIds(decision), ElementsAreArray({"PROG-LOAD", "PROG-ONE", "PROG-VEST"}));
+    }
+    current.Clear();
+    *current.Add() = decision.after();
+  }
+  EXPECT_THAT(changes, ElementsAreArray({v1::PROGRESSION_CHANGE_HOLD, v1::PROGRESSION_CHANGE_HOLD,
+                                         v1::PROGRESSION_CHANGE_LOAD_UP}));
+  // Pain starts the count again.
+  current.Mutable(0)->set_weeks_at_load(2);
+  const WeekProgression sore =
+      ProgressWeek(plan, {Session({Sets(kVestSquat, {14, 14, 14}, 3.5, 2)})}, current, *ShippedRules(), 5);
+  EXPECT_EQ(DecisionFor(sore, kVestSquat).after().weeks_at_load(), 0);
+}
+
+TEST(LoggedLoads, BodyWeightWorkIgnoresALoggedLoadAndStillAddsASet) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const WeekProgression result = ProgressWeek(GearPlan(kSquat, {common::EQUIPMENT_CHAIR}),
+                                              {Session({Sets(kSquat, {14, 14}, 5)})}, {}, *ShippedRules(), 2);
+  const v1::ProgressionDecision& decision = DecisionFor(result, kSquat);
+  EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_SETS_UP);
+  EXPECT_EQ(decision.after().sets(), 3);
+  EXPECT_DOUBLE_EQ(decision.after().load_kg(), 0);
+  EXPECT_THAT(RuleIds(decision), ElementsAreArray({"PROG-LOAD", "PROG-ONE"}));
+}
+
+TEST(LoggedLoads, PainReducesTheLoggedLoadByOneRealStep) {
+  ASSERT_NE(ShippedRules(), nullptr);
+  const WeekProgression result = ProgressWeek(GearPlan(kPress, {common::EQUIPMENT_DUMBBELLS}, 12),
+                                              {Session({Sets(kPress, {12, 12}, 12, 5)})}, {}, *ShippedRules(), 2);
+  const v1::ProgressionDecision& decision = DecisionFor(result, kPress);
+  EXPECT_EQ(decision.change(), v1::PROGRESSION_CHANGE_REDUCE);
+  EXPECT_DOUBLE_EQ(decision.after().load_kg(), 11);
+  EXPECT_THAT(decision.reason(), HasSubstr("load down to 11.0 kg"));
+}
+
+TEST(ProgressionRulesFile, RefusesLoadStepsThatAreNotRealOrNotOrdered) {
+  auto shipped = LoadProgressionRulesFile(DataFile("progression_rules.json"));
+  ASSERT_TRUE(shipped.ok());
+  v1::ProgressionRulesDocument document = (*shipped)->document();
+  v1::LoadSteps& steps = *document.mutable_load_steps();
+  steps.set_max_percent(30);
+  v1::EquipmentSteps& dumbbells = *steps.mutable_equipment(0);
+  dumbbells.mutable_kilogram_steps(1)->set_below_kg(5);  // before the previous range's end
+  dumbbells.mutable_kilogram_steps(2)->set_step_kg(0);
+  dumbbells.clear_basis();
+  v1::EquipmentSteps* repeated = steps.add_equipment();
+  *repeated = steps.equipment(1);
+  repeated->add_band_levels(common::BAND_LEVEL_LIGHT);
+  v1::EquipmentSteps* band = steps.add_equipment();
+  band->set_equipment(common::EQUIPMENT_STEP);
+  band->set_display_name("step");
+  band->set_basis("none");
+  band->add_band_levels(common::BAND_LEVEL_HEAVY);
+  band->add_band_levels(common::BAND_LEVEL_LIGHT);
+  band->add_rule_ids("PROG-NONE");
+  auto refused = ProgressionRules::FromDocument(document);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(refused.status().message());
+  EXPECT_THAT(message, HasSubstr("load_steps.max_percent"));
+  EXPECT_THAT(message, HasSubstr("load_steps.equipment[0].kilogram_steps[1].below_kg"));
+  EXPECT_THAT(message, HasSubstr("load_steps.equipment[0].kilogram_steps[2].step_kg"));
+  EXPECT_THAT(message, HasSubstr("load_steps.equipment[0].basis"));
+  EXPECT_THAT(message, HasSubstr("load_steps.equipment[6].equipment: unknown, unspecified or repeated"));
+  EXPECT_THAT(message, HasSubstr("load_steps.equipment[6]: give kilogram_steps or band_levels"));
+  EXPECT_THAT(message, HasSubstr("load_steps.equipment[7].band_levels[1]"));
+  EXPECT_THAT(message, HasSubstr("load_steps.equipment[7].rule_ids[0]: rule PROG-NONE is not defined"));
 }
 
 TEST(ProgressionRulesFile, ShippedFileLoadsWithItsRecordedDigest) {

@@ -65,6 +65,7 @@ v1::BuildWeeklyPlanRequest ValidRequest() {
   v1::ExerciseProgression* band = request.add_progression();
   band->set_exercise("exercises/band-deadlift");
   band->set_load_kg(0);
+  band->set_band_level(common::BAND_LEVEL_MEDIUM);
   band->set_sets(3);
   band->set_reps(8);
   v1::ExerciseProgression* stamps = request.add_progression();
@@ -341,6 +342,19 @@ TEST(ValidateBuildRequest, NamesEachBadField) {
        "progression[2].impacts"},
       {"nothing recorded", [](auto& r) { r.mutable_progression(2)->clear_impacts(); },
        "progression[2]: give sets and reps, minutes or impacts"},
+      {"unknown band level",
+       [](auto& r) { r.mutable_progression(1)->set_band_level(static_cast<common::BandLevel>(7)); },
+       "progression[1].band_level: unknown band level"},
+      {"band level with kilograms",
+       [](auto& r) {
+         r.mutable_progression(1)->set_band_level(common::BAND_LEVEL_MEDIUM);
+         r.mutable_progression(1)->set_load_kg(4);
+       },
+       "progression[1].band_level: a band has no load in kg"},
+      {"negative weeks at a load", [](auto& r) { r.mutable_progression(0)->set_weeks_at_load(-1); },
+       "progression[0].weeks_at_load"},
+      {"521 weeks at a load", [](auto& r) { r.mutable_progression(0)->set_weeks_at_load(521); },
+       "progression[0].weeks_at_load"},
       {"too many progressions",
        [](auto& r) {
          for (int i = 0; i < 198; ++i) {

@@ -998,6 +998,12 @@ TEST_F(WeeklyPlannerTest, RecordedProgressionIsCarriedIntoTheItems) {
     EXPECT_EQ(placed.item->minutes(), 3 * shipped_->rules->document().strength().minutes_per_set());
     // Not a first week with it any more.
     EXPECT_THAT(RuleIds(*placed.item), Not(Contains("PROG-START")));
+    // PROG-LOAD: once a load is logged the plan states it, in words too, and
+    // names the gear that carries it.
+    EXPECT_THAT(placed.item->dose().load_guide(),
+                ::testing::StartsWith("8.5 kg, progressed from the load you logged"));
+    EXPECT_THAT(placed.item->equipment(), Contains(common::EQUIPMENT_DUMBBELLS));
+    EXPECT_THAT(placed.item->cues(), Not(Contains(HasSubstr("Log the load you use"))));
   }
   EXPECT_EQ(squats, 2);
   // Impact: the progressed drill keeps building from where it stands.
@@ -1017,6 +1023,47 @@ TEST_F(WeeklyPlannerTest, RecordedProgressionIsCarriedIntoTheItems) {
     EXPECT_EQ(placed.item->dose().minutes(), 25);
     EXPECT_THAT(RuleIds(*placed.item), Not(Contains("PROG-START")));
   }
+}
+
+// PROG-LOAD, PROG-START: before any load is logged a loaded item says how to
+// choose one (8-12 good repetitions) and asks for it in the log; a band
+// progressed by level is planned at that level.
+TEST_F(WeeklyPlannerTest, LoadedItemsSayHowToChooseTheFirstLoadThenStateTheLoggedOne) {
+  v1::BuildWeeklyPlanRequest request =
+      Request(Osteopenia(), kEveryDay, 90, {common::EQUIPMENT_RESISTANCE_BAND, common::EQUIPMENT_DUMBBELLS}, 1);
+  int loaded = 0;
+  const v1::WeeklyPlan first_week = PlanOk(request);
+  for (const Placed& placed : ItemsOf(first_week, v1::COMPONENT_STRENGTH)) {
+    const catalog_v1::Exercise& exercise = ExerciseOf(*placed.item);
+    EXPECT_EQ(placed.item->equipment_size(), exercise.equipment_size()) << exercise.id();
+    if (exercise.equipment().empty() || exercise.default_dose().load_guide().empty()) continue;
+    ++loaded;
+    // The catalog's own guide to choosing it (8-12 good repetitions, or the
+    // exercise's own measure, such as a carry's 20 metres).
+    EXPECT_EQ(placed.item->dose().load_guide(), exercise.default_dose().load_guide()) << exercise.id();
+    EXPECT_DOUBLE_EQ(placed.item->load_kg(), 0) << exercise.id();
+    EXPECT_THAT(RuleIds(*placed.item), Contains("PROG-START")) << exercise.id();
+    EXPECT_THAT(placed.item->cues(), Contains(HasSubstr("Log the load you use"))) << exercise.id();
+  }
+  EXPECT_GT(loaded, 0);
+
+  request = Request(Osteopenia(), kEveryDay, 90, {common::EQUIPMENT_RESISTANCE_BAND}, 4);
+  v1::ExerciseProgression* row = request.add_progression();
+  row->set_exercise("exercises/band-row");
+  row->set_band_level(common::BAND_LEVEL_HEAVY);
+  row->set_sets(2);
+  row->set_reps(8);
+  int rows = 0;
+  const v1::WeeklyPlan later_week = PlanOk(request);
+  for (const Placed& placed : ItemsOf(later_week, v1::COMPONENT_STRENGTH)) {
+    if (placed.item->exercise_id() != "band-row") continue;
+    ++rows;
+    EXPECT_EQ(placed.item->band_level(), common::BAND_LEVEL_HEAVY);
+    EXPECT_DOUBLE_EQ(placed.item->load_kg(), 0);
+    EXPECT_THAT(placed.item->dose().load_guide(),
+                ::testing::StartsWith("a heavy band, progressed from the band you logged"));
+  }
+  EXPECT_GT(rows, 0) << "the progressed band row is kept";
 }
 
 TEST_F(WeeklyPlannerTest, ProgressionPastTheTargetsIsHeldAtTheTargets) {

@@ -7,6 +7,7 @@ namespace osteoflow::tools {
 namespace {
 
 namespace scheduling_v1 = osteoflow::scheduling::v1;
+namespace common = osteoflow::common::v1;
 using ::testing::ElementsAre;
 
 scheduling_v1::PlanItem* AddItem(scheduling_v1::PlanSession* session, const std::string& exercise,
@@ -26,10 +27,12 @@ scheduling_v1::WeeklyPlan Week() {
     plan.add_days()->set_date(date);
   }
   scheduling_v1::PlanSession* monday = plan.mutable_days(0)->add_sessions();
-  scheduling_v1::PlanItem* squat = AddItem(monday, "exercises/band-squat", scheduling_v1::COMPONENT_STRENGTH);
+  scheduling_v1::PlanItem* squat =
+      AddItem(monday, "exercises/dumbbell-goblet-squat", scheduling_v1::COMPONENT_STRENGTH);
   squat->mutable_dose()->mutable_sets_reps()->set_sets(2);
   squat->mutable_dose()->mutable_sets_reps()->set_reps_max(12);
   squat->set_load_kg(4);
+  squat->add_equipment(common::EQUIPMENT_DUMBBELLS);
   AddItem(monday, "exercises/heel-drops", scheduling_v1::COMPONENT_IMPACT)->mutable_dose()->set_impacts(20);
   scheduling_v1::PlanItem* hold = AddItem(monday, "exercises/wall-angel", scheduling_v1::COMPONENT_POSTURE);
   hold->mutable_dose()->mutable_sets_reps()->set_sets(1);
@@ -46,11 +49,11 @@ scheduling_v1::WeeklyPlan Week() {
 }
 
 TEST(SessionsAsPlanned, EveryPlannedDayIsLoggedDoneInFullWithStrengthAtTheGivenReps) {
-  const auto sessions = SessionsAsPlanned(Week(), 13, absl::CivilDay(2026, 12, 2));
+  const auto sessions = SessionsAsPlanned(Week(), 13, FirstLoads{}, absl::CivilDay(2026, 12, 2));
   ASSERT_EQ(sessions.size(), 3u);
   EXPECT_EQ(sessions[0].date(), "2026-11-23");
   ASSERT_EQ(sessions[0].items_size(), 3);
-  EXPECT_EQ(sessions[0].items(0).exercise(), "exercises/band-squat");
+  EXPECT_EQ(sessions[0].items(0).exercise(), "exercises/dumbbell-goblet-squat");
   EXPECT_THAT(sessions[0].items(0).reps_per_set(), ElementsAre(13, 13));
   EXPECT_EQ(sessions[0].items(0).load_kg(), 4);
   EXPECT_EQ(sessions[0].items(0).effort(), 6);
@@ -71,8 +74,39 @@ TEST(SessionsAsPlanned, EveryPlannedDayIsLoggedDoneInFullWithStrengthAtTheGivenR
 }
 
 TEST(SessionsAsPlanned, DaysAfterTheLastDayAreNotLogged) {
-  EXPECT_EQ(SessionsAsPlanned(Week(), 13, absl::CivilDay(2026, 11, 25)).size(), 2u);
-  EXPECT_TRUE(SessionsAsPlanned(Week(), 13, absl::CivilDay(2026, 11, 22)).empty());
+  EXPECT_EQ(SessionsAsPlanned(Week(), 13, FirstLoads{}, absl::CivilDay(2026, 11, 25)).size(), 2u);
+  EXPECT_TRUE(SessionsAsPlanned(Week(), 13, FirstLoads{}, absl::CivilDay(2026, 11, 22)).empty());
+}
+
+// The load progressed next week is the one logged: loaded work the plan states
+// no load for yet is logged at a first choice, on the gear that carries it.
+TEST(SessionsAsPlanned, LoadedWorkIsLoggedAtThePlannedLoadOrAFirstChoice) {
+  scheduling_v1::WeeklyPlan plan = Week();
+  scheduling_v1::PlanSession* monday = plan.mutable_days(0)->mutable_sessions(0);
+  scheduling_v1::PlanItem* press = AddItem(monday, "exercises/dumbbell-chest-press", scheduling_v1::COMPONENT_STRENGTH);
+  press->mutable_dose()->mutable_sets_reps()->set_sets(2);
+  press->add_equipment(common::EQUIPMENT_DUMBBELLS);
+  scheduling_v1::PlanItem* row = AddItem(monday, "exercises/band-row", scheduling_v1::COMPONENT_STRENGTH);
+  row->mutable_dose()->mutable_sets_reps()->set_sets(2);
+  row->add_equipment(common::EQUIPMENT_RESISTANCE_BAND);
+  scheduling_v1::PlanItem* pulled = AddItem(monday, "exercises/band-pull-apart", scheduling_v1::COMPONENT_STRENGTH);
+  pulled->mutable_dose()->mutable_sets_reps()->set_sets(2);
+  pulled->add_equipment(common::EQUIPMENT_RESISTANCE_BAND);
+  pulled->set_band_level(common::BAND_LEVEL_HEAVY);
+  scheduling_v1::PlanItem* squat = AddItem(monday, "exercises/bodyweight-squat", scheduling_v1::COMPONENT_STRENGTH);
+  squat->mutable_dose()->mutable_sets_reps()->set_sets(2);
+
+  const auto sessions = SessionsAsPlanned(plan, 14, FirstLoads{.kilograms = 6.5}, absl::CivilDay(2026, 12, 2));
+  ASSERT_FALSE(sessions.empty());
+  ASSERT_EQ(sessions[0].items_size(), 7);
+  EXPECT_EQ(sessions[0].items(0).load_kg(), 4);  // as planned
+  EXPECT_EQ(sessions[0].items(3).load_kg(), 6.5);
+  EXPECT_EQ(sessions[0].items(4).band_level(), common::BAND_LEVEL_MEDIUM);
+  EXPECT_EQ(sessions[0].items(4).load_kg(), 0);
+  EXPECT_EQ(sessions[0].items(5).band_level(), common::BAND_LEVEL_HEAVY);
+  EXPECT_EQ(sessions[0].items(6).load_kg(), 0);
+  EXPECT_EQ(sessions[0].items(6).band_level(), common::BAND_LEVEL_UNSPECIFIED);
+  EXPECT_THAT(sessions[0].items(6).reps_per_set(), ElementsAre(14, 14));
 }
 
 }  // namespace
