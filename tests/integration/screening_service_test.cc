@@ -366,6 +366,14 @@ TEST_F(ScreeningServiceTest, ValidateIntakePreviewsEverySampleAndStoresNothing) 
   EXPECT_EQ(vertebral.preview().outcome(), v1::OUTCOME_SUPERVISED_ONLY);
   EXPECT_EQ(vertebral.preview().restrictions().impact_ceiling().level(), common::IMPACT_LEVEL_NONE);
 
+  // IMP-CONTINUE: five years of running without pain or falls, with osteopenia.
+  v1::ValidateIntakeResponse runner;
+  ASSERT_TRUE(client_->Validate(Sample("osteopenia-runner.json"), &runner).ok());
+  ASSERT_EQ(runner.preview().restrictions().continuations_size(), 1);
+  EXPECT_EQ(runner.preview().restrictions().continuations(0).exercise(), "exercises/running");
+  EXPECT_EQ(runner.preview().restrictions().continuations(0).rule().rule_id(), "IMP-CONTINUE");
+  EXPECT_FALSE(runner.preview().restrictions().continuations(0).modification().empty());
+
   v1::ValidateIntakeResponse red_flag;
   ASSERT_TRUE(client_->Validate(Sample(kRedFlag), &red_flag).ok());
   EXPECT_EQ(red_flag.preview().outcome(), v1::OUTCOME_REFER);
