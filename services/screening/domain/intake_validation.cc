@@ -342,10 +342,12 @@ void CheckRegularActivity(const v1::RegularActivity& activity, const v1::Intake&
   CheckIntRange(activity.sessions_per_week(), 1, kMaxSessionsPerWeek, "sessions a week",
                 at.Child("sessions_per_week"), problems);
   const FieldPath months_at = at.Child("months_done");
+  // Judged only against a valid age (an invalid one is reported on its own
+  // field), which also keeps the product in range.
+  const int age = intake.age_years();
   if (CheckIntRange(activity.months_done(), 0, kMaxMonthsDone, "months", months_at, problems) &&
-      intake.age_years() > 0 && activity.months_done() > intake.age_years() * 12) {
-    problems.Add(months_at.str(), absl::StrCat("more than the person's age (", intake.age_years(),
-                                               " years) in months"));
+      age >= kMinAgeYears && age <= kMaxAgeYears && activity.months_done() > age * 12) {
+    problems.Add(months_at.str(), absl::StrCat("more than the person's age (", age, " years) in months"));
   }
   if (activity.fell_doing_it() && intake.falls().count_last_12_months() < 1) {
     problems.Add(at.Child("fell_doing_it").str(),

@@ -645,6 +645,20 @@ TEST(IntakeValidation, OnlyTheFirstTwentyFracturesAreChecked) {
   EXPECT_EQ(status.message(), "intake.fractures: at most 20 fractures (got 25)");
 }
 
+// An age out of range is reported once, on its own field; the months an
+// activity was done are not compared with it (found by fuzzing: a huge age
+// overflowed the months it stands for).
+TEST(IntakeValidation, MonthsDoneAreNotJudgedAgainstAnInvalidAge) {
+  Intake intake = FullIntake();
+  intake.set_age_years(1073741738);
+  intake.mutable_regular_activities(0)->set_months_done(1200);
+  const absl::Status status = Validate(intake);
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(status.message());
+  EXPECT_THAT(message, HasSubstr("intake.age_years: "));
+  EXPECT_THAT(message, Not(HasSubstr("months_done")));
+}
+
 TEST(IntakeValidation, MenopausalStatusIsNotJudgedWithoutAKnownSex) {
   Intake intake = FullIntake();
   intake.clear_sex();
