@@ -82,6 +82,14 @@ void MakeCatalogRequestSeeds(const std::filesystem::path& corpus) {
     *request.mutable_restrictions() = ShippedResult(patient).restrictions();
     request.set_exercise(catalog::ExerciseName("brisk-walking"));
     evaluate.Add(patient.name, request);
+    // The activities the patient already does, under the continuations
+    // their screening gives (IMP-CONTINUE).
+    for (const screening_v1::RegularActivity& activity : patient.intake.regular_activities()) {
+      if (activity.exercise().empty()) continue;
+      request.set_exercise(activity.exercise());
+      evaluate.Add(absl::StrCat(patient.name, "-", activity.exercise().substr(activity.exercise().find('/') + 1)),
+                   request);
+    }
   }
 }
 

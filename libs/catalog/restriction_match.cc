@@ -6,7 +6,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/clinical/never_lifted.h"
 #include "common/status/field_violations.h"
+#include "common/text/resource_names.h"
 
 namespace osteoflow::catalog {
 namespace {
@@ -50,6 +52,54 @@ const common::TagExclusion* ExclusionHit(const v1::Exercise& exercise,
   return nullptr;
 }
 
+const common::ActivityContinuation* ContinuationOf(const v1::Exercise& exercise,
+                                                   const common::Restrictions& restrictions) {
+  for (const common::ActivityContinuation& continuation : restrictions.continuations()) {
+    if (continuation.exercise() == exercise.name()) return &continuation;
+  }
+  return nullptr;
+}
+
+// How the restrictions treat an exercise: nothing holds it back; only what its
+// continuation lifts does; or something else does.
+enum class Hold { kFree, kLifted, kHeld };
+
+// Looks for the continuation only once the exercise is held back, so that the
+// common case (no continuation, or an exercise allowed as it is) costs what
+// it did before continuations. With `use_continuations` false, the answer for
+// a new starter. `applied` receives the continuation when it is kLifted.
+Hold HoldOf(const v1::Exercise& exercise, const common::Restrictions& restrictions,
+            bool use_continuations, const common::ActivityContinuation** applied) {
+  const common::ActivityContinuation* continuation = nullptr;
+  bool looked = false;
+  bool held_back = false;
+  auto lifted_by_continuation = [&](auto lifts) {
+    held_back = true;
+    if (!use_continuations) return false;
+    if (!looked) {
+      continuation = ContinuationOf(exercise, restrictions);
+      looked = true;
+    }
+    return continuation != nullptr && lifts(*continuation);
+  };
+  if (exercise.impact_level() > restrictions.impact_ceiling().level() &&
+      !lifted_by_continuation([&](const common::ActivityContinuation& c) {
+        return exercise.impact_level() <= c.max_impact();
+      })) {
+    return Hold::kHeld;
+  }
+  for (const int tag : exercise.safety_tags()) {
+    if (ExclusionHit(exercise, restrictions, tag) == nullptr) continue;
+    if (!lifted_by_continuation(
+            [tag](const common::ActivityContinuation& c) { return Lifts(c, tag); })) {
+      return Hold::kHeld;
+    }
+  }
+  if (!held_back) return Hold::kFree;
+  if (applied != nullptr) *applied = continuation;
+  return Hold::kLifted;
+}
+
 void AddFindings(const google::protobuf::RepeatedPtrField<common::RuleCitation>& rules,
                  const std::string& explanation, RestrictionCheck& check) {
   for (const common::RuleCitation& rule : rules) {
@@ -67,7 +117,108 @@ void RequireRules(const google::protobuf::RepeatedPtrField<common::RuleCitation>
   }
 }
 
+// Far above what the rule set produces (it continues a handful of catalog
+// activities); a longer list or text is malformed.
+constexpr int kMaxContinuations = 20;
+constexpr int kMaxLiftedTags = 8;
+constexpr int kMaxSourceKeys = 16;
+constexpr size_t kMaxIdLength = 64;
+constexpr size_t kMaxModificationLength = 500;
+
+bool Excludes(const common::Restrictions& restrictions, common::SafetyTag tag) {
+  for (const common::TagExclusion& exclusion : restrictions.excluded_tags()) {
+    if (exclusion.tag() == tag) return true;
+  }
+  return false;
+}
+
+void CheckContinuation(const common::ActivityContinuation& continuation, const std::string& at,
+                       FieldViolations& problems) {
+  if (!SplitResourceName(continuation.exercise(), "exercises/{id}", at).ok()) {
+    problems.Add(at + ".exercise", "want \"exercises/{id}\"");
+  }
+  const common::RuleCitation& rule = continuation.rule();
+  if (rule.rule_id().empty()) {
+    problems.Add(at + ".rule.rule_id", "required: the rule that allowed the continuation");
+  } else if (rule.rule_id().size() > kMaxIdLength) {
+    problems.Add(at + ".rule.rule_id", absl::StrCat("at most ", kMaxIdLength, " characters"));
+  }
+  if (rule.source_keys_size() > kMaxSourceKeys) {
+    problems.Add(at + ".rule.source_keys", absl::StrCat("at most ", kMaxSourceKeys, " entries"));
+  } else {
+    for (int i = 0; i < rule.source_keys_size(); ++i) {
+      if (rule.source_keys(i).empty() || rule.source_keys(i).size() > kMaxIdLength) {
+        problems.Add(absl::StrCat(at, ".rule.source_keys[", i, "]"),
+                     absl::StrCat("1..", kMaxIdLength, " characters"));
+      }
+    }
+  }
+  if (continuation.modification().empty()) {
+    problems.Add(at + ".modification", "required: how to keep doing it safely");
+  } else if (continuation.modification().size() > kMaxModificationLength) {
+    problems.Add(at + ".modification", absl::StrCat("at most ", kMaxModificationLength, " characters"));
+  }
+  const int impact = continuation.max_impact();
+  if (impact == common::IMPACT_LEVEL_UNSPECIFIED || !common::ImpactLevel_IsValid(impact)) {
+    problems.Add(at + ".max_impact", "required: one of NONE, LOW, MODERATE, HIGH");
+  }
+  if (continuation.lifted_tags_size() > kMaxLiftedTags) {
+    problems.Add(at + ".lifted_tags", absl::StrCat("at most ", kMaxLiftedTags, " entries"));
+    return;
+  }
+  for (int i = 0; i < continuation.lifted_tags_size(); ++i) {
+    const int tag = continuation.lifted_tags(i);
+    const std::string field = absl::StrCat(at, ".lifted_tags[", i, "]");
+    if (tag == common::SAFETY_TAG_UNSPECIFIED || !common::SafetyTag_IsValid(tag)) {
+      problems.Add(field, "unknown or unspecified tag");
+    } else if (IsNeverLifted(tag)) {
+      problems.Add(field, absl::StrCat(common::SafetyTag_Name(static_cast<common::SafetyTag>(tag)),
+                                       " is never lifted for an activity already done"));
+    }
+  }
+}
+
+void CheckContinuations(const common::Restrictions& restrictions, const std::string& at,
+                        FieldViolations& problems) {
+  if (restrictions.continuations().empty()) return;
+  const std::string field = at + ".continuations";
+  if (restrictions.continuations_size() > kMaxContinuations) {
+    problems.Add(field, absl::StrCat("at most ", kMaxContinuations, " entries"));
+    return;
+  }
+  // IMP-CONTINUE never applies with a vertebral fracture, several fragility
+  // fractures, frailty (IMP-VF's low ceiling) or a fall-risk flag (IMP-FALLS'
+  // no impact and balance-challenging cardio excluded): restrictions that say
+  // otherwise contradict themselves.
+  const common::ImpactLevel ceiling = restrictions.impact_ceiling().level();
+  if (common::ImpactLevel_IsValid(ceiling) && ceiling != common::IMPACT_LEVEL_UNSPECIFIED &&
+      ceiling < common::IMPACT_LEVEL_MODERATE) {
+    problems.Add(field, "IMP-CONTINUE does not apply under an impact ceiling below moderate "
+                        "(a vertebral fracture, several fragility fractures, frailty or a fall-risk flag)");
+  }
+  if (Excludes(restrictions, common::SAFETY_TAG_BALANCE_CHALLENGE)) {
+    problems.Add(field, "IMP-CONTINUE does not apply with a fall-risk flag "
+                        "(balance-challenging cardio is excluded)");
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int i = 0; i < restrictions.continuations_size(); ++i) {
+    const common::ActivityContinuation& continuation = restrictions.continuations(i);
+    const std::string item = absl::StrCat(field, "[", i, "]");
+    CheckContinuation(continuation, item, problems);
+    if (!continuation.exercise().empty() && !seen.insert(continuation.exercise()).second) {
+      problems.Add(item + ".exercise", "continued twice");
+    }
+  }
+}
+
 }  // namespace
+
+bool Lifts(const common::ActivityContinuation& continuation, int tag) {
+  // Checked again here, not only at validation: no path may lift these.
+  if (IsNeverLifted(tag)) return false;
+  return std::find(continuation.lifted_tags().begin(), continuation.lifted_tags().end(), tag) !=
+         continuation.lifted_tags().end();
+}
 
 absl::Status ValidateRestrictions(const common::Restrictions& restrictions, absl::string_view field) {
   FieldViolations problems;
@@ -103,29 +254,42 @@ absl::Status ValidateRestrictions(const common::Restrictions& restrictions, absl
   } else if (load > 0) {
     RequireRules(restrictions.load_cap().rules(), at + ".load_cap.rules", problems);
   }
+  CheckContinuations(restrictions, at, problems);
   return problems.ToStatus();
 }
 
 bool IsAllowed(const v1::Exercise& exercise, const common::Restrictions& restrictions) {
-  if (exercise.impact_level() > restrictions.impact_ceiling().level()) return false;
-  for (const int tag : exercise.safety_tags()) {
-    if (ExclusionHit(exercise, restrictions, tag) != nullptr) return false;
-  }
-  return true;
+  return HoldOf(exercise, restrictions, true, nullptr) != Hold::kHeld;
+}
+
+const common::ActivityContinuation* ContinuationApplied(const v1::Exercise& exercise,
+                                                        const common::Restrictions& restrictions) {
+  const common::ActivityContinuation* applied = nullptr;
+  return HoldOf(exercise, restrictions, true, &applied) == Hold::kLifted ? applied : nullptr;
+}
+
+bool ExceedsCaps(const v1::Exercise& exercise, const common::Restrictions& restrictions) {
+  return ExceedsIntensityCap(exercise, restrictions) || ExceedsLoadCap(exercise, restrictions);
 }
 
 v1::Verdict VerdictOf(const v1::Exercise& exercise, const common::Restrictions& restrictions) {
-  if (!IsAllowed(exercise, restrictions)) return v1::VERDICT_NOT_RECOMMENDED;
-  if (ExceedsIntensityCap(exercise, restrictions) || ExceedsLoadCap(exercise, restrictions)) {
-    return v1::VERDICT_ALLOWED_WITH_MODIFICATION;
+  switch (HoldOf(exercise, restrictions, true, nullptr)) {
+    case Hold::kHeld:
+      return v1::VERDICT_NOT_RECOMMENDED;
+    case Hold::kLifted:
+      return v1::VERDICT_ALLOWED_WITH_MODIFICATION;
+    case Hold::kFree:
+      break;
   }
-  return v1::VERDICT_ALLOWED;
+  return ExceedsCaps(exercise, restrictions) ? v1::VERDICT_ALLOWED_WITH_MODIFICATION
+                                             : v1::VERDICT_ALLOWED;
 }
 
 RestrictionCheck CheckExercise(const v1::Exercise& exercise,
                                const common::Restrictions& restrictions,
                                const ExerciseCatalog& catalog) {
   RestrictionCheck check;
+  const common::ActivityContinuation* continued = ContinuationApplied(exercise, restrictions);
   for (const int tag : exercise.safety_tags()) {
     const common::TagExclusion* exclusion = ExclusionHit(exercise, restrictions, tag);
     if (exclusion == nullptr) continue;
@@ -152,6 +316,17 @@ RestrictionCheck CheckExercise(const v1::Exercise& exercise,
                              " impact is above the allowed ",
                              Describe(common::ImpactLevel_Name(ceiling), "IMPACT_LEVEL_"), " impact"),
                 check);
+  }
+  if (continued != nullptr) {
+    // The limits above still stand as findings: they are why a new starter
+    // would not be given it.
+    check.verdict = v1::VERDICT_ALLOWED;
+    v1::Finding& finding = check.findings.emplace_back();
+    *finding.mutable_rule() = continued->rule();
+    finding.set_explanation(
+        "already done regularly without pain or falls: it may be continued as the modification "
+        "says, though it is not started as something new");
+    check.modifications.push_back(continued->modification());
   }
   if (ExceedsIntensityCap(exercise, restrictions)) {
     const std::string cap = Describe(
@@ -224,7 +399,9 @@ v1::EvaluateActivityResponse EvaluateActivity(const v1::Exercise& exercise,
   while (!queue.empty()) {
     const v1::Exercise* candidate = queue.front();
     queue.pop_front();
-    if (IsAllowed(*candidate, restrictions)) {
+    // What a new starter may do: a continuation is the person's own
+    // activity, never an alternative offered in place of another.
+    if (HoldOf(*candidate, restrictions, false, nullptr) == Hold::kFree) {
       *response.mutable_safer_alternative() = *candidate;
       break;
     }

@@ -166,6 +166,59 @@ TEST_F(CatalogServiceTest, EvaluateActivityNamesBadFields) {
   EXPECT_THAT(status.error_message(), HasSubstr("exercise"));
 }
 
+// IMP-CONTINUE over the wire: a runner with osteopenia whose screening
+// continues her running, and the same restrictions without it.
+TEST_F(CatalogServiceTest, EvaluateActivityHonoursAContinuation) {
+  v1::EvaluateActivityRequest request;
+  *request.mutable_restrictions() = testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  request.set_exercise("exercises/running");
+  v1::EvaluateActivityResponse new_starter;
+  ASSERT_TRUE(stub_->EvaluateActivity(Context().get(), request, &new_starter).ok());
+  EXPECT_EQ(new_starter.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_EQ(new_starter.safer_alternative().id(), "jogging");
+
+  *request.mutable_restrictions()->add_continuations() =
+      testing::Continuation("exercises/running", common::IMPACT_LEVEL_HIGH);
+  v1::EvaluateActivityResponse runner;
+  ASSERT_TRUE(stub_->EvaluateActivity(Context().get(), request, &runner).ok());
+  EXPECT_EQ(runner.verdict(), v1::VERDICT_ALLOWED_WITH_MODIFICATION);
+  std::set<std::string> rules;
+  for (const v1::Finding& finding : runner.findings()) rules.insert(finding.rule().rule_id());
+  EXPECT_TRUE(rules.contains("IMP-CONTINUE"));
+  EXPECT_TRUE(rules.contains("IMP-LOWBONE"));
+  ASSERT_EQ(runner.modifications_size(), 1);
+  EXPECT_EQ(runner.modifications(0), request.restrictions().continuations(0).modification());
+  EXPECT_FALSE(runner.has_safer_alternative());
+  EXPECT_TRUE(runner.has_dose());
+
+  // It is the runner's own activity, not a licence for the rest of the catalog.
+  request.set_exercise("exercises/jumping-rope");
+  v1::EvaluateActivityResponse other;
+  ASSERT_TRUE(stub_->EvaluateActivity(Context().get(), request, &other).ok());
+  EXPECT_EQ(other.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+}
+
+TEST_F(CatalogServiceTest, EvaluateActivityRefusesContinuationsTheRuleCannotGive) {
+  v1::EvaluateActivityRequest request;
+  request.set_exercise("exercises/headstand");
+  *request.mutable_restrictions() = testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  *request.mutable_restrictions()->add_continuations() = testing::Continuation(
+      "exercises/headstand", common::IMPACT_LEVEL_HIGH, {common::SAFETY_TAG_AVOID_NECK});
+  v1::EvaluateActivityResponse response;
+  grpc::Status status = stub_->EvaluateActivity(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("restrictions.continuations[0].lifted_tags[0]"));
+
+  // A vertebral fracture's ceiling: IMP-CONTINUE never applies.
+  *request.mutable_restrictions() = testing::LowBoneRestrictions(common::IMPACT_LEVEL_LOW, "IMP-VF");
+  *request.mutable_restrictions()->add_continuations() =
+      testing::Continuation("exercises/running", common::IMPACT_LEVEL_HIGH);
+  request.set_exercise("exercises/running");
+  status = stub_->EvaluateActivity(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("restrictions.continuations: IMP-CONTINUE does not apply"));
+}
+
 TEST_F(CatalogServiceTest, RequestIdIsEchoedOrGenerated) {
   v1::CatalogInfo info;
   auto with_id = Context();

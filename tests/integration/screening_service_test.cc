@@ -367,6 +367,14 @@ TEST_F(ScreeningServiceTest, ValidateIntakePreviewsEverySampleAndStoresNothing) 
   // IMP-FALLS: walking stays, so the ceiling is low impact (up to brisk walking), not none.
   EXPECT_EQ(vertebral.preview().restrictions().impact_ceiling().level(), common::IMPACT_LEVEL_LOW);
 
+  // IMP-CONTINUE: five years of running without pain or falls, with osteopenia.
+  v1::ValidateIntakeResponse runner;
+  ASSERT_TRUE(client_->Validate(Sample("osteopenia-runner.json"), &runner).ok());
+  ASSERT_EQ(runner.preview().restrictions().continuations_size(), 1);
+  EXPECT_EQ(runner.preview().restrictions().continuations(0).exercise(), "exercises/running");
+  EXPECT_EQ(runner.preview().restrictions().continuations(0).rule().rule_id(), "IMP-CONTINUE");
+  EXPECT_FALSE(runner.preview().restrictions().continuations(0).modification().empty());
+
   v1::ValidateIntakeResponse red_flag;
   ASSERT_TRUE(client_->Validate(Sample(kRedFlag), &red_flag).ok());
   EXPECT_EQ(red_flag.preview().outcome(), v1::OUTCOME_REFER);

@@ -33,4 +33,16 @@ common::Restrictions LowBoneRestrictions(common::ImpactLevel ceiling, const std:
        common::SAFETY_TAG_AVOID_FALLRISK, common::SAFETY_TAG_AVOID_SLR});
 }
 
+common::ActivityContinuation Continuation(const std::string& exercise, common::ImpactLevel max_impact,
+                                          std::initializer_list<common::SafetyTag> lifted) {
+  common::ActivityContinuation continuation;
+  continuation.set_exercise(exercise);
+  continuation.set_modification("Build up gradually; no loaded end-range twisting.");
+  continuation.mutable_rule()->set_rule_id("IMP-CONTINUE");
+  continuation.mutable_rule()->add_source_keys("ROS-2022");
+  continuation.set_max_impact(max_impact);
+  for (const common::SafetyTag tag : lifted) continuation.add_lifted_tags(tag);
+  return continuation;
+}
+
 }  // namespace osteoflow::testing

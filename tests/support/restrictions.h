@@ -16,4 +16,10 @@ osteoflow::common::v1::Restrictions MakeRestrictions(
 osteoflow::common::v1::Restrictions LowBoneRestrictions(
     osteoflow::common::v1::ImpactLevel ceiling, const std::string& ceiling_rule);
 
+// A continuation as screening writes it for IMP-CONTINUE: the exercise
+// ("exercises/{id}"), the highest impact it may have, and the tags it lifts.
+osteoflow::common::v1::ActivityContinuation Continuation(
+    const std::string& exercise, osteoflow::common::v1::ImpactLevel max_impact,
+    std::initializer_list<osteoflow::common::v1::SafetyTag> lifted = {});
+
 }  // namespace osteoflow::testing

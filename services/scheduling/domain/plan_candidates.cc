@@ -12,6 +12,7 @@ namespace {
 
 namespace v1 = osteoflow::scheduling::v1;
 namespace catalog_v1 = osteoflow::catalog::v1;
+namespace common = osteoflow::common::v1;
 
 }  // namespace
 
@@ -50,9 +51,24 @@ ExerciseCandidates::ExerciseCandidates(const v1::PlanInputs& inputs, const Plann
 }
 
 bool ExerciseCandidates::Permitted(const PlanningEntry& entry) const {
-  if (catalog::VerdictOf(*entry.exercise, restrictions_) != catalog_v1::VERDICT_ALLOWED) return false;
+  // As it stands, or an activity the person already does that only its
+  // continuation lets through (IMP-CONTINUE); a new starter has no
+  // continuation and so never gets it.
+  const common::ActivityContinuation* continued = nullptr;
+  switch (catalog::VerdictOf(*entry.exercise, restrictions_)) {
+    case catalog_v1::VERDICT_ALLOWED:
+      break;
+    case catalog_v1::VERDICT_ALLOWED_WITH_MODIFICATION:
+      continued = catalog::ContinuationApplied(*entry.exercise, restrictions_);
+      if (continued == nullptr || catalog::ExceedsCaps(*entry.exercise, restrictions_)) return false;
+      break;
+    default:
+      return false;
+  }
   if (TooHeavyAlone(*entry.exercise)) return false;
   for (const int tag : entry.exercise->safety_tags()) {
+    // The person's own activity keeps what its continuation lifts.
+    if (continued != nullptr && catalog::Lifts(*continued, tag)) continue;
     for (const int never : rules_.never_planned_tags()) {
       if (tag == never) return false;
     }

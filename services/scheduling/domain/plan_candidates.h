@@ -19,8 +19,9 @@ namespace osteoflow::scheduling {
 using EntryFilter = absl::FunctionRef<bool(const PlanningEntry&)>;
 
 // The catalog entries one person may be given: allowed by the screening's
-// restrictions without modification, never a SUP-HIGHLOAD exercise, and
-// possible with the equipment at hand. Decided once per entry, then ranked
+// restrictions without modification (or with none but a continuation's, for
+// an activity the person already does, IMP-CONTINUE), never a SUP-HIGHLOAD
+// exercise, and possible with the equipment at hand. Decided once per entry, then ranked
 // by what the person enjoys, dislikes and has progressed on.
 class ExerciseCandidates {
  public:

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/catalog/restriction_match.h"
 #include "services/scheduling/domain/plan_wording.h"
 
 namespace osteoflow::scheduling {
@@ -93,6 +94,14 @@ v1::PlanItem PlanItemWriter::NewItem(const PlanningEntry& entry, const v1::Compo
       item.add_cues(cue.cue());
       AddCitations(exclusion.rules(), item.mutable_rules());
     }
+  }
+  // An activity the person already does, kept by its continuation: how to
+  // keep doing it, and the rule that allows it.
+  if (const common::ActivityContinuation* continued =
+          catalog::ContinuationApplied(exercise, basis_.restrictions);
+      continued != nullptr) {
+    item.add_cues(continued->modification());
+    AddCitation(continued->rule(), item.mutable_rules());
   }
   return item;
 }

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 
 #include "osteoflow/screening/v1/screening.pb.h"
 #include "services/screening/domain/intake_facts.h"
@@ -50,6 +51,9 @@ struct Decisions {
   // The first effect that excluded each tag: its wire form is the whole
   // exclusion when no other rule excluded the tag too.
   std::array<const CompiledEffect*, osteoflow::common::v1::SafetyTag_ARRAYSIZE> first_exclusion{};
+  // Wire forms of the continuations of activities already done
+  // (IMP-CONTINUE), in rule order, then intake order.
+  absl::InlinedVector<absl::string_view, 4> continuations;
 
   // Settled from the above once every rule has run.
   osteoflow::screening::v1::Outcome outcome = osteoflow::screening::v1::OUTCOME_UNSPECIFIED;

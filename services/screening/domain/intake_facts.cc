@@ -30,6 +30,10 @@ FactDefinition Decided(FactDefinition definition) {
   definition.decided = true;
   return definition;
 }
+FactDefinition PerActivity(FactDefinition definition) {
+  definition.per_activity = true;
+  return definition;
+}
 
 std::vector<FactDefinition> MakeDefinitions() {
   std::vector<FactDefinition> d = {
@@ -84,6 +88,14 @@ std::vector<FactDefinition> MakeDefinitions() {
       // in rehabilitation after a hip fracture
       Flag(Fact::kRecoveringFromHipFracture, "recovering_from_hip_fracture"),
       Flag(Fact::kSpinalCordInjury, "spinal_cord_injury"),  // a spinal cord injury
+      // sessions a week of the regular activity being read
+      PerActivity(Number(Fact::kRegularActivitySessionsPerWeek, "regular_activity_sessions_per_week")),
+      // whole months the regular activity being read has been done
+      PerActivity(Number(Fact::kRegularActivityMonths, "regular_activity_months")),
+      // it caused pain in the last 12 months
+      PerActivity(Flag(Fact::kRegularActivityPain, "regular_activity_pain")),
+      // the person fell doing it in the last 12 months
+      PerActivity(Flag(Fact::kRegularActivityFell, "regular_activity_fell")),
       Decided(Symbol(Fact::kBoneCategory, "bone_category", v1::BoneCategory_descriptor(),
                      "BONE_CATEGORY_")),  // the bone category decided so far (starts UNKNOWN)
       Decided(Symbol(Fact::kBoneTreatedAs, "bone_treated_as", v1::BoneCategory_descriptor(),
@@ -253,6 +265,20 @@ FactValues ExtractFacts(const Intake& intake, DensityReading* reading) {
   facts.SetFlag(Fact::kSevereOsteoporosis, false);
   facts.SetFlag(Fact::kFallRisk, false);
   return facts;
+}
+
+void SetActivityFacts(const v1::RegularActivity& activity, FactValues& facts) {
+  facts.Set(Fact::kRegularActivitySessionsPerWeek, activity.sessions_per_week());
+  facts.Set(Fact::kRegularActivityMonths, activity.months_done());
+  facts.SetFlag(Fact::kRegularActivityPain, activity.caused_pain());
+  facts.SetFlag(Fact::kRegularActivityFell, activity.fell_doing_it());
+}
+
+void ClearActivityFacts(FactValues& facts) {
+  facts.Clear(Fact::kRegularActivitySessionsPerWeek);
+  facts.Clear(Fact::kRegularActivityMonths);
+  facts.Clear(Fact::kRegularActivityPain);
+  facts.Clear(Fact::kRegularActivityFell);
 }
 
 }  // namespace osteoflow::screening

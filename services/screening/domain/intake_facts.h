@@ -58,6 +58,12 @@ enum class Fact : int {
   kWeeksSinceSurgery,
   kRecoveringFromHipFracture,
   kSpinalCordInjury,
+  // Of one regular activity: set only while a continue_activity clause is
+  // read for that activity (IMP-CONTINUE).
+  kRegularActivitySessionsPerWeek,
+  kRegularActivityMonths,
+  kRegularActivityPain,
+  kRegularActivityFell,
   // Decided by earlier rules.
   kBoneCategory,
   kBoneTreatedAs,
@@ -79,6 +85,9 @@ struct FactDefinition {
   bool decided = false;
   // An intake may leave it out (no DXA, no functional test, no fracture).
   bool may_be_absent = false;
+  // Describes one regular activity rather than the person: only a clause
+  // whose effects continue activities may read it.
+  bool per_activity = false;
 };
 
 // Every fact, in Fact order.
@@ -102,6 +111,7 @@ class FactValues {
     return values_[Index(fact)];
   }
   bool Flag(Fact fact) const { return Get(fact).value_or(0.0) != 0.0; }
+  void Clear(Fact fact) { present_[Index(fact)] = false; }
 
  private:
   static size_t Index(Fact fact) { return static_cast<size_t>(fact); }
@@ -122,5 +132,10 @@ struct DensityReading {
 // The facts of an intake that passed ValidateIntake. Decided facts start at
 // their defaults (bone category UNKNOWN, no fall risk).
 FactValues ExtractFacts(const osteoflow::screening::v1::Intake& intake, DensityReading* reading);
+
+// Sets the regular_activity_* facts to one activity's answers.
+void SetActivityFacts(const osteoflow::screening::v1::RegularActivity& activity, FactValues& facts);
+// Leaves them absent again, so no other clause can read a stale activity.
+void ClearActivityFacts(FactValues& facts);
 
 }  // namespace osteoflow::screening

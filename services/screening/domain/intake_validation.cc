@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status/field_violations.h"
+#include "common/text/resource_names.h"
 
 namespace osteoflow::screening {
 namespace {
@@ -22,8 +23,12 @@ constexpr int kMaxAgeYears = 120;
 constexpr int kEarliestYear = 1900;
 constexpr int kMaxDxaSites = 4;
 constexpr int kMaxFractures = 20;
+constexpr int kMaxRegularActivities = 20;
+constexpr int kMaxSessionsPerWeek = 21;  // three a day, every day
+constexpr int kMaxMonthsDone = 1200;
+constexpr size_t kMaxActivityNameLength = 80;
 // Enough to list every problem an intake can have at once (its checks are
-// bounded: at most 4 sites and 20 fractures are looked at).
+// bounded: at most 4 sites, 20 fractures and 20 activities are looked at).
 constexpr size_t kMaxListed = 200;
 
 // Inclusive bounds of a double field, written as the proto comments write them.
@@ -305,6 +310,74 @@ void CheckActivity(const v1::CurrentActivity& activity, const FieldPath& at,
   }
 }
 
+// A name in the person's words: printable text, so that it cannot smuggle
+// line breaks or control codes into anything that shows it.
+void CheckActivityName(const std::string& name, const FieldPath& at, FieldViolations& problems) {
+  if (name.empty()) {
+    problems.Add(at.str(), "required: the activity in a few words");
+  } else if (name.size() > kMaxActivityNameLength) {
+    problems.Add(at.str(), absl::StrCat("at most ", kMaxActivityNameLength, " bytes"));
+  } else if (std::any_of(name.begin(), name.end(), [](char c) {
+               return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+             })) {
+    problems.Add(at.str(), "must not hold control characters");
+  }
+}
+
+void CheckRegularActivity(const v1::RegularActivity& activity, const v1::Intake& intake,
+                          const FieldPath& at, FieldViolations& problems) {
+  switch (activity.activity_case()) {
+    case v1::RegularActivity::kExercise:
+      if (!SplitResourceName(activity.exercise(), "exercises/{id}", "").ok()) {
+        problems.Add(at.Child("exercise").str(), "want \"exercises/{id}\", a catalog entry");
+      }
+      break;
+    case v1::RegularActivity::kOtherName:
+      CheckActivityName(activity.other_name(), at.Child("other_name"), problems);
+      break;
+    case v1::RegularActivity::ACTIVITY_NOT_SET:
+      problems.Add(at.str(), "required: an exercise or an other_name");
+      break;
+  }
+  CheckIntRange(activity.sessions_per_week(), 1, kMaxSessionsPerWeek, "sessions a week",
+                at.Child("sessions_per_week"), problems);
+  const FieldPath months_at = at.Child("months_done");
+  // Judged only against a valid age (an invalid one is reported on its own
+  // field), which also keeps the product in range.
+  const int age = intake.age_years();
+  if (CheckIntRange(activity.months_done(), 0, kMaxMonthsDone, "months", months_at, problems) &&
+      age >= kMinAgeYears && age <= kMaxAgeYears && activity.months_done() > age * 12) {
+    problems.Add(months_at.str(), absl::StrCat("more than the person's age (", age, " years) in months"));
+  }
+  if (activity.fell_doing_it() && intake.falls().count_last_12_months() < 1) {
+    problems.Add(at.Child("fell_doing_it").str(),
+                 "such a fall counts in falls.count_last_12_months, which is 0");
+  }
+}
+
+void CheckRegularActivities(const v1::Intake& intake, const FieldPath& root,
+                            FieldViolations& problems) {
+  if (intake.regular_activities_size() > kMaxRegularActivities) {
+    problems.Add(root.Child("regular_activities").str(),
+                 absl::StrCat("at most ", kMaxRegularActivities, " activities (got ",
+                              intake.regular_activities_size(), ")"));
+  }
+  const int checked = std::min(intake.regular_activities_size(), kMaxRegularActivities);
+  absl::flat_hash_map<absl::string_view, int> first_index_of_exercise;
+  for (int i = 0; i < checked; ++i) {
+    const v1::RegularActivity& activity = intake.regular_activities(i);
+    const FieldPath at = root.Item("regular_activities", i);
+    CheckRegularActivity(activity, intake, at, problems);
+    if (activity.activity_case() != v1::RegularActivity::kExercise) continue;
+    // One answer per activity: two could disagree about pain or falls.
+    const auto [it, inserted] = first_index_of_exercise.emplace(activity.exercise(), i);
+    if (!inserted) {
+      problems.Add(at.Child("exercise").str(),
+                   absl::StrCat("given twice (also at regular_activities[", it->second, "])"));
+    }
+  }
+}
+
 void CheckRecentHistory(const v1::RecentHistory& history, const FieldPath& at,
                         const DateLimits& limits, FieldViolations& problems) {
   // Optional: empty means no surgery.
@@ -337,6 +410,7 @@ absl::Status ValidateIntake(const v1::Intake& intake, absl::CivilDay today,
   CheckFalls(intake.falls(), root.Child("falls"), problems);
   CheckFunctionalTests(intake.functional_tests(), root.Child("functional_tests"), problems);
   CheckActivity(intake.current_activity(), root.Child("current_activity"), problems);
+  CheckRegularActivities(intake, root, problems);
   CheckDoubleRange(intake.symptoms().height_loss_cm(), kHeightLossCm,
                    root.Child("symptoms").Child("height_loss_cm"), problems);
   CheckRecentHistory(intake.recent_history(), root.Child("recent_history"), limits, problems);

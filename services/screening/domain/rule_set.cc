@@ -7,9 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "common/clinical/never_lifted.h"
 #include "common/config/json_file.h"
 #include "common/digest/content_digest.h"
 #include "common/status/field_violations.h"
+#include "common/text/resource_names.h"
 
 namespace osteoflow::screening {
 namespace {
@@ -26,7 +28,12 @@ constexpr absl::string_view kRequiredRules[] = {
     "CLR-DISEASE",   "CLR-CONDITIONS", "CLR-AGE40",  "CLR-DIAGNOSIS",  "SUP-VF",
     "SUP-FALLS",     "SUP-HIGHLOAD",  "IMP-NORMAL",  "IMP-LOWBONE",    "IMP-VF",
     "IMP-FALLS",     "AVOID-FLEXION", "AVOID-TWIST", "AVOID-NECK",     "AVOID-JERK",
-    "AVOID-FLOORLIFT", "AVOID-FALLRISK", "AVOID-SLR"};
+    "AVOID-FLOORLIFT", "AVOID-FALLRISK", "AVOID-SLR", "IMP-CONTINUE"};
+
+// The only rule that may continue activities a new starter would not get.
+constexpr absl::string_view kContinueRule = "IMP-CONTINUE";
+
+constexpr size_t kMaxModificationLength = 500;
 
 constexpr size_t kDigestPrefix = 12;
 
@@ -83,8 +90,39 @@ void CheckText(const std::string& text, const std::string& at, FieldViolations& 
   if (text.empty()) problems.Add(at, "required: say it in plain language");
 }
 
+void CheckContinuation(const v1::ContinueActivityEffect& effect, absl::string_view rule_id,
+                       const std::string& at, absl::flat_hash_set<std::string>& continued,
+                       FieldViolations& problems) {
+  if (rule_id != kContinueRule) {
+    problems.Add(at, absl::StrCat("only rule ", kContinueRule, " continues activities"));
+  }
+  if (effect.exercises().empty()) problems.Add(at + ".exercises", "at least one catalog exercise");
+  for (int i = 0; i < effect.exercises_size(); ++i) {
+    const std::string field = absl::StrCat(at, ".exercises[", i, "]");
+    if (!SplitResourceName(effect.exercises(i), "exercises/{id}", field).ok()) {
+      problems.Add(field, "want \"exercises/{id}\"");
+    } else if (!continued.insert(effect.exercises(i)).second) {
+      problems.Add(field, "continued by another effect already");
+    }
+  }
+  CheckEnum(effect.max_impact(), osteoflow::common::v1::ImpactLevel_IsValid, at + ".max_impact",
+            problems);
+  for (int i = 0; i < effect.lifted_tags_size(); ++i) {
+    const std::string field = absl::StrCat(at, ".lifted_tags[", i, "]");
+    const int tag = effect.lifted_tags(i);
+    CheckEnum(tag, osteoflow::common::v1::SafetyTag_IsValid, field, problems);
+    if (IsNeverLifted(tag)) {
+      problems.Add(field, "this movement class is never lifted for an activity already done");
+    }
+  }
+  CheckText(effect.modification(), at + ".modification", problems);
+  if (effect.modification().size() > kMaxModificationLength) {
+    problems.Add(at + ".modification", absl::StrCat("at most ", kMaxModificationLength, " characters"));
+  }
+}
+
 void CheckEffect(const Effect& effect, absl::string_view rule_id, const std::string& at,
-                 FieldViolations& problems) {
+                 absl::flat_hash_set<std::string>& continued, FieldViolations& problems) {
   switch (effect.effect_case()) {
     case Effect::kBoneCategory:
       CheckEnum(effect.bone_category(), v1::BoneCategory_IsValid, at + ".bone_category", problems);
@@ -138,10 +176,33 @@ void CheckEffect(const Effect& effect, absl::string_view rule_id, const std::str
         problems.Add(at + ".max_percent_one_rep_max", "must be 1..100");
       }
       break;
+    case Effect::kContinueActivity:
+      CheckContinuation(effect.continue_activity(), rule_id, at + ".continue_activity", continued,
+                        problems);
+      break;
     case Effect::EFFECT_NOT_SET:
       problems.Add(at, "empty effect");
       break;
   }
+}
+
+// The continuations a continue_activity effect adds, one per exercise, made
+// once at load as the other result items are.
+std::vector<CompiledEffect::Continuation> ContinuationWires(
+    const Effect& effect, const osteoflow::common::v1::RuleCitation& citation) {
+  std::vector<CompiledEffect::Continuation> wires;
+  if (effect.effect_case() != Effect::kContinueActivity) return wires;
+  const v1::ContinueActivityEffect& continuing = effect.continue_activity();
+  for (const std::string& exercise : continuing.exercises()) {
+    osteoflow::common::v1::ActivityContinuation continuation;
+    continuation.set_exercise(exercise);
+    continuation.set_modification(continuing.modification());
+    *continuation.mutable_rule() = citation;
+    continuation.set_max_impact(continuing.max_impact());
+    *continuation.mutable_lifted_tags() = continuing.lifted_tags();
+    wires.push_back({exercise, continuation.SerializeAsString()});
+  }
+  return wires;
 }
 
 // The result item an effect adds, serialised: what the engine answers with
@@ -187,7 +248,8 @@ std::string ItemWire(const Effect& effect, const osteoflow::common::v1::RuleCita
 // set by earlier rules and clauses; reading one before it is set is an error.
 CompiledRule CompileRule(const v1::Rule& rule, const std::string& at,
                          const absl::flat_hash_set<std::string>& source_keys,
-                         std::set<Fact>& decided, FieldViolations& problems) {
+                         std::set<Fact>& decided, absl::flat_hash_set<std::string>& continued,
+                         FieldViolations& problems) {
   CompiledRule compiled;
   compiled.citation.set_rule_id(rule.id());
   if (!IsRuleId(rule.id())) problems.Add(at + ".id", "required: an id of the clinical reference");
@@ -204,6 +266,16 @@ CompiledRule CompileRule(const v1::Rule& rule, const std::string& at,
   for (int c = 0; c < rule.clauses_size(); ++c) {
     const v1::Clause& clause = rule.clauses(c);
     const std::string clause_at = absl::StrCat(at, ".clauses[", c, "]");
+    // A clause that continues activities is read per activity; mixing its
+    // effects with others would apply those once per activity, or read an
+    // activity's facts where there is none.
+    bool continues = false, other_effects = false;
+    for (const Effect& effect : clause.then()) {
+      (effect.effect_case() == Effect::kContinueActivity ? continues : other_effects) = true;
+    }
+    if (continues && other_effects) {
+      problems.Add(clause_at + ".then", "continue_activity effects stand in a clause of their own");
+    }
     absl::StatusOr<Condition> when = Condition::Parse(clause.when());
     if (!when.ok()) {
       problems.Add(clause_at + ".when", when.status().message());
@@ -213,11 +285,17 @@ CompiledRule CompileRule(const v1::Rule& rule, const std::string& at,
           problems.Add(clause_at + ".when", absl::StrCat("reads ", DefinitionOf(fact).name,
                                                          " before any earlier rule sets it"));
         }
+        if (DefinitionOf(fact).per_activity && !continues) {
+          problems.Add(clause_at + ".when",
+                       absl::StrCat("reads ", DefinitionOf(fact).name,
+                                    ", which only a clause that continues activities can read"));
+        }
       }
     }
     if (clause.then().empty()) problems.Add(clause_at + ".then", "at least one effect");
     for (int e = 0; e < clause.then_size(); ++e) {
-      CheckEffect(clause.then(e), rule.id(), absl::StrCat(clause_at, ".then[", e, "]"), problems);
+      CheckEffect(clause.then(e), rule.id(), absl::StrCat(clause_at, ".then[", e, "]"), continued,
+                  problems);
     }
     for (const Effect& effect : clause.then()) {
       for (Fact fact : FactsSetBy(effect)) decided.insert(fact);
@@ -225,8 +303,10 @@ CompiledRule CompileRule(const v1::Rule& rule, const std::string& at,
     if (when.ok()) {
       CompiledClause& compiled_clause = compiled.clauses.emplace_back();
       compiled_clause.when = *std::move(when);
+      compiled_clause.per_activity = continues;
       for (const Effect& effect : clause.then()) {
-        compiled_clause.effects.push_back({effect, ItemWire(effect, compiled.citation)});
+        compiled_clause.effects.push_back({effect, ItemWire(effect, compiled.citation),
+                                           ContinuationWires(effect, compiled.citation)});
       }
     }
   }
@@ -255,11 +335,12 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::FromDocument(
   auto rule_set = std::shared_ptr<RuleSet>(new RuleSet());
   absl::flat_hash_set<std::string> rule_ids;
   std::set<Fact> decided;
+  absl::flat_hash_set<std::string> continued;
   for (int i = 0; i < document.rules_size(); ++i) {
     const v1::Rule& rule = document.rules(i);
     const std::string at = absl::StrCat("rules[", i, "] (", rule.id(), ")");
     if (!rule_ids.insert(rule.id()).second) problems.Add(at + ".id", "appears twice");
-    rule_set->rules_.push_back(CompileRule(rule, at, source_keys, decided, problems));
+    rule_set->rules_.push_back(CompileRule(rule, at, source_keys, decided, continued, problems));
   }
   for (absl::string_view required : kRequiredRules) {
     if (!rule_ids.contains(required)) {

@@ -18,12 +18,21 @@ namespace osteoflow::screening {
 struct CompiledEffect {
   osteoflow::screening::v1::Effect effect;
   std::string item_wire;  // empty for effects that add no item
+  // For continue_activity: per exercise it covers, the wire form of the
+  // ActivityContinuation it adds for that exercise.
+  struct Continuation {
+    std::string exercise;
+    std::string wire;
+  };
+  std::vector<Continuation> continuations;
 };
 
 // One clause of a rule, compiled: its condition and what it does.
 struct CompiledClause {
   Condition when;
   std::vector<CompiledEffect> effects;
+  // Read once per regular activity (its effects continue activities).
+  bool per_activity = false;
 };
 
 // One rule, compiled, with the citation every result item carries.

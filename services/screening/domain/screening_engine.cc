@@ -74,8 +74,37 @@ void Apply(const CompiledEffect& compiled, const CompiledRule& rule, FactValues&
     case Effect::kMaxPercentOneRepMax:
       decisions.load.Offer(effect.max_percent_one_rep_max(), rule);
       break;
+    case Effect::kContinueActivity:  // per activity, in ContinueActivities
     case Effect::EFFECT_NOT_SET:
       break;
+  }
+}
+
+// The continuation a clause's effects make for an exercise, or null when
+// none of them covers it.
+const CompiledEffect::Continuation* Covering(const CompiledClause& clause,
+                                             absl::string_view exercise) {
+  for (const CompiledEffect& effect : clause.effects) {
+    for (const CompiledEffect::Continuation& continuation : effect.continuations) {
+      if (continuation.exercise == exercise) return &continuation;
+    }
+  }
+  return nullptr;
+}
+
+// Reads a continuing clause once for each regular activity it covers, with
+// that activity's facts. A name outside the catalog is never covered: no
+// rule can tell what it involves.
+void ContinueActivities(const CompiledClause& clause, const v1::Intake& intake, FactValues& facts,
+                        Decisions& decisions) {
+  for (const v1::RegularActivity& activity : intake.regular_activities()) {
+    if (activity.activity_case() != v1::RegularActivity::kExercise) continue;
+    const CompiledEffect::Continuation* continuation = Covering(clause, activity.exercise());
+    if (continuation == nullptr) continue;
+    SetActivityFacts(activity, facts);
+    const bool holds = clause.when.Evaluate(facts);
+    ClearActivityFacts(facts);
+    if (holds) decisions.continuations.push_back(continuation->wire);
   }
 }
 
@@ -169,6 +198,9 @@ void SetResultParts(const Decisions& decisions, const FactValues& facts,
     SetLimit(decisions.intensity, result.aerobic_intensity_cap.emplace());
   }
   if (decisions.load.value != 0) SetLimit(decisions.load, result.load_cap.emplace());
+  for (absl::string_view continuation : decisions.continuations) {
+    result.continuations.push_back(continuation);
+  }
 }
 
 }  // namespace
@@ -179,6 +211,10 @@ absl::StatusOr<std::string> EvaluateIntakeWire(const RuleSet& rules, const v1::I
   Decisions decisions;
   for (const CompiledRule& rule : rules.rules()) {
     for (const CompiledClause& clause : rule.clauses) {
+      if (clause.per_activity) {
+        ContinueActivities(clause, intake, facts, decisions);
+        continue;
+      }
       if (!clause.when.Evaluate(facts)) continue;
       for (const CompiledEffect& effect : clause.effects) Apply(effect, rule, facts, decisions);
     }

@@ -89,6 +89,7 @@ std::string RestrictionsWire(const ScreeningResultParts& parts) {
                  LimitWire(LoadCap::kMaxPercentOneRepMaxFieldNumber, LoadCap::kRulesFieldNumber,
                            *parts.load_cap));
   }
+  fields.Parts(Restrictions::kContinuationsFieldNumber, parts.continuations);
   return out;
 }
 

@@ -61,6 +61,8 @@ struct ScreeningResultParts {
   absl::InlinedVector<TagExclusionParts, osteoflow::common::v1::SafetyTag_ARRAYSIZE> excluded_tags;
   std::optional<LimitParts> aerobic_intensity_cap;
   std::optional<LimitParts> load_cap;
+  // Each an ActivityContinuation the rule set made at load.
+  WireParts continuations;
   absl::string_view rule_set_version;
 };
 

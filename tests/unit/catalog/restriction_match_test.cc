@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace common = osteoflow::common::v1;
 
 std::vector<std::string> RuleIds(const v1::EvaluateActivityResponse& response) {
@@ -211,6 +212,116 @@ TEST(ValidateRestrictions, NamesEveryBadField) {
   EXPECT_THAT(message, HasSubstr("restrictions.excluded_tags[0].tag"));
   EXPECT_THAT(message, HasSubstr("restrictions.load_cap.max_percent_one_rep_max"));
   EXPECT_THAT(message, HasSubstr("restrictions.aerobic_intensity_cap.rules"));
+}
+
+// --- continuations (IMP-CONTINUE) ---
+
+TEST_F(ShippedCatalogRules, AContinuedActivityIsAllowedWithItsModificationAndRule) {
+  common::Restrictions restrictions = testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  *restrictions.add_continuations() = testing::Continuation("exercises/tennis", common::IMPACT_LEVEL_HIGH,
+                                                            {common::SAFETY_TAG_AVOID_TWIST});
+  const auto response = Evaluate("tennis", restrictions);
+  EXPECT_EQ(response.verdict(), v1::VERDICT_ALLOWED_WITH_MODIFICATION);
+  EXPECT_THAT(RuleIds(response), Contains("AVOID-TWIST"));
+  EXPECT_THAT(RuleIds(response), Contains("IMP-LOWBONE"));
+  EXPECT_THAT(RuleIds(response), Contains("IMP-CONTINUE"));
+  ASSERT_EQ(response.modifications_size(), 1);
+  EXPECT_EQ(response.modifications(0), restrictions.continuations(0).modification());
+  const v1::Exercise& tennis = *(*catalog_)->Find("tennis");
+  EXPECT_TRUE(IsAllowed(tennis, restrictions));
+  EXPECT_EQ(ContinuationApplied(tennis, restrictions), &restrictions.continuations(0));
+}
+
+TEST_F(ShippedCatalogRules, AContinuationLiftsNothingItDoesNotName) {
+  common::Restrictions restrictions = testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  // Impact lifted but not loaded rotation: tennis still carries AVOID-TWIST.
+  *restrictions.add_continuations() = testing::Continuation("exercises/tennis", common::IMPACT_LEVEL_HIGH);
+  EXPECT_EQ(Evaluate("tennis", restrictions).verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  EXPECT_EQ(ContinuationApplied(*(*catalog_)->Find("tennis"), restrictions), nullptr);
+}
+
+TEST_F(ShippedCatalogRules, AnActivityAllowedAnywayDoesNotCiteItsContinuation) {
+  common::Restrictions restrictions = testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  *restrictions.add_continuations() = testing::Continuation("exercises/jogging", common::IMPACT_LEVEL_HIGH);
+  const auto response = Evaluate("jogging", restrictions);
+  EXPECT_EQ(response.verdict(), v1::VERDICT_ALLOWED);
+  EXPECT_THAT(RuleIds(response), Not(Contains("IMP-CONTINUE")));
+}
+
+TEST_F(ShippedCatalogRules, AContinuedActivityIsNeverSomeoneElsesSaferAlternative) {
+  common::Restrictions restrictions = testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  // Box jumps' alternatives lead to entries a new starter may do, never to
+  // the person's own continued running.
+  *restrictions.add_continuations() = testing::Continuation("exercises/running", common::IMPACT_LEVEL_HIGH);
+  const auto response = Evaluate("box-jumps", restrictions);
+  EXPECT_EQ(response.verdict(), v1::VERDICT_NOT_RECOMMENDED);
+  ASSERT_TRUE(response.has_safer_alternative());
+  EXPECT_NE(response.safer_alternative().id(), "running");
+  EXPECT_LE(response.safer_alternative().impact_level(), common::IMPACT_LEVEL_MODERATE);
+}
+
+TEST(ValidateRestrictions, NamesEveryBadFieldOfAContinuation) {
+  common::Restrictions restrictions = testing::MakeRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  common::ActivityContinuation* bad = restrictions.add_continuations();
+  bad->set_exercise("running");
+  bad->set_max_impact(static_cast<common::ImpactLevel>(9));
+  bad->add_lifted_tags(static_cast<common::SafetyTag>(77));
+  *restrictions.add_continuations() = testing::Continuation("exercises/tennis", common::IMPACT_LEVEL_HIGH);
+  *restrictions.add_continuations() = testing::Continuation("exercises/tennis", common::IMPACT_LEVEL_HIGH);
+  const absl::Status status = ValidateRestrictions(restrictions, "restrictions");
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(status.message());
+  EXPECT_THAT(message, HasSubstr("restrictions.continuations[0].exercise: want \"exercises/{id}\""));
+  EXPECT_THAT(message, HasSubstr("restrictions.continuations[0].rule.rule_id: required"));
+  EXPECT_THAT(message, HasSubstr("restrictions.continuations[0].modification: required"));
+  EXPECT_THAT(message, HasSubstr("restrictions.continuations[0].max_impact: required"));
+  EXPECT_THAT(message, HasSubstr("restrictions.continuations[0].lifted_tags[0]: unknown"));
+  EXPECT_THAT(message, HasSubstr("restrictions.continuations[2].exercise: continued twice"));
+  EXPECT_THAT(message, Not(HasSubstr("restrictions.continuations[1]")));
+}
+
+TEST(ValidateRestrictions, AContinuationNeverLiftsTheMovementsThatStayExcluded) {
+  for (const common::SafetyTag tag :
+       {common::SAFETY_TAG_AVOID_FLEXION, common::SAFETY_TAG_AVOID_NECK, common::SAFETY_TAG_AVOID_JERK,
+        common::SAFETY_TAG_AVOID_FLOORLIFT, common::SAFETY_TAG_AVOID_FALLRISK, common::SAFETY_TAG_AVOID_SLR,
+        common::SAFETY_TAG_BALANCE_CHALLENGE}) {
+    common::Restrictions restrictions = testing::LowBoneRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+    *restrictions.add_continuations() =
+        testing::Continuation("exercises/headstand", common::IMPACT_LEVEL_HIGH, {tag});
+    EXPECT_THAT(std::string(ValidateRestrictions(restrictions, "restrictions").message()),
+                HasSubstr("restrictions.continuations[0].lifted_tags[0]: " + common::SafetyTag_Name(tag) +
+                          " is never lifted"));
+    // And the matcher does not lift it even for restrictions nobody checked.
+    EXPECT_FALSE(Lifts(restrictions.continuations(0), tag));
+  }
+}
+
+TEST(ValidateRestrictions, AContinuationNeedsAModerateCeilingAndNoFallRisk) {
+  common::Restrictions restrictions = testing::MakeRestrictions(common::IMPACT_LEVEL_LOW, "IMP-VF");
+  *restrictions.add_continuations() = testing::Continuation("exercises/running", common::IMPACT_LEVEL_HIGH);
+  EXPECT_THAT(std::string(ValidateRestrictions(restrictions, "restrictions").message()),
+              HasSubstr("restrictions.continuations: IMP-CONTINUE does not apply under an impact ceiling "
+                        "below moderate"));
+  common::Restrictions falls = testing::MakeRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE",
+                                                         {common::SAFETY_TAG_BALANCE_CHALLENGE});
+  *falls.add_continuations() = testing::Continuation("exercises/running", common::IMPACT_LEVEL_HIGH);
+  EXPECT_THAT(std::string(ValidateRestrictions(falls, "restrictions").message()),
+              HasSubstr("IMP-CONTINUE does not apply with a fall-risk flag"));
+}
+
+TEST(ValidateRestrictions, ContinuationsAreBounded) {
+  common::Restrictions restrictions = testing::MakeRestrictions(common::IMPACT_LEVEL_MODERATE, "IMP-LOWBONE");
+  for (int i = 0; i < 21; ++i) {
+    *restrictions.add_continuations() =
+        testing::Continuation("exercises/e" + std::to_string(100 + i), common::IMPACT_LEVEL_HIGH);
+  }
+  EXPECT_EQ(ValidateRestrictions(restrictions, "restrictions").message(),
+            "restrictions.continuations: at most 20 entries");
+  restrictions.mutable_continuations()->RemoveLast();
+  ASSERT_TRUE(ValidateRestrictions(restrictions, "restrictions").ok());
+  restrictions.mutable_continuations(3)->set_modification(std::string(501, 'x'));
+  EXPECT_THAT(std::string(ValidateRestrictions(restrictions, "restrictions").message()),
+              HasSubstr("restrictions.continuations[3].modification: at most 500 characters"));
 }
 
 TEST(ValidateRestrictions, CeilingMustCiteItsRule) {

@@ -79,7 +79,25 @@ Intake FullIntake() {
   intake.mutable_symptoms()->set_height_loss_cm(3.5);
   intake.mutable_symptoms()->set_new_stoop(true);
   intake.mutable_recent_history()->set_last_surgery_date("2024-05-20");
+  v1::RegularActivity* running = intake.add_regular_activities();
+  running->set_exercise("exercises/running");
+  running->set_sessions_per_week(3);
+  running->set_months_done(60);
+  v1::RegularActivity* other = intake.add_regular_activities();
+  other->set_other_name("Walking football");
+  other->set_sessions_per_week(1);
+  other->set_months_done(12);
+  other->set_caused_pain(true);
   return intake;
+}
+
+// An activity of the catalog's, listed under its own name, done weekly for a year.
+v1::RegularActivity* AddRegularActivity(Intake& intake, const std::string& name) {
+  v1::RegularActivity* activity = intake.add_regular_activities();
+  activity->set_other_name(name);
+  activity->set_sessions_per_week(1);
+  activity->set_months_done(12);
+  return activity;
 }
 
 absl::Status Validate(const Intake& intake) { return ValidateIntake(intake, kToday, "intake"); }
@@ -317,6 +335,59 @@ INSTANTIATE_TEST_SUITE_P(
         IntakeCase{"ActivityMinutesWithoutDays",
                    [](Intake& i) { i.mutable_current_activity()->set_days_per_week(0); },
                    "intake.current_activity.minutes_per_day", "must be 0 when days_per_week is 0"},
+        // regular_activities
+        IntakeCase{"RegularActivityNeitherExerciseNorName",
+                   [](Intake& i) { i.mutable_regular_activities(0)->clear_activity(); },
+                   "intake.regular_activities[0]", "required: an exercise or an other_name"},
+        IntakeCase{"RegularActivityExerciseNotAName",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_exercise("running"); },
+                   "intake.regular_activities[0].exercise", "want \"exercises/{id}\""},
+        IntakeCase{"RegularActivityExerciseEmpty",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_exercise(""); },
+                   "intake.regular_activities[0].exercise", "want \"exercises/{id}\""},
+        IntakeCase{"RegularActivityOtherNameEmpty",
+                   [](Intake& i) { i.mutable_regular_activities(1)->set_other_name(""); },
+                   "intake.regular_activities[1].other_name", "required"},
+        IntakeCase{"RegularActivityOtherNameTooLong",
+                   [](Intake& i) { i.mutable_regular_activities(1)->set_other_name(std::string(81, 'x')); },
+                   "intake.regular_activities[1].other_name", "at most 80 bytes"},
+        IntakeCase{"RegularActivityOtherNameWithALineBreak",
+                   [](Intake& i) { i.mutable_regular_activities(1)->set_other_name("bowls\nand darts"); },
+                   "intake.regular_activities[1].other_name", "must not hold control characters"},
+        IntakeCase{"RegularActivityNoSessions",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_sessions_per_week(0); },
+                   "intake.regular_activities[0].sessions_per_week",
+                   "must be between 1 and 21 (sessions a week)"},
+        IntakeCase{"RegularActivity22Sessions",
+                   [](Intake& i) { i.mutable_regular_activities(1)->set_sessions_per_week(22); },
+                   "intake.regular_activities[1].sessions_per_week", "must be between 1 and 21"},
+        IntakeCase{"RegularActivityNegativeMonths",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_months_done(-1); },
+                   "intake.regular_activities[0].months_done", "must be between 0 and 1200 (months)"},
+        IntakeCase{"RegularActivityLongerThanTheirLife",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_months_done(70 * 12 + 1); },
+                   "intake.regular_activities[0].months_done",
+                   "more than the person's age (70 years) in months"},
+        IntakeCase{"RegularActivityFallWithoutAFallCounted",
+                   [](Intake& i) {
+                     i.mutable_falls()->set_count_last_12_months(0);
+                     i.mutable_falls()->set_any_needed_medical_attention(false);
+                     i.mutable_regular_activities(0)->set_fell_doing_it(true);
+                   },
+                   "intake.regular_activities[0].fell_doing_it",
+                   "such a fall counts in falls.count_last_12_months, which is 0"},
+        IntakeCase{"RegularActivitySameExerciseTwice",
+                   [](Intake& i) {
+                     *i.add_regular_activities() = i.regular_activities(0);
+                   },
+                   "intake.regular_activities[2].exercise", "given twice (also at regular_activities[0])"},
+        IntakeCase{"RegularActivitiesMoreThanTwenty",
+                   [](Intake& i) {
+                     while (i.regular_activities_size() < 21) {
+                       AddRegularActivity(i, "activity " + std::to_string(i.regular_activities_size()));
+                     }
+                   },
+                   "intake.regular_activities", "at most 20 activities (got 21)"},
         // symptoms
         IntakeCase{"HeightLossNegative",
                    [](Intake& i) { i.mutable_symptoms()->set_height_loss_cm(-0.1); },
@@ -452,7 +523,29 @@ INSTANTIATE_TEST_SUITE_P(
                    [](Intake& i) { i.mutable_symptoms()->set_height_loss_cm(30.0); }, "", ""},
         IntakeCase{"NoSurgery",
                    [](Intake& i) { i.mutable_recent_history()->clear_last_surgery_date(); }, "",
-                   ""}),
+                   ""},
+        IntakeCase{"NoRegularActivities", [](Intake& i) { i.clear_regular_activities(); }, "", ""},
+        IntakeCase{"RegularActivity21Sessions",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_sessions_per_week(21); }, "", ""},
+        IntakeCase{"RegularActivityJustStarted",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_months_done(0); }, "", ""},
+        IntakeCase{"RegularActivityAllTheirLife",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_months_done(70 * 12); }, "", ""},
+        IntakeCase{"RegularActivityFallCounted",
+                   [](Intake& i) { i.mutable_regular_activities(0)->set_fell_doing_it(true); }, "", ""},
+        IntakeCase{"RegularActivityOtherName80Bytes",
+                   [](Intake& i) { i.mutable_regular_activities(1)->set_other_name(std::string(80, 'x')); },
+                   "", ""},
+        IntakeCase{"RegularActivityOtherNameInAnyScript",
+                   [](Intake& i) { i.mutable_regular_activities(1)->set_other_name("Gymnastique douce \u00e0 deux"); },
+                   "", ""},
+        IntakeCase{"TwentyRegularActivities",
+                   [](Intake& i) {
+                     while (i.regular_activities_size() < 20) {
+                       AddRegularActivity(i, "activity " + std::to_string(i.regular_activities_size()));
+                     }
+                   },
+                   "", ""}),
     CaseName);
 
 // --- Several problems at once ----------------------------------------------
@@ -550,6 +643,20 @@ TEST(IntakeValidation, OnlyTheFirstTwentyFracturesAreChecked) {
   const absl::Status status = Validate(intake);
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "intake.fractures: at most 20 fractures (got 25)");
+}
+
+// An age out of range is reported once, on its own field; the months an
+// activity was done are not compared with it (found by fuzzing: a huge age
+// overflowed the months it stands for).
+TEST(IntakeValidation, MonthsDoneAreNotJudgedAgainstAnInvalidAge) {
+  Intake intake = FullIntake();
+  intake.set_age_years(1073741738);
+  intake.mutable_regular_activities(0)->set_months_done(1200);
+  const absl::Status status = Validate(intake);
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(status.message());
+  EXPECT_THAT(message, HasSubstr("intake.age_years: "));
+  EXPECT_THAT(message, Not(HasSubstr("months_done")));
 }
 
 TEST(IntakeValidation, MenopausalStatusIsNotJudgedWithoutAKnownSex) {

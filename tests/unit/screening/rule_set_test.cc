@@ -194,6 +194,49 @@ TEST(RuleSetFile, RefusesEffectsThatCannotBeRight) {
   EXPECT_THAT(error, HasSubstr("(IMP-VF).clauses[0].then[2]: empty effect"));
 }
 
+TEST(RuleSetFile, RefusesContinuationsTheReferenceDoesNotAllow) {
+  v1::RuleSetDocument document = ShippedDocument();
+  v1::Rule* rule = RuleById(document, "IMP-CONTINUE");
+  v1::ContinueActivityEffect* tennis = rule->mutable_clauses(1)->mutable_then(0)->mutable_continue_activity();
+  tennis->add_lifted_tags(osteoflow::common::v1::SAFETY_TAG_AVOID_NECK);
+  tennis->add_exercises("exercises/running");  // also in the first clause
+  tennis->add_exercises("tennis");
+  tennis->clear_max_impact();
+  tennis->set_modification("");
+  // A continuation cited by another rule, beside another effect.
+  *RuleById(document, "IMP-LOWBONE")->mutable_clauses(0)->add_then() = rule->clauses(0).then(0);
+  const std::string error = LoadError(std::move(document));
+  EXPECT_THAT(error, HasSubstr("(IMP-CONTINUE).clauses[1].then[0].continue_activity.lifted_tags[1]: "
+                               "this movement class is never lifted"));
+  EXPECT_THAT(error, HasSubstr("continue_activity.exercises[1]: continued by another effect already"));
+  EXPECT_THAT(error, HasSubstr("continue_activity.exercises[2]: want \"exercises/{id}\""));
+  EXPECT_THAT(error, HasSubstr("continue_activity.max_impact: required"));
+  EXPECT_THAT(error, HasSubstr("continue_activity.modification: required"));
+  EXPECT_THAT(error, HasSubstr("(IMP-LOWBONE).clauses[0].then: continue_activity effects stand in a clause of "
+                               "their own"));
+  EXPECT_THAT(error, HasSubstr("(IMP-LOWBONE).clauses[0].then[1].continue_activity: only rule IMP-CONTINUE"));
+}
+
+TEST(RuleSetFile, OnlyAContinuingClauseReadsAnActivitysFacts) {
+  v1::RuleSetDocument document = ShippedDocument();
+  RuleById(document, "IMP-FALLS")->mutable_clauses(0)->set_when("fall_risk and regular_activity_months >= 6");
+  EXPECT_THAT(LoadError(std::move(document)),
+              HasSubstr("(IMP-FALLS).clauses[0].when: reads regular_activity_months, which only a clause "
+                        "that continues activities can read"));
+}
+
+TEST(RuleSetFile, RefusesARuleSetWithoutImpContinue) {
+  v1::RuleSetDocument document = ShippedDocument();
+  auto* rules = document.mutable_rules();
+  for (int i = 0; i < rules->size(); ++i) {
+    if (rules->Get(i).id() == "IMP-CONTINUE") {
+      rules->DeleteSubrange(i, 1);
+      break;
+    }
+  }
+  EXPECT_THAT(LoadError(std::move(document)), HasSubstr("missing IMP-CONTINUE"));
+}
+
 TEST(RuleSetFile, UnknownFieldsAndMissingFilesAreClearErrors) {
   v1::RuleSetDocument document;
   const absl::Status parsed = ParseJsonMessage(R"({"version": "1", "rulez": []})", &document);
@@ -273,6 +316,21 @@ v1::Intake RandomIntake(std::mt19937& random) {
   if (chance(0.2)) intake.mutable_recent_history()->set_last_surgery_date(days_before(whole(0, 400)));
   intake.mutable_recent_history()->set_recovering_from_hip_fracture(chance(0.03));
   intake.mutable_recent_history()->set_spinal_cord_injury(chance(0.02));
+  const char* const activities[] = {"running", "tennis", "jumping-rope", "headstand", "brisk-walking"};
+  for (const char* activity : activities) {
+    if (!chance(0.25)) continue;
+    v1::RegularActivity* regular = intake.add_regular_activities();
+    regular->set_exercise(std::string("exercises/") + activity);
+    regular->set_sessions_per_week(whole(1, 7));
+    regular->set_months_done(whole(0, 12 * 18));
+    regular->set_caused_pain(chance(0.2));
+    regular->set_fell_doing_it(intake.falls().count_last_12_months() > 0 && chance(0.3));
+  }
+  if (chance(0.2)) {
+    v1::RegularActivity* other = intake.add_regular_activities();
+    other->set_other_name("Lawn bowls");
+    other->set_sessions_per_week(whole(1, 3));
+  }
   return intake;
 }
 
@@ -309,6 +367,21 @@ TEST(RuleSetProperty, EveryValidIntakeGetsACompleteConsistentResult) {
     if (result->fall_risk().flagged()) {
       EXPECT_LE(restrictions.impact_ceiling().level(), osteoflow::common::v1::IMPACT_LEVEL_LOW);
       EXPECT_TRUE(result->supervision().required());
+    }
+    // IMP-CONTINUE only with low bone, a moderate ceiling and no fall-risk
+    // flag; never for an activity with pain, and never a headstand.
+    for (const auto& continuation : restrictions.continuations()) {
+      EXPECT_TRUE(low_bone);
+      EXPECT_FALSE(result->fall_risk().flagged());
+      EXPECT_EQ(restrictions.impact_ceiling().level(), osteoflow::common::v1::IMPACT_LEVEL_MODERATE);
+      EXPECT_EQ(continuation.rule().rule_id(), "IMP-CONTINUE");
+      EXPECT_NE(continuation.exercise(), "exercises/headstand");
+      for (const v1::RegularActivity& activity : intake.regular_activities()) {
+        if (activity.exercise() != continuation.exercise()) continue;
+        EXPECT_FALSE(activity.caused_pain());
+        EXPECT_FALSE(activity.fell_doing_it());
+        EXPECT_GE(activity.months_done(), 6);
+      }
     }
     if (result->outcome() == v1::OUTCOME_PROCEED) {
       EXPECT_FALSE(result->supervision().required());
