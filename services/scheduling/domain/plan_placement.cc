@@ -314,7 +314,7 @@ class WeekPlacer {
       if (!day.Has(v1::COMPONENT_BALANCE)) continue;
       const int room = std::min(day.left, balance.minutes_per_day() - day.MinutesOf(v1::COMPONENT_BALANCE));
       if (room <= 0) continue;
-      v1::PlanItem& item = day.items[v1::COMPONENT_BALANCE].back();
+      v1::PlanItem& item = day.items[v1::COMPONENT_BALANCE].front();  // the week's own ladder level
       SetMinutes(item, item.minutes() + room);
       day.left -= room;
     }
@@ -341,7 +341,7 @@ class WeekPlacer {
       const int room = std::min({day.left, balance.max_minutes_per_day() - day.MinutesOf(v1::COMPONENT_BALANCE),
                                  balance.weekly_minutes() - week});
       if (room <= 0) continue;
-      v1::PlanItem& item = day.items[v1::COMPONENT_BALANCE].back();
+      v1::PlanItem& item = day.items[v1::COMPONENT_BALANCE].front();  // the week's own ladder level
       SetMinutes(item, item.minutes() + room);
       day.left -= room;
       week += room;
