@@ -21,12 +21,6 @@ namespace screening_v1 = osteoflow::screening::v1;
 
 bool AnyEntry(const PlanningEntry&) { return true; }
 
-// IMP-FALLS keeps walking on level ground: the locomotion entries the
-// restrictions allow (balance-challenging ones are excluded by their tag).
-bool Walking(const PlanningEntry& entry) {
-  return entry.exercise->movement_pattern() == catalog_v1::MOVEMENT_PATTERN_LOCOMOTION;
-}
-
 class WeekPlacer {
  public:
   WeekPlacer(const PlanBasis& basis, const ExerciseCandidates& candidates, PlanDraft& draft)
@@ -282,7 +276,13 @@ class WeekPlacer {
     // grows by the progression's steps; otherwise activities take turns.
     std::vector<const PlanningEntry*> choices;
     if (walk) {
-      choices = candidates_.Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, Walking, rotation_ + aerobic_slot_, true);
+      // IMP-FALLS keeps walking on level ground: the walk patterns the dose
+      // data names (balance-challenging entries are excluded by their tag).
+      auto walking = [&aerobic](const PlanningEntry& entry) {
+        const auto& patterns = aerobic.fall_risk_walk_patterns();
+        return std::find(patterns.begin(), patterns.end(), entry.exercise->movement_pattern()) != patterns.end();
+      };
+      choices = candidates_.Choices(v1::COMPONENT_WEIGHT_BEARING_AEROBIC, walking, rotation_ + aerobic_slot_, true);
     }
     if (choices.empty()) {
       choices =

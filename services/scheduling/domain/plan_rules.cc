@@ -137,6 +137,13 @@ void CheckOthers(const v1::PlanRulesDocument& document, DocumentCheck& check) {
   check.Range("weight_bearing.fall_risk_start_minutes", aerobic.fall_risk_start_minutes(),
               aerobic.min_bout_minutes(), aerobic.minutes_per_day());
   check.Range("weight_bearing.fall_risk_first_days", aerobic.fall_risk_first_days(), 1, 7);
+  if (aerobic.fall_risk_walk_patterns().empty()) check.Add("weight_bearing.fall_risk_walk_patterns", "name at least one pattern");
+  for (int i = 0; i < aerobic.fall_risk_walk_patterns_size(); ++i) {
+    const int pattern = aerobic.fall_risk_walk_patterns(i);
+    if (pattern == catalog_v1::MOVEMENT_PATTERN_UNSPECIFIED || !catalog_v1::MovementPattern_IsValid(pattern)) {
+      check.Add(absl::StrCat("weight_bearing.fall_risk_walk_patterns[", i, "]"), "unknown or unspecified pattern");
+    }
+  }
 
   const v1::BalanceDose& balance = document.balance();
   check.Text("balance", balance.text(), "DOSE-BALANCE");

@@ -334,6 +334,8 @@ TEST(PlanRulesVersion, AnyContentChangeChangesTheVersion) {
       {"a never tag", [](auto& d) { d.mutable_flexibility()->add_never_tags(common::SAFETY_TAG_AVOID_JERK); }},
       {"a restriction cue", [](auto& d) { d.mutable_restriction_cues(0)->set_cue("Hinge."); }},
       {"the balance week", [](auto& d) { d.mutable_balance()->set_weekly_minutes(90); }},
+      {"the walks with fall risk",
+       [](auto& d) { d.mutable_weight_bearing()->add_fall_risk_walk_patterns(catalog_v1::MOVEMENT_PATTERN_MIXED); }},
       {"the balance ladder start", [](auto& d) { d.mutable_balance()->set_start_level(catalog_v1::BALANCE_LEVEL_SEMI_TANDEM); }},
       {"the pattern order",
        [](auto& d) {
@@ -365,6 +367,15 @@ TEST(PlanRulesCitation, CitesDefinedRulesWithTheirSourcesAndNothingForUnknownIds
   EXPECT_TRUE((*rules)->Citation("NO-SUCH-RULE").rule_id().empty());
   EXPECT_THAT((*rules)->Citation("NO-SUCH-RULE").source_keys(), ::testing::IsEmpty());
   EXPECT_THAT((*rules)->version(), Not(HasSubstr(" ")));
+}
+
+TEST(PlanRulesValidation, FallRiskWalksNameKnownPatterns) {
+  v1::PlanRulesDocument none = ShippedDocument();
+  none.mutable_weight_bearing()->clear_fall_risk_walk_patterns();
+  EXPECT_THAT(LoadError(std::move(none)), HasSubstr("weight_bearing.fall_risk_walk_patterns: name at least one"));
+  v1::PlanRulesDocument unknown = ShippedDocument();
+  unknown.mutable_weight_bearing()->add_fall_risk_walk_patterns(static_cast<catalog_v1::MovementPattern>(99));
+  EXPECT_THAT(LoadError(std::move(unknown)), HasSubstr("weight_bearing.fall_risk_walk_patterns[1]"));
 }
 
 }  // namespace

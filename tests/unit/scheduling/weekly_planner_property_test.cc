@@ -593,6 +593,12 @@ class PlanChecker {
     if (total->met() && minutes < balance.weekly_minutes()) Problem("balance met at ", minutes, " minutes a week");
   }
 
+  // A walk as the dose data names it for IMP-FALLS.
+  bool IsWalk(const catalog_v1::Exercise& exercise) const {
+    const auto& patterns = shipped_.rules->document().weight_bearing().fall_risk_walk_patterns();
+    return std::find(patterns.begin(), patterns.end(), exercise.movement_pattern()) != patterns.end();
+  }
+
   // IMP-FALLS: walking stays. With two days of 20 minutes a fall-flagged
   // plan walks, unless the restrictions leave no walking at all.
   void CheckFallRiskWalking() {
@@ -610,7 +616,7 @@ class PlanChecker {
       for (const v1::PlanSession& session : day.sessions()) {
         for (const v1::PlanItem& item : session.items()) {
           walks |= item.component() == v1::COMPONENT_WEIGHT_BEARING_AEROBIC &&
-                   ExerciseOf(item) != nullptr && ExerciseOf(item)->movement_pattern() == catalog_v1::MOVEMENT_PATTERN_LOCOMOTION;
+                   ExerciseOf(item) != nullptr && IsWalk(*ExerciseOf(item));
         }
       }
     }
@@ -685,7 +691,7 @@ class PlanChecker {
           // among the walks.
           const bool walk = inputs_.screening_result().fall_risk().flagged() &&
                             item.component() == v1::COMPONENT_WEIGHT_BEARING_AEROBIC &&
-                            exercise->movement_pattern() == catalog_v1::MOVEMENT_PATTERN_LOCOMOTION;
+                            IsWalk(*exercise);
           bool other_choice = false, enjoyed_choice = false;
           for (const PlanningEntry& entry : shipped_.planning->entries(item.component())) {
             if ((strength || walk) && entry.exercise->movement_pattern() != exercise->movement_pattern()) continue;
