@@ -84,6 +84,9 @@ void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries, const Audi
     record->set_code(absl::StatusCodeToString(entry.code));
     record->set_latency_us(entry.latency_us);
     record->set_request_id(entry.request_id.view().data(), entry.request_id.view().size());
+    record->set_trace_id(entry.trace_id.view().data(), entry.trace_id.view().size());
+    record->set_span_id(entry.span_id.view().data(), entry.span_id.view().size());
+    record->set_parent_span_id(entry.parent_span_id.view().data(), entry.parent_span_id.view().size());
   }
   if (audit != nullptr) {
     osteoflow::log::AccessRecord* record = batch.add_records();
@@ -95,6 +98,8 @@ void LogWriter::WriteEntries(const std::vector<AccessEntry>& entries, const Audi
     record->set_patient_id(audit->patient_id.data(), audit->patient_id.size());
     record->set_outcome(absl::StatusCodeToString(audit->outcome));
     record->set_request_id(audit->request_id.data(), audit->request_id.size());
+    record->set_trace_id(audit->trace_id.data(), audit->trace_id.size());
+    record->set_span_id(audit->span_id.data(), audit->span_id.size());
   }
   if (batch.records().empty()) return;
   std::string json;

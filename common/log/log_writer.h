@@ -50,6 +50,10 @@ class LogWriter {
     absl::StatusCode code = absl::StatusCode::kOk;  // same numbering as gRPC's
     int32_t latency_us = 0;
     InlineText<128> request_id;
+    // Hex ids of the call's trace context ("" for a parent it did not have).
+    InlineText<32> trace_id;
+    InlineText<16> span_id;
+    InlineText<16> parent_span_id;
   };
 
   // Queues one call's access line.
@@ -67,6 +71,8 @@ class LogWriter {
     absl::string_view patient_id;
     absl::StatusCode outcome = absl::StatusCode::kOk;
     absl::string_view request_id;
+    absl::string_view trace_id;
+    absl::string_view span_id;
   };
   void WriteAudit(const AuditEntry& entry);
 

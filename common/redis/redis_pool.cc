@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace osteoflow {
 namespace {
@@ -62,6 +63,14 @@ bool ClosedByServer(const redisContext& context) {
   return true;  // 0: end of file; > 0: a stray reply, never ours to read
 }
 
+// Whether a failed connect or read ran out of time (hiredis reports the
+// socket's timeout as an I/O error with the system's message for it).
+bool TimedOut(const redisContext& context) {
+  if (context.err != REDIS_ERR_IO) return false;
+  const absl::string_view why(context.errstr);
+  return absl::StrContains(why, "timed out") || absl::StrContains(why, "temporarily unavailable");
+}
+
 }  // namespace
 
 struct RedisPool::Connection {
@@ -82,7 +91,10 @@ absl::Status StatusOfReply(const RedisReply& reply, absl::string_view role) {
   return absl::InternalError(absl::StrCat("redis ", role, " refused a command: ", reply.text));
 }
 
-RedisPool::RedisPool(RedisPoolOptions options) : options_(std::move(options)) {}
+RedisPool::RedisPool(RedisPoolOptions options)
+    : options_(std::move(options)), metrics_(options_.role, options_.max_connections) {}
+
+void RedisPool::ReportConnections() { metrics_.Connections(open_, static_cast<int>(idle_.size())); }
 
 RedisPool::~RedisPool() = default;
 
@@ -100,15 +112,21 @@ absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Acquire() {
       auto can_proceed = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
         return !idle_.empty() || open_ < options_.max_connections;
       };
-      if (!mu_.AwaitWithDeadline(absl::Condition(&can_proceed), deadline)) {
-        return Unavailable(absl::StrCat("all ", options_.max_connections, " connections are busy"));
+      if (!can_proceed()) {
+        metrics_.Waited();
+        if (!mu_.AwaitWithDeadline(absl::Condition(&can_proceed), deadline)) {
+          metrics_.Error(RedisMetrics::ErrorKind::kTimeout);
+          return Unavailable(absl::StrCat("all ", options_.max_connections, " connections are busy"));
+        }
       }
       if (idle_.empty()) {
         ++open_;  // reserve a slot; connect outside the lock
+        ReportConnections();
         break;
       }
       idle = std::move(idle_.back());
       idle_.pop_back();
+      ReportConnections();
     }
     if (!ClosedByServer(*idle->context)) return idle;
     // Redis restarted or dropped it while it sat idle: using it would fail
@@ -119,9 +137,12 @@ absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Acquire() {
                                                   absl::ToTimeval(options_.connect_timeout));
   if (context == nullptr || context->err != 0) {
     const std::string why = context == nullptr ? "cannot allocate a connection" : context->errstr;
+    metrics_.Error(context != nullptr && TimedOut(*context) ? RedisMetrics::ErrorKind::kTimeout
+                                                            : RedisMetrics::ErrorKind::kUnavailable);
     if (context != nullptr) redisFree(context);
     absl::MutexLock lock(&mu_);
     --open_;
+    ReportConnections();
     return Unavailable(why);
   }
   redisSetTimeout(context, absl::ToTimeval(options_.command_timeout));
@@ -136,6 +157,7 @@ void RedisPool::Release(std::unique_ptr<Connection> connection, bool healthy) {
   } else {
     --open_;
   }
+  ReportConnections();
 }
 
 absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
@@ -143,8 +165,10 @@ absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
   absl::StatusOr<std::unique_ptr<Connection>> connection = Acquire();
   if (!connection.ok()) return connection.status();
   redisContext* context = (*connection)->context;
+  const absl::Time sent = absl::Now();
   for (const auto& command : commands) {
     if (!Append(context, command)) {
+      metrics_.Error(RedisMetrics::ErrorKind::kUnavailable);
       const std::string why = context->errstr;
       Release(*std::move(connection), /*healthy=*/false);
       return Unavailable(why);
@@ -158,12 +182,15 @@ absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
       // I/O error or timeout: what Redis did with the rest is unknown, and
       // the connection may hold a late reply, so it is closed.
       const std::string why = context->err != 0 ? context->errstr : "no reply";
+      metrics_.Error(TimedOut(*context) ? RedisMetrics::ErrorKind::kTimeout : RedisMetrics::ErrorKind::kUnavailable);
       Release(*std::move(connection), /*healthy=*/false);
       return Unavailable(why);
     }
     replies.push_back(CopyReply(*static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
+    if (replies.back().type == RedisReply::Type::kError) metrics_.Error(RedisMetrics::ErrorKind::kRefused);
   }
+  metrics_.Command(absl::Now() - sent);
   Release(*std::move(connection), /*healthy=*/true);
   return replies;
 }

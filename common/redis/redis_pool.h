@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/redis/redis_metrics.h"
 #include "common/redis/redis_reply.h"
 
 struct redisContext;
@@ -60,8 +61,11 @@ class RedisPool {
   absl::StatusOr<std::unique_ptr<Connection>> Acquire();
   void Release(std::unique_ptr<Connection> connection, bool healthy);
   absl::Status Unavailable(absl::string_view what) const;
+  // The pool's gauges, from open_ and idle_.
+  void ReportConnections() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const RedisPoolOptions options_;
+  RedisMetrics metrics_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;

@@ -33,7 +33,7 @@ namespace {
 
 // Set once, before serving, and never freed: a call may read it at any time.
 std::atomic<const AccessSettings*> g_settings{nullptr};
-thread_local const std::string* t_forwarded_token = nullptr;
+thread_local const ForwardedCaller* t_forwarded = nullptr;
 
 absl::StatusOr<std::string> ReadKey(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -128,6 +128,7 @@ absl::StatusOr<CallAccess::Admitted> CallAccess::Admit(const grpc::ServerContext
                                                        const google::protobuf::Message& request) {
   Admitted admitted;
   admitted.request_id = RequestIdOf(context);
+  admitted.trace = TraceContextOf(context);
   admitted.patient_data = access.patient_records();
   admitted.patient_id = access.PatientOf(request);
   const AccessSettings* settings = g_settings.load();
@@ -175,19 +176,26 @@ void CallAccess::Audit(const MethodAccess& access, const Admitted& admitted, con
                                     .method = access.method(),
                                     .patient_id = admitted.patient_id,
                                     .outcome = outcome.code(),
-                                    .request_id = admitted.request_id});
+                                    .request_id = admitted.request_id,
+                                    .trace_id = admitted.trace.trace_id,
+                                    .span_id = admitted.trace.span_id});
 }
 
-ForwardedCaller::ForwardedCaller(const std::string& token) : previous_(t_forwarded_token) {
-  t_forwarded_token = &token;
+ForwardedCaller::ForwardedCaller(const CallAccess::Admitted& admitted)
+    : token_(admitted.token),
+      traceparent_(admitted.trace.trace_id.empty() ? std::string() : admitted.trace.TraceparentForPeers()),
+      previous_(t_forwarded) {
+  t_forwarded = this;
 }
 
-ForwardedCaller::~ForwardedCaller() { t_forwarded_token = previous_; }
+ForwardedCaller::~ForwardedCaller() { t_forwarded = previous_; }
 
 void ForwardedCaller::AttachTo(grpc::ClientContext& context) {
-  if (t_forwarded_token != nullptr && !t_forwarded_token->empty()) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", *t_forwarded_token));
+  if (t_forwarded == nullptr) return;
+  if (!t_forwarded->token_.empty()) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", t_forwarded->token_));
   }
+  if (!t_forwarded->traceparent_.empty()) context.AddMetadata(kTraceparentKey, t_forwarded->traceparent_);
 }
 
 void PreparePeerCall(grpc::ClientContext& context, absl::Duration deadline) {

@@ -15,6 +15,7 @@
 #include "common/auth/caller.h"
 #include "common/auth/method_access.h"
 #include "common/auth/token_verifier.h"
+#include "common/server/trace_context.h"
 
 namespace osteoflow {
 
@@ -51,6 +52,8 @@ class CallAccess {
     // The call's request id, so that an audit line can be joined to its
     // access line.
     std::string request_id;
+    // The call's trace context: written into the audit line, passed on to peers.
+    TraceContext trace;
   };
 
   // Once, before serving.
@@ -66,26 +69,29 @@ class CallAccess {
   static void Audit(const MethodAccess& access, const Admitted& admitted, const absl::Status& outcome);
 };
 
-// The token of the call this thread is working for, while a scope lives:
-// calls to peers made meanwhile carry it, so that the peer decides on the
-// original caller, not on the service in between.
+// The caller of the call this thread is working for, while a scope lives:
+// calls to peers made meanwhile carry its token, so that the peer decides on
+// the original caller, not on the service in between, and its trace, so that
+// the peer's lines join this call's.
 class ForwardedCaller {
  public:
-  explicit ForwardedCaller(const std::string& token);
+  explicit ForwardedCaller(const CallAccess::Admitted& admitted);
   ~ForwardedCaller();
   ForwardedCaller(const ForwardedCaller&) = delete;
   ForwardedCaller& operator=(const ForwardedCaller&) = delete;
 
-  // Adds the current caller's token to a call about to be made.
+  // Adds the current caller's token and trace to a call about to be made.
   static void AttachTo(grpc::ClientContext& context);
 
  private:
-  const std::string* previous_;
+  const std::string& token_;
+  const std::string traceparent_;
+  const ForwardedCaller* previous_;
 };
 
 // A call to a peer made on the current caller's behalf: its deadline, from
-// now, and the caller, whom the peer decides on (AttachTo). Called on the
-// caller's thread, where the caller is known.
+// now, the caller, whom the peer decides on, and the trace (AttachTo). Called
+// on the caller's thread, where the caller is known.
 void PreparePeerCall(grpc::ClientContext& context, absl::Duration deadline);
 
 }  // namespace osteoflow

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "common/log/log_writer.h"
 #include "common/server/request_id.h"
+#include "common/server/trace_context.h"
 
 namespace osteoflow {
 namespace {
@@ -36,32 +37,35 @@ using grpc::experimental::InterceptionHookPoints;
 class CallLogInterceptor : public grpc::experimental::Interceptor {
  public:
   CallLogInterceptor(grpc::experimental::ServerRpcInfo* info, const std::string& service_label,
-                     bool access_log, InFlightCalls* in_flight)
+                     bool access_log, InFlightCalls* in_flight, const RpcMetrics* metrics)
       : info_(info),
         service_label_(service_label),
         access_log_(access_log),
         in_flight_(in_flight),
         open_ended_(InFlightCalls::IsOpenEnded(info->method())),
-        started_(absl::Now()) {
+        started_(absl::Now()),
+        counted_(metrics == nullptr ? nullptr : metrics->Find(info->method())) {
     if (!open_ended_) in_flight_->Begin();
+    if (counted_ != nullptr) RpcMetrics::Started(*counted_);
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       TakeRequestId(methods->GetRecvInitialMetadata());
+      TakeTrace(methods->GetRecvInitialMetadata());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace(kRequestIdKey, request_id_);
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      WriteAccessLine(methods->GetSendStatus().error_code());
+      Finish(methods->GetSendStatus().error_code());
     }
     methods->Proceed();
   }
 
   // A call the client abandoned never sends a status; it is logged on the way out.
   ~CallLogInterceptor() override {
-    WriteAccessLine(grpc::StatusCode::CANCELLED);
+    Finish(grpc::StatusCode::CANCELLED);
     if (!open_ended_) in_flight_->End();
   }
 
@@ -80,10 +84,20 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
     }
   }
 
-  void WriteAccessLine(grpc::StatusCode code) {
-    if (!access_log_ || logged_) return;
-    logged_ = true;
+  // Handlers find the call's trace in its metadata (TraceContextOf), under a
+  // key no caller can send; the string lives in this interceptor.
+  void TakeTrace(std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
+    trace_ = TraceForCall(*metadata);
+    call_trace_ = EncodeCallTrace(trace_);
+    metadata->emplace(grpc::string_ref(kCallTraceKey), grpc::string_ref(call_trace_));
+  }
+
+  void Finish(grpc::StatusCode code) {
+    if (finished_) return;
+    finished_ = true;
     const absl::Time now = absl::Now();
+    if (counted_ != nullptr) RpcMetrics::Handled(*counted_, code, now - started_);
+    if (!access_log_) return;
     LogWriter::Instance().Enqueue(LogWriter::AccessEntry{
         .at = now,
         .service = absl::string_view(service_label_),
@@ -91,7 +105,10 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
         .code = static_cast<absl::StatusCode>(code),
         .latency_us = static_cast<int32_t>(
             std::min<int64_t>(absl::ToInt64Microseconds(now - started_), INT32_MAX)),
-        .request_id = absl::string_view(request_id_)});
+        .request_id = absl::string_view(request_id_),
+        .trace_id = absl::string_view(trace_.trace_id),
+        .span_id = absl::string_view(trace_.span_id),
+        .parent_span_id = absl::string_view(trace_.parent_span_id)});
   }
 
   grpc::experimental::ServerRpcInfo* const info_;
@@ -100,15 +117,18 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
   InFlightCalls* const in_flight_;
   const bool open_ended_;
   const absl::Time started_;
+  const RpcMetrics::Method* const counted_;
   std::string request_id_;
-  bool logged_ = false;
+  TraceContext trace_;
+  std::string call_trace_;
+  bool finished_ = false;
 };
 
 }  // namespace
 
 grpc::experimental::Interceptor* CallLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallLogInterceptor(info, service_label_, access_log_, in_flight_);
+  return new CallLogInterceptor(info, service_label_, access_log_, in_flight_, metrics_);
 }
 
 }  // namespace osteoflow

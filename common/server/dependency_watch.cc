@@ -2,9 +2,26 @@
 
 #include <optional>
 
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+
 #include "common/log/json_log.h"
+#include "common/metrics/metrics_registry.h"
 
 namespace osteoflow {
+namespace {
+
+// What readiness sees of each dependency, 1 up and 0 down.
+prometheus::Gauge& UpGauge(const std::string& dependency) {
+  static prometheus::Family<prometheus::Gauge>* const family =
+      &prometheus::BuildGauge()
+           .Name("osteoflow_dependency_up")
+           .Help("1 while the service's readiness check finds the dependency, 0 while it does not.")
+           .Register(*MetricsRegistry());
+  return family->Add({{"dependency", dependency}});
+}
+
+}  // namespace
 
 DependencyWatch::DependencyWatch(std::string name, absl::Duration interval,
                                  std::function<absl::Status()> probe,
@@ -24,9 +41,11 @@ DependencyWatch::~DependencyWatch() {
 
 void DependencyWatch::Run() {
   std::optional<bool> last;
+  prometheus::Gauge& up_gauge = UpGauge(name_);
   do {
     const absl::Status status = probe_();
     const bool up = status.ok();
+    up_gauge.Set(up ? 1 : 0);
     if (last != up) {
       if (up) {
         LogLine("dependency_up").Add("dependency", name_).Write();

@@ -26,6 +26,9 @@ ABSL_FLAG(absl::Duration, test_response_delay, absl::ZeroDuration(),
 ABSL_FLAG(std::string, health_listen_address, "",
           "host:port of a plaintext port serving only health checks (for probes that cannot use TLS); "
           "empty: none");
+ABSL_FLAG(std::string, metrics_address, "",
+          "host:port (an IP address) of the plain-HTTP endpoint serving Prometheus metrics at /metrics; "
+          "empty: none");
 ABSL_FLAG(int, max_receive_bytes, 256 * 1024,
           "largest request message accepted, in bytes (the largest valid request is a few tens of KiB)");
 
@@ -98,6 +101,11 @@ absl::StatusOr<ServerSettings> ServerSettingsFromFlags(absl::string_view default
   settings.health_listen_address = absl::GetFlag(FLAGS_health_listen_address);
   if (!settings.health_listen_address.empty() && !IsValidListenAddress(settings.health_listen_address)) {
     return absl::InvalidArgumentError(absl::StrCat("health_listen_address: '", settings.health_listen_address,
+                                                   "' is not host:port with a port 0..65535"));
+  }
+  settings.metrics_address = absl::GetFlag(FLAGS_metrics_address);
+  if (!settings.metrics_address.empty() && !IsValidListenAddress(settings.metrics_address)) {
+    return absl::InvalidArgumentError(absl::StrCat("metrics_address: '", settings.metrics_address,
                                                    "' is not host:port with a port 0..65535"));
   }
   absl::StatusOr<TransportSecurity> security = ServerTransportFromFlags();

@@ -33,6 +33,9 @@ struct ServerSettings {
   // When set, a second, plaintext port that serves only grpc.health.v1: for
   // probes that cannot speak TLS (Kubernetes' native gRPC probes).
   std::string health_listen_address;
+  // When set, a plain-HTTP port answering GET /metrics (Prometheus); calls
+  // are counted only then.
+  std::string metrics_address;
   // Bearer tokens and the access table, or off when asked for.
   AccessSettings access;
 };

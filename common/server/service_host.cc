@@ -1,5 +1,6 @@
 #include "common/server/service_host.h"
 
+#include <google/protobuf/descriptor.h>
 #include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -15,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
 #include "common/log/log_writer.h"
+#include "common/metrics/info_metrics.h"
 #include "common/server/call_log_interceptor.h"
 #include "common/server/termination_signals.h"
 #include "common/server/unary_finish.h"
@@ -56,7 +58,9 @@ class HealthChecksOnly final : public grpc::CallbackGenericService {
 }  // namespace
 
 ServiceHost::ServiceHost(std::string label, ServerSettings settings)
-    : label_(std::move(label)), settings_(std::move(settings)) {}
+    : label_(std::move(label)), settings_(std::move(settings)) {
+  PublishBuildInfo(label_);
+}
 
 ServiceHost::~ServiceHost() {
   for (std::unique_ptr<grpc::Server>* server : {&health_server_, &server_}) {
@@ -77,6 +81,17 @@ absl::Status ServiceHost::Start() {
   for (const UnaryService* service : services_) {
     if (absl::Status complete = service->Completeness(); !complete.ok()) return complete;
   }
+  if (!settings_.metrics_address.empty()) {
+    std::vector<const google::protobuf::ServiceDescriptor*> contracts;
+    for (const UnaryService* service : services_) {
+      contracts.push_back(google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service->name()));
+    }
+    std::erase(contracts, nullptr);
+    call_metrics_ = std::make_unique<RpcMetrics>(RpcMetrics::Side::kServer, contracts);
+    absl::StatusOr<std::unique_ptr<MetricsEndpoint>> endpoint = MetricsEndpoint::Start(settings_.metrics_address);
+    if (!endpoint.ok()) return endpoint.status();
+    metrics_ = *std::move(endpoint);
+  }
   SetResponseDelay(settings_.test_response_delay);
   CallAccess::Configure(settings_.access);
   grpc::EnableDefaultHealthCheckService(true);
@@ -89,7 +104,7 @@ absl::Status ServiceHost::Start() {
   ApplyTransportSettings(settings_, builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(
-      std::make_unique<CallLogInterceptorFactory>(label_, settings_.access_log, &in_flight_));
+      std::make_unique<CallLogInterceptorFactory>(label_, settings_.access_log, &in_flight_, call_metrics_.get()));
   builder.experimental().SetInterceptorCreators(std::move(creators));
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -211,6 +226,7 @@ int ServiceHost::Run() {
                                   : settings_.security.require_client_certificate ? "required"
                                                                                   : "optional")
       .Add("health_port", health_port_)
+      .Add("metrics_port", metrics_port())
       .Add("auth", settings_.access.enabled ? "jwt" : "off")
       .Write();
   const int signal_number = WaitForTerminationSignal();

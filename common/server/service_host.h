@@ -9,6 +9,8 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "common/metrics/metrics_endpoint.h"
+#include "common/metrics/rpc_metrics.h"
 #include "common/server/in_flight_calls.h"
 #include "common/server/server_settings.h"
 #include "common/server/unary_service.h"
@@ -43,6 +45,8 @@ class ServiceHost {
   int port() const { return port_; }
   // The health-only plaintext port, 0 when there is none.
   int health_port() const { return health_port_; }
+  // The metrics port, 0 when there is none.
+  int metrics_port() const { return metrics_ == nullptr ? 0 : metrics_->port(); }
   const std::string& listen_address() const { return settings_.listen_address; }
 
   // Readiness for a dependency the service cannot work without. May be called
@@ -74,6 +78,9 @@ class ServiceHost {
   std::unique_ptr<grpc::Server> health_server_;  // set under mu_ once started, if asked for
   int port_ = 0;
   int health_port_ = 0;
+  // Set by Start when metrics are on; the series outlive the server's calls.
+  std::unique_ptr<RpcMetrics> call_metrics_;
+  std::unique_ptr<MetricsEndpoint> metrics_;
   InFlightCalls in_flight_;
 
   absl::Mutex mu_;

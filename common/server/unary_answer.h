@@ -37,7 +37,7 @@ absl::Status ComputeAnswer(const grpc::CallbackServerContext& context, const Met
   if (absl::Status read = ParseRequest(request_bytes, *request); !read.ok()) return read;
   absl::StatusOr<CallAccess::Admitted> admitted = CallAccess::Admit(context, access, *request);
   if (!admitted.ok()) return admitted.status();
-  ForwardedCaller forwarded(admitted->token);
+  ForwardedCaller forwarded(*admitted);
   absl::Status status;
   if constexpr (std::is_same_v<Response, std::string>) {
     std::string wire;
@@ -145,7 +145,7 @@ grpc::ServerUnaryReactor* AnswerUnaryQuicklyOrOn(BlockingWork& work, grpc::Callb
     std::string wire;
     absl::Status status;
     {
-      ForwardedCaller forwarded(admitted.token);
+      ForwardedCaller forwarded(admitted);
       status = rest(&wire);
     }
     if (status.ok()) WireResponse(std::move(wire), *response_bytes);

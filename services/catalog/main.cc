@@ -3,6 +3,7 @@
 
 #include "absl/flags/flag.h"
 #include "common/config/settings.h"
+#include "common/metrics/info_metrics.h"
 #include "common/log/json_log.h"
 #include "common/server/service_host.h"
 #include "common/server/server_process.h"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
       .Add("entries", catalog->size())
       .Add("content_digest", catalog->content_digest())
       .Write();
+  osteoflow::PublishDataVersion("catalog", catalog->version(), catalog->content_digest());
 
   const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::catalog::CatalogService(catalog);
   osteoflow::ServiceHost host("catalog", settings);

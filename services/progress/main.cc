@@ -7,11 +7,13 @@
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
 #include "common/config/settings.h"
+#include "common/metrics/info_metrics.h"
 #include "common/log/json_log.h"
 #include "common/redis/store_flags.h"
 #include "common/server/blocking_work.h"
 #include "common/server/dependency_watch.h"
 #include "common/server/server_process.h"
+#include "common/server/peer_channel.h"
 #include "common/server/service_host.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression_rules.h"
@@ -52,19 +54,23 @@ int main(int argc, char** argv) {
       .Add("version", rules->version())
       .Add("content_digest", rules->content_digest())
       .Write();
+  osteoflow::PublishDataVersion("progression_rules", rules->version(), rules->content_digest());
 
   const absl::StatusOr<osteoflow::progress::PackFormat> packing =
       osteoflow::progress::ParsePackFormat(absl::GetFlag(FLAGS_store_packing));
   if (!packing.ok()) osteoflow::ExitInvalidSetting("store_packing", packing.status().message());
   auto store = std::make_shared<osteoflow::progress::RedisProgramStore>(
       std::make_shared<osteoflow::RedisPool>(store_options), *packing);
+  const bool count_calls = !settings.metrics_address.empty();
   auto programs = std::make_shared<osteoflow::progress::Programs>(
       store,
       std::make_shared<osteoflow::progress::ScreeningClient>(
-          grpc::CreateChannel(absl::GetFlag(FLAGS_screening_address), osteoflow::ChannelCredentialsFor(settings.security)),
+          osteoflow::PeerChannel(absl::GetFlag(FLAGS_screening_address), settings.security,
+                                 osteoflow::screening::v1::ScreeningService::service_full_name(), count_calls),
           peer_deadline),
       std::make_shared<osteoflow::progress::SchedulingClient>(
-          grpc::CreateChannel(absl::GetFlag(FLAGS_scheduling_address), osteoflow::ChannelCredentialsFor(settings.security)),
+          osteoflow::PeerChannel(absl::GetFlag(FLAGS_scheduling_address), settings.security,
+                                 osteoflow::scheduling::v1::SchedulingService::service_full_name(), count_calls),
           peer_deadline),
       rules, [] { return absl::Now(); });
   // Declared before the host so that it outlives the server's last call.

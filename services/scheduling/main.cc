@@ -6,11 +6,13 @@
 
 #include "absl/flags/flag.h"
 #include "common/config/settings.h"
+#include "common/metrics/info_metrics.h"
 #include "common/log/json_log.h"
 #include "common/redis/redis_settings.h"
 #include "common/server/blocking_work.h"
 #include "common/server/dependency_watch.h"
 #include "common/server/server_process.h"
+#include "common/server/peer_channel.h"
 #include "common/server/service_host.h"
 #include "services/scheduling/cache/cache_report.h"
 #include "services/scheduling/cache/plan_cache.h"
@@ -97,15 +99,19 @@ int main(int argc, char** argv) {
       .Add("content_digest", rules->content_digest())
       .Add("planner_digest", osteoflow::scheduling::WeeklyPlans::PlannerDigest())
       .Write();
+  osteoflow::PublishDataVersion("plan_rules", rules->version(), rules->content_digest());
 
   // Channels connect lazily and reconnect by themselves: a peer that is down
   // at start is an outage to report, not a reason to crash.
+  const bool count_calls = !settings.metrics_address.empty();
   auto catalog = std::make_shared<osteoflow::scheduling::CatalogClient>(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_catalog_address), osteoflow::ChannelCredentialsFor(settings.security)),
+      osteoflow::PeerChannel(absl::GetFlag(FLAGS_catalog_address), settings.security,
+                             osteoflow::catalog::v1::CatalogService::service_full_name(), count_calls),
       osteoflow::scheduling::CatalogClientOptions{absl::GetFlag(FLAGS_catalog_deadline),
                                                   absl::GetFlag(FLAGS_catalog_refresh_interval)});
   auto screenings = std::make_shared<osteoflow::scheduling::ScreeningClient>(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_screening_address), osteoflow::ChannelCredentialsFor(settings.security)),
+      osteoflow::PeerChannel(absl::GetFlag(FLAGS_screening_address), settings.security,
+                             osteoflow::screening::v1::ScreeningService::service_full_name(), count_calls),
       absl::GetFlag(FLAGS_screening_deadline));
   auto cache = std::make_shared<osteoflow::scheduling::PlanCache>(
       std::make_shared<osteoflow::RedisPool>(cache_options),

@@ -4,6 +4,7 @@
 
 #include "absl/flags/flag.h"
 #include "common/config/settings.h"
+#include "common/metrics/info_metrics.h"
 #include "common/log/json_log.h"
 #include "common/redis/store_flags.h"
 #include "common/server/blocking_work.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
       .Add("rules", static_cast<int64_t>(rules->rules().size()))
       .Add("content_digest", rules->content_digest())
       .Write();
+  osteoflow::PublishDataVersion("screening_rules", rules->version(), rules->content_digest());
 
   // The pool connects on demand: a store that is down at start is an outage
   // to report (readiness, UNAVAILABLE), not a reason to crash.

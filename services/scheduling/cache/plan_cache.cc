@@ -1,5 +1,7 @@
 #include "services/scheduling/cache/plan_cache.h"
 
+#include "services/scheduling/cache/plan_cache_metrics.h"
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -51,8 +53,9 @@ absl::Duration PlanCache::JitteredTtl() {
   return std::max(options_.ttl * factor, absl::Milliseconds(1));
 }
 
-std::optional<std::string> PlanCache::Lookup(const std::string& key) {
+std::optional<std::string> PlanCache::Lookup(const std::string& key, bool* failed) {
   absl::StatusOr<std::optional<std::string>> found = Find(key);
+  if (failed != nullptr) *failed = !found.ok();
   if (!found.ok()) return std::nullopt;  // fail open: a miss
   return *std::move(found);
 }
@@ -85,6 +88,7 @@ std::optional<std::string> PlanCache::Recent(const std::string& key) {
   if (recent.has_value()) {
     hits_.fetch_add(1, std::memory_order_relaxed);
     memory_hits_.fetch_add(1, std::memory_order_relaxed);
+    PlanCacheMetrics::Instance().MemoryHit();
   }
   return recent;
 }
@@ -92,11 +96,18 @@ std::optional<std::string> PlanCache::Recent(const std::string& key) {
 absl::StatusOr<std::string> PlanCache::GetOrCompute(
     const std::string& key, const std::function<absl::StatusOr<std::string>()>& compute) {
   if (std::optional<std::string> recent = Recent(key); recent.has_value()) return *std::move(recent);
-  if (std::optional<std::string> cached = Lookup(key); cached.has_value()) {
+  bool failed = false;
+  if (std::optional<std::string> cached = Lookup(key, &failed); cached.has_value()) {
     hits_.fetch_add(1, std::memory_order_relaxed);
+    PlanCacheMetrics::Instance().Hit();
     return *std::move(cached);
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
+  if (failed) {
+    PlanCacheMetrics::Instance().Failure();
+  } else {
+    PlanCacheMetrics::Instance().Miss();
+  }
 
   std::shared_ptr<Flight> flight;
   bool leader = false;
@@ -123,7 +134,9 @@ absl::StatusOr<std::string> PlanCache::GetOrCompute(
     }
   }
   computed_.fetch_add(1, std::memory_order_relaxed);
+  const absl::Time started = absl::Now();
   absl::StatusOr<std::string> result = compute();
+  PlanCacheMetrics::Instance().Computed(absl::Now() - started);
   Land(key, *flight, result, /*store=*/true);
   return result;
 }

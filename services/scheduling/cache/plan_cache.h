@@ -66,7 +66,8 @@ class PlanCache final : public ComputedPlanCache {
  private:
   struct Flight;
 
-  std::optional<std::string> Lookup(const std::string& key);
+  // `failed` (when given) is set when Redis failed rather than not holding it.
+  std::optional<std::string> Lookup(const std::string& key, bool* failed = nullptr);
   void Store(const std::string& key, const std::string& bytes);
   // Hands a flight's result to its waiters, caches it, and ends the flight.
   void Land(const std::string& key, Flight& flight, const absl::StatusOr<std::string>& result,
