@@ -18,6 +18,7 @@
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression_rules.h"
 #include "services/progress/grpc/progress_service.h"
+#include "services/progress/metrics/clinical_flow_metrics.h"
 #include "services/progress/peers/scheduling_client.h"
 #include "services/progress/peers/screening_client.h"
 #include "services/progress/store/redis_program_store.h"
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
           osteoflow::PeerChannel(absl::GetFlag(FLAGS_scheduling_address), settings.security,
                                  osteoflow::scheduling::v1::SchedulingService::service_full_name(), count_calls),
           peer_deadline),
-      rules, [] { return absl::Now(); });
+      rules, [] { return absl::Now(); }, osteoflow::progress::Programs::kCurrentWeeksKept,
+      std::make_shared<osteoflow::progress::ClinicalFlowMetrics>());
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork work("progress", store_options.max_connections);
   const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::progress::ProgressService(programs, work);

@@ -136,6 +136,7 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
                                                        "record_limits); the week of ",
                                                        stored.date(), " has them"));
     }
+    if (result.ok() && *result == CommitResult::kCommitted) flow_->MeasurementRecorded(stored);
     return Settle(result, stored, stored_record, request.program(), measurement);
   });
 }

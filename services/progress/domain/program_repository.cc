@@ -42,7 +42,7 @@ absl::StatusOr<std::vector<Record>> ParseRecords(absl::StatusOr<std::vector<std:
 }  // namespace
 
 absl::Status ProgramRepository::Create(const ProgramKey& key, absl::Time create_time, v1::Program& created,
-                                       v1::Program* program) {
+                                       v1::Program* program, bool* stored_now) {
   StoredProgram to_store;
   if (created.has_current_plan()) to_store.plan = created.current_plan().SerializeAsString();
   to_store.program = ProgramRecordBytes(created);
@@ -50,6 +50,7 @@ absl::Status ProgramRepository::Create(const ProgramKey& key, absl::Time create_
   absl::StatusOr<bool> saved =
       store_->CreateProgram(key.patient_id, key.program_id, Micros(create_time), to_store, &stored);
   if (!saved.ok()) return saved.status();
+  if (stored_now != nullptr) *stored_now = *saved;
   if (*saved) {
     MoveProgram(created, program);
     return absl::OkStatus();

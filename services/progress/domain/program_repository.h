@@ -43,9 +43,10 @@ class ProgramRepository {
   explicit ProgramRepository(std::shared_ptr<ProgramStore> store) : store_(std::move(store)) {}
 
   // Stores a new programme unless one with its id exists; `program` gets the
-  // programme as stored (on a retry, the first attempt's).
+  // programme as stored (on a retry, the first attempt's); `stored_now`, when
+  // given, whether this call stored it.
   absl::Status Create(const ProgramKey& key, absl::Time create_time, osteoflow::progress::v1::Program& created,
-                      osteoflow::progress::v1::Program* program);
+                      osteoflow::progress::v1::Program* program, bool* stored_now = nullptr);
 
   // The programme named `name`; INVALID_ARGUMENT or NOT_FOUND naming `field`.
   absl::StatusOr<LoadedProgram> Load(const std::string& name, const std::string& field);

@@ -40,13 +40,14 @@ absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>> future) {
 
 Programs::Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
                    std::shared_ptr<SchedulingGateway> planning, std::shared_ptr<const ProgressionRules> rules,
-                   std::function<absl::Time()> now, size_t current_weeks_kept)
+                   std::function<absl::Time()> now, size_t current_weeks_kept, std::shared_ptr<ClinicalFlow> flow)
     : repository_(std::move(store)),
       screening_(std::move(screening)),
       planning_(std::move(planning)),
       rules_(std::move(rules)),
       now_(std::move(now)),
-      current_weeks_(current_weeks_kept) {}
+      current_weeks_(current_weeks_kept),
+      flow_(flow != nullptr ? std::move(flow) : std::make_shared<UntoldClinicalFlow>()) {}
 
 absl::StatusOr<scheduling_v1::WeeklyPlan> Programs::PlanWeek(const v1::Program& program, int week_index) {
   absl::CivilDay start;
@@ -143,7 +144,10 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
     created.set_week_index(1);
     *created.mutable_current_plan() = *std::move(plan);
   }
-  return repository_.Create(key, now, created, program);
+  bool stored_now = false;
+  absl::Status status = repository_.Create(key, now, created, program, &stored_now);
+  if (status.ok() && stored_now) flow_->Enrolled(*program);
+  return status;
 }
 
 absl::Status Programs::Get(const v1::GetProgramRequest& request, v1::Program* program) {
@@ -216,6 +220,7 @@ absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Progr
     current_weeks_.Forget(request.program());
     if (*result == CommitResult::kMissing) return absl::NotFoundError("program: no such programme");
     if (*result != CommitResult::kCommitted) return std::nullopt;
+    flow_->Resumed();
     MoveProgram(resumed, program);
     return absl::OkStatus();
   });

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "osteoflow/progress/v1/progress_service.pb.h"
+#include "services/progress/domain/clinical_flow.h"
 #include "services/progress/domain/current_weeks.h"
 #include "services/progress/domain/program_repository.h"
 #include "services/progress/domain/program_store.h"
@@ -24,7 +25,8 @@ class Programs {
  public:
   Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
            std::shared_ptr<SchedulingGateway> planning, std::shared_ptr<const ProgressionRules> rules,
-           std::function<absl::Time()> now, size_t current_weeks_kept = kCurrentWeeksKept);
+           std::function<absl::Time()> now, size_t current_weeks_kept = kCurrentWeeksKept,
+           std::shared_ptr<ClinicalFlow> flow = nullptr);
 
   // How many programmes' current weeks are kept in memory for checking
   // session logs (a few KB each).
@@ -75,6 +77,8 @@ class Programs {
   const std::shared_ptr<const ProgressionRules> rules_;
   const std::function<absl::Time()> now_;
   CurrentWeeks current_weeks_;
+  // Told of every committed change; never null.
+  const std::shared_ptr<ClinicalFlow> flow_;
 };
 
 }  // namespace osteoflow::progress

@@ -191,6 +191,7 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
           limits.session_logs_per_week(), " a week (progression rules, record_limits); ", stored_log.date(),
           " or its week has them"));
     }
+    if (result.ok() && *result == CommitResult::kCommitted) flow_->SessionLogged(stored_log);
     return Settle(result, stored_log, stored_record, request.program(), log);
   });
 }

@@ -59,6 +59,7 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
     current_weeks_.Forget(request.program());
     switch (*result) {
       case CommitResult::kCommitted:
+        flow_->WeekFinished(finished);
         MoveProgram(advanced, program);
         return absl::OkStatus();
       case CommitResult::kAlreadyStored: {

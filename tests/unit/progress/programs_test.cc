@@ -206,6 +206,25 @@ class StubPlanning final : public SchedulingGateway {
   absl::Status refusal;
 };
 
+// Remembers what the use cases told, in order.
+class RecordingFlow final : public ClinicalFlow {
+ public:
+  void Enrolled(const v1::Program& program) override {
+    told.push_back(absl::StrCat("enrolled ", screening_v1::Outcome_Name(program.screening_result().outcome())));
+  }
+  void SessionLogged(const v1::SessionLog& log) override {
+    told.push_back(absl::StrCat("session with ", log.alerts_size(), " alerts"));
+  }
+  void MeasurementRecorded(const v1::Measurement& measurement) override {
+    told.push_back(absl::StrCat("measurement with ", measurement.alerts_size(), " alerts"));
+  }
+  void WeekFinished(const v1::ProgramWeek& week) override {
+    told.push_back(absl::StrCat("week ", week.week_index(), " with ", week.decisions_size(), " decisions"));
+  }
+  void Resumed() override { told.push_back("resumed"); }
+  std::vector<std::string> told;
+};
+
 class ProgramsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -214,7 +233,8 @@ class ProgramsTest : public ::testing::Test {
     ASSERT_TRUE(rules.ok()) << rules.status();
     rules_ = *rules;
     programs_ = std::make_unique<Programs>(store_, screening_, planning_, *rules,
-                                           [] { return absl::FromUnixSeconds(kNow); });
+                                           [] { return absl::FromUnixSeconds(kNow); }, Programs::kCurrentWeeksKept,
+                                           flow_);
   }
 
   const v1::ProgressionRulesDocument& rules_document() const { return rules_->document(); }
@@ -254,8 +274,40 @@ class ProgramsTest : public ::testing::Test {
   std::shared_ptr<StubScreening> screening_ = std::make_shared<StubScreening>();
   std::shared_ptr<StubPlanning> planning_ = std::make_shared<StubPlanning>();
   std::shared_ptr<const ProgressionRules> rules_;
+  std::shared_ptr<RecordingFlow> flow_ = std::make_shared<RecordingFlow>();
   std::unique_ptr<Programs> programs_;
 };
+
+TEST_F(ProgramsTest, TheClinicalFlowIsToldOfEachCommittedChangeOnceAndNeverOfARetryOrARefusal) {
+  const v1::Program program = Enrolled();
+  v1::Program again;
+  ASSERT_TRUE(programs_->Enroll(Enrollment("enrol-1"), &again).ok());
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-1"), &log).ok());
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-1"), &log).ok());
+  EXPECT_EQ(programs_->LogSession(Log(program, ""), &log).code(), absl::StatusCode::kInvalidArgument);
+  v1::AdvanceWeekRequest advance;
+  advance.set_program(program.name());
+  advance.set_request_id("advance-1");
+  v1::Program next;
+  ASSERT_TRUE(programs_->AdvanceWeek(advance, &next).ok());
+  ASSERT_TRUE(programs_->AdvanceWeek(advance, &next).ok());
+  v1::LogSessionRequest red = Log(program, "log-red");
+  red.mutable_session()->set_date("2026-11-30");
+  red.mutable_session()->add_symptoms(v1::SESSION_SYMPTOM_CHEST_PAIN);
+  ASSERT_TRUE(programs_->LogSession(red, &log).ok());
+  ASSERT_TRUE(programs_->LogSession(red, &log).ok());
+  v1::ResumeProgramRequest resume;
+  resume.set_program(program.name());
+  resume.set_request_id("resume-1");
+  resume.set_cleared_by("clinician-3");
+  resume.mutable_clear_time()->set_seconds(1795400000);
+  v1::Program resumed;
+  ASSERT_TRUE(programs_->Resume(resume, &resumed).ok());
+  ASSERT_TRUE(programs_->Resume(resume, &resumed).ok());
+  EXPECT_THAT(flow_->told, ::testing::ElementsAre("enrolled OUTCOME_PROCEED", "session with 0 alerts",
+                                                  "week 1 with 1 decisions", "session with 2 alerts", "resumed"));
+}
 
 TEST_F(ProgramsTest, EnrolmentScreensPlansWeekOneAndIsIdempotent) {
   const v1::Program program = Enrolled();
