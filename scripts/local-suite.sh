@@ -13,12 +13,12 @@ health=$build_dir/tools/osteoflow-health
 store_port=${OSTEOFLOW_STORE_PORT:-6380}
 cache_port=${OSTEOFLOW_CACHE_PORT:-6381}
 
-# name | binary | gRPC service | port | extra settings
+# name | binary | gRPC service | port | metrics port | extra settings
 services=(
-  "catalog|services/catalog/osteoflow-catalog|osteoflow.catalog.v1.CatalogService|${OSTEOFLOW_CATALOG_PORT:-50051}|--catalog_file=$root/services/catalog/data/catalog.json"
-  "screening|services/screening/osteoflow-screening|osteoflow.screening.v1.ScreeningService|${OSTEOFLOW_SCREENING_PORT:-50052}|--rule_set_file=$root/services/screening/data/rules.json --store_address=127.0.0.1:$store_port"
-  "scheduling|services/scheduling/osteoflow-scheduling|osteoflow.scheduling.v1.SchedulingService|${OSTEOFLOW_SCHEDULING_PORT:-50053}|--plan_rules_file=$root/services/scheduling/data/plan_rules.json --cache_address=127.0.0.1:$cache_port --catalog_address=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051} --screening_address=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052}"
-  "progress|services/progress/osteoflow-progress|osteoflow.progress.v1.ProgressService|${OSTEOFLOW_PROGRESS_PORT:-50054}|--progression_rules_file=$root/services/progress/data/progression_rules.json --store_address=127.0.0.1:$store_port --screening_address=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052} --scheduling_address=127.0.0.1:${OSTEOFLOW_SCHEDULING_PORT:-50053}"
+  "catalog|services/catalog/osteoflow-catalog|osteoflow.catalog.v1.CatalogService|${OSTEOFLOW_CATALOG_PORT:-50051}|${OSTEOFLOW_CATALOG_METRICS_PORT:-9451}|--catalog_file=$root/services/catalog/data/catalog.json"
+  "screening|services/screening/osteoflow-screening|osteoflow.screening.v1.ScreeningService|${OSTEOFLOW_SCREENING_PORT:-50052}|${OSTEOFLOW_SCREENING_METRICS_PORT:-9452}|--rule_set_file=$root/services/screening/data/rules.json --store_address=127.0.0.1:$store_port"
+  "scheduling|services/scheduling/osteoflow-scheduling|osteoflow.scheduling.v1.SchedulingService|${OSTEOFLOW_SCHEDULING_PORT:-50053}|${OSTEOFLOW_SCHEDULING_METRICS_PORT:-9453}|--plan_rules_file=$root/services/scheduling/data/plan_rules.json --cache_address=127.0.0.1:$cache_port --catalog_address=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051} --screening_address=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052}"
+  "progress|services/progress/osteoflow-progress|osteoflow.progress.v1.ProgressService|${OSTEOFLOW_PROGRESS_PORT:-50054}|${OSTEOFLOW_PROGRESS_METRICS_PORT:-9454}|--progression_rules_file=$root/services/progress/data/progression_rules.json --store_address=127.0.0.1:$store_port --screening_address=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052} --scheduling_address=127.0.0.1:${OSTEOFLOW_SCHEDULING_PORT:-50053}"
 )
 
 # role | port | settings | description
@@ -76,7 +76,7 @@ start() {
     start_redis "$role" "$port" "$settings" "$description"
   done
   for entry in "${services[@]}"; do
-    IFS='|' read -r name binary grpc_service port extra <<<"$entry"
+    IFS='|' read -r name binary grpc_service port metrics_port extra <<<"$entry"
     if [[ -f $run_dir/$name.pid ]] && kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null; then
       echo "$name: already running (pid $(cat "$run_dir/$name.pid"))"
       continue
@@ -85,19 +85,21 @@ start() {
     # explicitly (a service refuses to start without TLS and token keys
     # otherwise).
     # shellcheck disable=SC2086 # extra holds whole --flag=value words
-    "$build_dir/$binary" --listen_address="127.0.0.1:$port" --plaintext=true --auth=off $extra \
+    "$build_dir/$binary" --listen_address="127.0.0.1:$port" --metrics_address="127.0.0.1:$metrics_port" \
+      --plaintext=true --auth=off $extra \
       >>"$run_dir/$name.log" 2>&1 &
     echo $! >"$run_dir/$name.pid"
   done
   for entry in "${services[@]}"; do
-    IFS='|' read -r name binary grpc_service port extra <<<"$entry"
+    IFS='|' read -r name binary grpc_service port metrics_port extra <<<"$entry"
     if ! "$health" --target="127.0.0.1:$port" --service="$grpc_service" --wait=20s >/dev/null; then
       echo "$name: did not become ready; last log lines:" >&2
       tail -n 20 "$run_dir/$name.log" >&2
       stop
       exit 1
     fi
-    printf '%-10s SERVING  127.0.0.1:%s  %s  (log %s)\n' "$name" "$port" "$grpc_service" "$run_dir/$name.log"
+    printf '%-10s SERVING  127.0.0.1:%s  %s  metrics http://127.0.0.1:%s/metrics  (log %s)\n' \
+      "$name" "$port" "$grpc_service" "$metrics_port" "$run_dir/$name.log"
   done
 }
 
@@ -132,10 +134,10 @@ status() {
     printf '%-10s 127.0.0.1:%s  %s\n' "$role" "$port" "$(redis_running "$port" && echo PONG || echo down)"
   done
   for entry in "${services[@]}"; do
-    IFS='|' read -r name binary grpc_service port extra <<<"$entry"
-    printf '%-10s 127.0.0.1:%s  liveness %s  readiness %s\n' "$name" "$port" \
+    IFS='|' read -r name binary grpc_service port metrics_port extra <<<"$entry"
+    printf '%-10s 127.0.0.1:%s  liveness %s  readiness %s  metrics 127.0.0.1:%s\n' "$name" "$port" \
       "$("$health" --target="127.0.0.1:$port" 2>/dev/null || true)" \
-      "$("$health" --target="127.0.0.1:$port" --service="$grpc_service" 2>/dev/null || true)"
+      "$("$health" --target="127.0.0.1:$port" --service="$grpc_service" 2>/dev/null || true)" "$metrics_port"
   done
 }
 

@@ -77,6 +77,20 @@ say "Balance exercises the sample patient can do at home with no equipment (firs
   --request_json='{"categories": ["CATEGORY_BALANCE"], "equipment": {"available": []},
                    "excludeSafetyTags": ["SAFETY_TAG_AVOID_FALLRISK"], "pageSize": 5}'
 
+# Plain HTTP on loopback with bash alone (a fresh machine may have no curl).
+scrape() {
+  local port=$1
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  cat <&3
+  exec 3<&-
+}
+progress_metrics=${OSTEOFLOW_PROGRESS_METRICS_PORT:-9454}
+say "What the metrics saw (progress, http://127.0.0.1:$progress_metrics/metrics; docs/observability.md)"
+scrape "$progress_metrics" |
+  grep -E '^(osteoflow_(enrolments|referrals|session_logs|programs_paused|falls_reported)_total|osteoflow_progression_decisions_total|grpc_server_handled_total\{.*grpc_code="OK".*grpc_service="osteoflow)' |
+  grep -v ' 0$' || true
+
 if $keep; then
   say "The suite keeps running; stop it with scripts/local-suite.sh stop"
 fi

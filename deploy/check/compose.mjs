@@ -25,7 +25,7 @@ const block = (name) => {
 };
 const roles = block("redis_roles").map(([role, portVariable, settings]) =>
   ({ role, service: `${role}-redis`, portVariable, settings: settings.trim().split(/\s+/) }));
-const services = block("services").map(([name, binary, grpcService, port, extra]) => {
+const services = block("services").map(([name, binary, grpcService, port, metricsPort, extra]) => {
   const portMatch = /:-(\d+)\}$/.exec(port);
   const peers = [...extra.matchAll(/--([a-z]+_address)=127\.0\.0\.1:(\S+)/g)].map(([, flag, target]) => {
     const role = roles.find((r) => r.portVariable === target);
@@ -34,7 +34,9 @@ const services = block("services").map(([name, binary, grpcService, port, extra]
     if (service) return { flag, service: service[1].toLowerCase(), address: `${service[1].toLowerCase()}:${service[2]}` };
     throw new Error(`scripts/local-suite.sh: cannot tell what ${flag}=${target} points at`);
   });
-  return { name, binary: binary.split("/").pop(), grpcService, port: portMatch ? Number(portMatch[1]) : NaN, peers };
+  const metricsMatch = /:-(\d+)\}$/.exec(metricsPort);
+  return { name, binary: binary.split("/").pop(), grpcService, port: portMatch ? Number(portMatch[1]) : NaN,
+           metricsPort: metricsMatch ? Number(metricsMatch[1]) : NaN, peers };
 });
 if (services.length !== 4 || roles.length !== 2) throw new Error("scripts/local-suite.sh: expected 4 services and 2 Redis roles");
 
