@@ -21,7 +21,7 @@ RUN rm -rf build node_modules .run \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libgrpc++1.51 libprotobuf32 libabsl20220623 libhiredis0.14 libjwt0 libssl3 zlib1g libzstd1 ca-certificates \
+      libgrpc++1.51 libprotobuf32 libabsl20220623 libhiredis0.14 libjwt0 libssl3 zlib1g libzstd1 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 osteoflow \
  && useradd --system --uid 10001 --gid osteoflow --no-create-home --shell /usr/sbin/nologin osteoflow

@@ -8,6 +8,8 @@ packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libabsl-dev
   libssl-dev libhiredis-dev redis-server zlib1g-dev libzstd-dev libjwt-dev openssl
+  # Metrics: the Prometheus client library (its registry and /metrics endpoint).
+  prometheus-cpp-dev
   libgtest-dev libgmock-dev
   # The fuzz build (scripts/fuzz.sh): clang, libFuzzer with the address and
   # undefined-behaviour sanitizer runtimes, and llvm-symbolizer for their stacks.
