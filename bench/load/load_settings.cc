@@ -30,6 +30,9 @@ ABSL_FLAG(std::string, redis_command, "set",
 ABSL_FLAG(int, baseline_unique_field, 0,
           "field number of a top-level string field: the baseline is then the target itself, "
           "with that field fresh on every call (for a cache: misses against hits)");
+ABSL_FLAG(std::string, baseline_twin, "",
+          "address of a second server of the target's service: the baseline is then the same method and "
+          "request there (unique_field applies to it too), to compare two settings or builds");
 ABSL_FLAG(int, unique_field, 0,
           "field number of a top-level string field (an idempotency key such as request_id) "
           "given a fresh value on every call; 0 sends the request unchanged");
@@ -102,6 +105,11 @@ LoadSettings LoadSettingsFromFlags() {
   if (settings.baseline_unique_field > 0 &&
       (!settings.baseline_redis.empty() || !settings.baseline_target.empty())) {
     ExitInvalidSetting("baseline_unique_field", "give one baseline only");
+  }
+  settings.baseline_twin = absl::GetFlag(FLAGS_baseline_twin);
+  if (!settings.baseline_twin.empty() &&
+      (!settings.baseline_redis.empty() || !settings.baseline_target.empty() || settings.baseline_unique_field > 0)) {
+    ExitInvalidSetting("baseline_twin", "give one baseline only");
   }
   settings.unique_field = absl::GetFlag(FLAGS_unique_field);
   if (settings.unique_field < 0 || settings.unique_field > 536870911) {

@@ -24,6 +24,7 @@ struct LoadSettings {
   std::string baseline_redis;  // Redis for a SET or GET baseline instead of the echo
   std::string redis_command = "set";
   int baseline_unique_field = 0;  // baseline: the target with this field fresh per call
+  std::string baseline_twin;  // baseline: the same method and request on this server
   int unique_field = 0;        // see LoadTarget::unique_field
   int channels = 1;
   absl::Duration deadline;

@@ -135,6 +135,18 @@ int main(int argc, char** argv) {
           get ? osteoflow::bench::RedisBaseline::kGet : osteoflow::bench::RedisBaseline::kSet,
           concurrency, duration, target_bytes, settings.deadline);
     };
+  } else if (!settings.baseline_twin.empty()) {
+    echo = MakeTarget("twin", settings.baseline_twin, method->path, *request, settings.channels);
+    if (settings.unique_field > 0) {
+      echo.unique_field = settings.unique_field;
+      echo.unique_prefix = absl::StrCat("twin-", absl::ToUnixMicros(absl::Now()));
+    }
+    baseline_bytes = ProbeResponseSize(echo, *request, settings.deadline);
+    baseline_name = "twin";
+    baseline_where = absl::StrCat("the same method and request on ", settings.baseline_twin);
+    run_baseline = [&](int concurrency, absl::Duration duration) {
+      return Run(echo, concurrency, duration, settings);
+    };
   } else if (settings.baseline_unique_field > 0) {
     echo = MakeTarget("fresh", settings.target, method->path, *request, settings.channels);
     echo.unique_field = settings.baseline_unique_field;
