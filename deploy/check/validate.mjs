@@ -8,19 +8,26 @@
 //   - our services' Deployments: uid 10001, native gRPC liveness and
 //     readiness probes that differ (liveness "", readiness the service's
 //     name), a preStop sleep and a grace period longer than preStop plus the
-//     drain (drain_timeout);
+//     drain (drain_timeout); metrics served on 0.0.0.0:9464 from a container
+//     port named `metrics`, the pods annotated for scraping
+//     (prometheus.io/scrape, port, path), and a Service with a port
+//     `metrics` for them;
 //   - with --prod: each of those Deployments has at least 2 replicas, a
 //     HorizontalPodAutoscaler, a PodDisruptionBudget and a NetworkPolicy of
 //     its own; a default-deny policy; reflection off;
 //   - with --suite (a whole overlay): the six workloads are there and the
 //     network policies allow exactly the calls the suite makes (the table
-//     `flows` below, the same as deploy/README.md's), DNS for every pod, and
-//     nothing else between the suite's pods, clients and other pods.
+//     `flows` below, the same as deploy/README.md's), DNS for every pod,
+//     scrapes of the services' metrics port from the namespace `monitoring`,
+//     and nothing else between the suite's pods, clients and other pods.
 // Usage: node validate.mjs [--prod] [--suite] FILE   (multi-document YAML; "-" = stdin)
 // Exit 0 when all holds; 1 with one line per problem, naming the object and the rule.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { knownSettings, readStdin } from "./settings.mjs";
+
+// Where every service serves GET /metrics (docs/observability.md).
+const METRICS_PORT = 9464;
 
 const args = process.argv.slice(2);
 const prod = args.includes("--prod");
@@ -144,6 +151,30 @@ for (const deployment of services) {
   if (!(grace > (pause > 0 ? pause : 0) + drain)) {
     problems.push(`${where}: terminationGracePeriodSeconds ${grace} must exceed preStop ${pause > 0 ? pause : 0} s + drain ${drain} s`);
   }
+  // Metrics: served beyond loopback on the port the pod names `metrics`,
+  // announced to scrapers by annotation, and reachable through its Service.
+  const metricsAddress = (container.env ?? []).find((e) => e.name === "OSTEOFLOW_METRICS_ADDRESS")?.value ??
+                         settings?.data?.OSTEOFLOW_METRICS_ADDRESS;
+  if (metricsAddress !== `0.0.0.0:${METRICS_PORT}`) {
+    problems.push(`${where}: must serve metrics on 0.0.0.0:${METRICS_PORT} (OSTEOFLOW_METRICS_ADDRESS), not ${metricsAddress ?? "nowhere"}`);
+  }
+  if (!(container.ports ?? []).some((p) => p.name === "metrics" && p.containerPort === METRICS_PORT && (p.protocol ?? "TCP") === "TCP")) {
+    problems.push(`${where}: needs a container port metrics (${METRICS_PORT})`);
+  }
+  const annotations = deployment.spec.template.metadata?.annotations ?? {};
+  if (annotations["prometheus.io/scrape"] !== "true" || annotations["prometheus.io/port"] !== String(METRICS_PORT) ||
+      annotations["prometheus.io/path"] !== "/metrics") {
+    problems.push(`${where}: pods need the annotations prometheus.io/scrape "true", prometheus.io/port "${METRICS_PORT}", prometheus.io/path /metrics`);
+  }
+  const podLabels = deployment.spec.template.metadata?.labels ?? {};
+  const ownServices = objects.filter((o) => o.kind === "Service" && (o.metadata?.namespace ?? "") === (deployment.metadata.namespace ?? "") &&
+                                            Object.keys(o.spec?.selector ?? {}).length > 0 &&
+                                            Object.entries(o.spec.selector).every(([k, v]) => podLabels[k] === v));
+  const metricsService = ownServices.find((o) => (o.spec.ports ?? []).some((p) => p.name === "metrics" && p.port === METRICS_PORT &&
+                                                                                 [METRICS_PORT, "metrics"].includes(p.targetPort ?? p.port)));
+  if (!metricsService) {
+    problems.push(`${where}: no Service of its pods has a port metrics (${METRICS_PORT}, targetPort metrics)`);
+  }
   if (!prod) continue;
   if (!((deployment.spec.replicas ?? 1) >= 2)) problems.push(`${where}: needs at least 2 replicas in prod`);
   const labels = deployment.spec.template.metadata.labels;
@@ -181,6 +212,9 @@ function checkFlows() {
     "screening>store-redis:6379",
     "progress>screening:50052", "progress>scheduling:50053", "progress>store-redis:6379",
     "client>catalog:50051", "client>screening:50052", "client>scheduling:50053", "client>progress:50054",
+    // Prometheus, from the namespace `monitoring`: the services' metrics and nothing else.
+    `scraper>catalog:${METRICS_PORT}`, `scraper>screening:${METRICS_PORT}`, `scraper>scheduling:${METRICS_PORT}`,
+    `scraper>progress:${METRICS_PORT}`,
   ]);
   const names = ["catalog", "screening", "scheduling", "progress", "store-redis", "cache-redis"];
   const pods = [];
@@ -200,6 +234,7 @@ function checkFlows() {
     ({ name, namespace, labels, ports, namespaceLabels: { "kubernetes.io/metadata.name": namespace } });
   for (const pod of pods) pod.namespaceLabels = { "kubernetes.io/metadata.name": pod.namespace };
   const client = outside("client", "a-client-team", { "osteoflow.io/client": "true" });
+  const scraper = outside("scraper", "monitoring", { "app.kubernetes.io/name": "prometheus" });
   const stranger = outside("stranger", "elsewhere", { app: "stranger" }, [{ port: 443, protocol: "TCP" }]);
   const dns = outside("dns", "kube-system", { "k8s-app": "kube-dns" },
                       [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
@@ -251,7 +286,7 @@ function checkFlows() {
   const reaches = (from, to, port, protocol) =>
     admits(from, "Egress", to, to, port, protocol) && admits(to, "Ingress", from, to, port, protocol);
 
-  for (const from of [...pods, client, stranger]) {
+  for (const from of [...pods, client, scraper, stranger]) {
     for (const to of pods) {
       if (from === to) continue;
       for (const { port, protocol } of to.ports) {
