@@ -15,6 +15,9 @@ packages=(
   # undefined-behaviour sanitizer runtimes, and llvm-symbolizer for their stacks.
   clang-14 libclang-rt-14-dev llvm-14
   docker-compose
+  # promtool checks and unit-tests the alert rules and scrape configs in
+  # deploy/monitoring/ (ctest -L deploy); prometheus itself runs them locally.
+  prometheus
 )
 # kubectl renders the Kubernetes overlays (kubectl kustomize); Debian's comes
 # with kubernetes-client. A kubectl already present is used as it is (the two
@@ -37,8 +40,26 @@ if ((${#missing[@]} > 0)); then
     exit 1
   fi
   echo "setup: installing ${missing[*]}"
+  # Installing must not start system services: Debian starts a package's
+  # service from its maintainer scripts (a Prometheus on :9090, a Redis on
+  # :6379), unless /usr/sbin/policy-rc.d answers 101 ("action not allowed").
+  # Where the machine has no policy of its own, one that refuses everything
+  # stands for the install and is removed afterwards, also when it fails.
+  # (Services stay enabled for the next boot as their packages set them.)
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    trap 'rm -f "$policy"' EXIT
+    printf '#!/bin/sh\n# osteoflow scripts/setup.sh: no service starts while it installs.\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+  else
+    policy=""
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if [[ -n $policy ]]; then
+    rm -f "$policy"
+    trap - EXIT
+  fi
 fi
 
 # Build-time tools pinned by package-lock.json: buf (contracts), and

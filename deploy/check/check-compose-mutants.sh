@@ -19,6 +19,9 @@ mutants=(
   's/OSTEOFLOW_CATALOG_ADDRESS: catalog:50051/OSTEOFLOW_CATALOG_ADDRESS: catalog:50052/|scheduling: OSTEOFLOW_CATALOG_ADDRESS must be catalog:50051'
   's/stop_grace_period: 15s/stop_grace_period: 5s/|stop_grace_period must exceed the drain'
   's/store-data:\/data/.\/store:\/data/|store-redis: its /data must be a named volume'
+  's/"127.0.0.1:9453:9464"/"127.0.0.1:9455:9464"/|scheduling: must publish its metrics on loopback only, 127.0.0.1:9453:9464'
+  's/"127.0.0.1:9451:9464"/"9451:9464"/|catalog: must publish its metrics on loopback only, 127.0.0.1:9451:9464'
+  's/OSTEOFLOW_METRICS_ADDRESS: "0.0.0.0:9464"/OSTEOFLOW_METRICS_ADDRESS: "127.0.0.1:9464"/|progress: must serve metrics on 0.0.0.0:9464 (OSTEOFLOW_METRICS_ADDRESS)'
 )
 status=0
 for entry in "${mutants[@]}"; do

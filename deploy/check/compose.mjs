@@ -4,7 +4,10 @@
 // ports, readiness health checks with our health client, each service's peer
 // addresses pointing at the same peers, started only once those are healthy,
 // the two Redis roles with the same settings (the store on a named volume),
-// and nothing else. Every OSTEOFLOW_ variable must be a real setting.
+// and nothing else. Every OSTEOFLOW_ variable must be a real setting. Each
+// service serves metrics on 0.0.0.0:9464 in its container, published on
+// loopback only at the port deploy/monitoring/prometheus-local.yml scrapes
+// for it (and scripts/local-suite.sh's, where it names one).
 // Usage: docker-compose -f FILE config | node compose.mjs
 // Exit 0 when all holds; 1 with one line per problem.
 import { readFileSync } from "node:fs";
@@ -40,6 +43,24 @@ const services = block("services").map(([name, binary, grpcService, port, metric
 });
 if (services.length !== 4 || roles.length !== 2) throw new Error("scripts/local-suite.sh: expected 4 services and 2 Redis roles");
 
+// Metrics ports on this machine: the ones the local Prometheus scrapes
+// (job name = service name), which the local suite's defaults must match.
+const METRICS_PORT = 9464;
+const localPrometheus = parse(readFileSync(join(sourceRoot, "deploy/monitoring/prometheus-local.yml"), "utf8"));
+const metricsPorts = new Map();
+for (const job of localPrometheus?.scrape_configs ?? []) {
+  const target = /^127\.0\.0\.1:(\d+)$/.exec(job.static_configs?.[0]?.targets?.[0] ?? "");
+  if (target) metricsPorts.set(job.job_name, Number(target[1]));
+}
+for (const [, name, port] of script.matchAll(/\$\{OSTEOFLOW_([A-Z]+)_METRICS_PORT:-(\d+)\}/g)) {
+  if (metricsPorts.get(name.toLowerCase()) !== Number(port)) {
+    fail(`${name.toLowerCase()}: scripts/local-suite.sh serves metrics on ${port}, deploy/monitoring/prometheus-local.yml scrapes ${metricsPorts.get(name.toLowerCase()) ?? "nothing"}`);
+  }
+}
+const publishesMetrics = (entry, port) =>
+  typeof entry === "object" ? entry.host_ip === "127.0.0.1" && Number(entry.published) === port && Number(entry.target) === METRICS_PORT
+                            : new RegExp(`^127\\.0\\.0\\.1:${port}:${METRICS_PORT}(/tcp)?$`).test(String(entry));
+
 const expected = new Set([...services.map((s) => s.name), ...roles.map((r) => r.service)]);
 for (const name of Object.keys(compose)) if (!expected.has(name)) fail(`${name}: not in the local suite`);
 for (const name of expected) if (!compose[name]) fail(`${name}: missing (the local suite runs it)`);
@@ -65,6 +86,13 @@ for (const service of services) {
   if (program.split("/").pop() !== service.binary) fail(`${where}: must run ${service.binary}, not '${program}'`);
   if (env.OSTEOFLOW_LISTEN_ADDRESS !== `0.0.0.0:${service.port}`) fail(`${where}: must listen on 0.0.0.0:${service.port}`);
   if (!(spec.ports ?? []).some((p) => publishes(p, service.port))) fail(`${where}: must publish ${service.port}:${service.port}`);
+  if (env.OSTEOFLOW_METRICS_ADDRESS !== `0.0.0.0:${METRICS_PORT}`) fail(`${where}: must serve metrics on 0.0.0.0:${METRICS_PORT} (OSTEOFLOW_METRICS_ADDRESS)`);
+  const metricsPort = metricsPorts.get(service.name);
+  if (!metricsPort) {
+    fail(`${where}: deploy/monitoring/prometheus-local.yml has no job ${service.name} scraping 127.0.0.1`);
+  } else if (!(spec.ports ?? []).some((p) => publishesMetrics(p, metricsPort))) {
+    fail(`${where}: must publish its metrics on loopback only, 127.0.0.1:${metricsPort}:${METRICS_PORT} (what prometheus-local.yml scrapes)`);
+  }
   const test = spec.healthcheck?.test ?? [];
   if (!(String(test[1] ?? "").endsWith("osteoflow-health") && test.includes(`--target=localhost:${service.port}`) &&
         test.includes(`--service=${service.grpcService}`))) {
@@ -73,7 +101,7 @@ for (const service of services) {
   const drain = seconds(env.OSTEOFLOW_DRAIN_TIMEOUT ?? "10s");
   if (!(seconds(spec.stop_grace_period ?? "10s") > drain)) fail(`${where}: stop_grace_period must exceed the drain (${drain} s)`);
   // Peers: the same as the local suite's, and waited for until healthy.
-  const addressKeys = Object.keys(env).filter((k) => /^OSTEOFLOW_[A-Z]+_ADDRESS$/.test(k) && k !== "OSTEOFLOW_LISTEN_ADDRESS");
+  const addressKeys = Object.keys(env).filter((k) => /^OSTEOFLOW_[A-Z]+_ADDRESS$/.test(k) && !["OSTEOFLOW_LISTEN_ADDRESS", "OSTEOFLOW_METRICS_ADDRESS"].includes(k));
   for (const peer of service.peers) {
     const key = `OSTEOFLOW_${peer.flag.toUpperCase()}`;
     if (env[key] !== peer.address) fail(`${where}: ${key} must be ${peer.address}, not ${env[key] ?? "unset"}`);

@@ -8,19 +8,33 @@
 //   - our services' Deployments: uid 10001, native gRPC liveness and
 //     readiness probes that differ (liveness "", readiness the service's
 //     name), a preStop sleep and a grace period longer than preStop plus the
-//     drain (drain_timeout);
+//     drain (drain_timeout); metrics served on 0.0.0.0:9464 from a container
+//     port named `metrics`, the pods annotated for scraping
+//     (prometheus.io/scrape, port, path), and a Service with a port
+//     `metrics` for them;
 //   - with --prod: each of those Deployments has at least 2 replicas, a
 //     HorizontalPodAutoscaler, a PodDisruptionBudget and a NetworkPolicy of
-//     its own; a default-deny policy; reflection off;
+//     its own, and a ServiceMonitor scrapes its Service's metrics port under
+//     the service's name as the job; a default-deny policy; reflection off;
+//     a PrometheusRule;
+//   - the Prometheus Operator's ServiceMonitor and PrometheusRule (CRDs, not
+//     in kubernetes-models) have the shape of its monitoring.coreos.com/v1
+//     types, and every PrometheusRule carries exactly the groups of
+//     deploy/monitoring/alerts.yml;
 //   - with --suite (a whole overlay): the six workloads are there and the
 //     network policies allow exactly the calls the suite makes (the table
-//     `flows` below, the same as deploy/README.md's), DNS for every pod, and
-//     nothing else between the suite's pods, clients and other pods.
+//     `flows` below, the same as deploy/README.md's), DNS for every pod,
+//     scrapes of the services' metrics port from the namespace `monitoring`,
+//     and nothing else between the suite's pods, clients and other pods.
 // Usage: node validate.mjs [--prod] [--suite] FILE   (multi-document YAML; "-" = stdin)
 // Exit 0 when all holds; 1 with one line per problem, naming the object and the rule.
 import { readFileSync } from "node:fs";
-import { parseAllDocuments } from "yaml";
-import { knownSettings, readStdin } from "./settings.mjs";
+import { join } from "node:path";
+import { parse, parseAllDocuments } from "yaml";
+import { knownSettings, readStdin, sourceRoot } from "./settings.mjs";
+
+// Where every service serves GET /metrics (docs/observability.md).
+const METRICS_PORT = 9464;
 
 const args = process.argv.slice(2);
 const prod = args.includes("--prod");
@@ -40,6 +54,120 @@ for (const document of parseAllDocuments(text)) {
 }
 const nameOf = (o) => `${o.kind}/${o.metadata?.name ?? "?"}`;
 
+// The Prometheus Operator's kinds are CRDs that kubernetes-models does not
+// know: their shape is checked here against its monitoring.coreos.com/v1
+// types, every field name and the fields the suite uses by type. (A cluster
+// with the CRDs checks the rest: kubectl apply --dry-run=server.)
+const isMap = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const isStringMap = (v) => isMap(v) && Object.values(v).every((x) => typeof x === "string");
+const isStringList = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+const isDuration = (v) => typeof v === "string" && /^(\d+(ms|s|m|h|d|w|y))+$/.test(v);
+function fieldsOf(value, allowed, path, out) {
+  for (const key of Object.keys(value)) if (!allowed.includes(key)) out.push(`${path}.${key} is not a field`);
+}
+function selectorShape(selector, path, out) {
+  if (!isMap(selector)) return out.push(`${path} must be a label selector`);
+  fieldsOf(selector, ["matchLabels", "matchExpressions"], path, out);
+  if (selector.matchLabels !== undefined && !isStringMap(selector.matchLabels)) out.push(`${path}.matchLabels must map labels to strings`);
+  if (selector.matchExpressions !== undefined && !Array.isArray(selector.matchExpressions)) out.push(`${path}.matchExpressions must be a list`);
+  for (const [i, e] of (Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []).entries()) {
+    if (!isMap(e) || typeof e.key !== "string" || !["In", "NotIn", "Exists", "DoesNotExist"].includes(e.operator) ||
+        (e.values !== undefined && !isStringList(e.values))) {
+      out.push(`${path}.matchExpressions[${i}] needs a key, an operator (In, NotIn, Exists, DoesNotExist) and string values`);
+    }
+  }
+}
+const serviceMonitorFields = ["jobLabel", "targetLabels", "podTargetLabels", "endpoints", "selector", "namespaceSelector",
+  "sampleLimit", "scrapeProtocols", "targetLimit", "labelLimit", "labelNameLengthLimit", "labelValueLengthLimit",
+  "keepDroppedTargets", "attachMetadata", "scrapeClass", "bodySizeLimit"];
+const endpointFields = ["port", "targetPort", "path", "scheme", "params", "interval", "scrapeTimeout", "tlsConfig",
+  "bearerTokenFile", "bearerTokenSecret", "authorization", "honorLabels", "honorTimestamps", "trackTimestampsStaleness",
+  "basicAuth", "oauth2", "metricRelabelings", "relabelings", "proxyUrl", "noProxy", "proxyFromEnvironment",
+  "proxyConnectHeader", "followRedirects", "enableHttp2", "filterRunning"];
+const operatorShapes = {
+  ServiceMonitor(object) {
+    const out = [];
+    const spec = object.spec;
+    if (!isMap(spec)) return ["spec is required"];
+    fieldsOf(spec, serviceMonitorFields, "spec", out);
+    if (spec.selector === undefined) out.push("spec.selector is required");
+    else selectorShape(spec.selector, "spec.selector", out);
+    if (spec.jobLabel !== undefined && typeof spec.jobLabel !== "string") out.push("spec.jobLabel must be a string");
+    for (const key of ["targetLabels", "podTargetLabels"]) {
+      if (spec[key] !== undefined && !isStringList(spec[key])) out.push(`spec.${key} must be a list of label names`);
+    }
+    if (spec.namespaceSelector !== undefined) {
+      if (!isMap(spec.namespaceSelector)) out.push("spec.namespaceSelector must be an object");
+      else {
+        fieldsOf(spec.namespaceSelector, ["any", "matchNames"], "spec.namespaceSelector", out);
+        if (spec.namespaceSelector.any !== undefined && typeof spec.namespaceSelector.any !== "boolean") out.push("spec.namespaceSelector.any must be true or false");
+        if (spec.namespaceSelector.matchNames !== undefined && !isStringList(spec.namespaceSelector.matchNames)) out.push("spec.namespaceSelector.matchNames must be a list of names");
+      }
+    }
+    if (!Array.isArray(spec.endpoints) || spec.endpoints.length === 0) out.push("spec.endpoints must list at least one endpoint");
+    for (const [i, endpoint] of (Array.isArray(spec.endpoints) ? spec.endpoints : []).entries()) {
+      const where = `spec.endpoints[${i}]`;
+      if (!isMap(endpoint)) {
+        out.push(`${where} must be an object`);
+        continue;
+      }
+      fieldsOf(endpoint, endpointFields, where, out);
+      if (endpoint.port === undefined && endpoint.targetPort === undefined) out.push(`${where} needs a port (the Service port's name) or a targetPort`);
+      if (endpoint.port !== undefined && typeof endpoint.port !== "string") out.push(`${where}.port must be the name of a Service port`);
+      if (endpoint.targetPort !== undefined && !["string", "number"].includes(typeof endpoint.targetPort)) out.push(`${where}.targetPort must be a port name or number`);
+      if (endpoint.path !== undefined && !(typeof endpoint.path === "string" && endpoint.path.startsWith("/"))) out.push(`${where}.path must start with /`);
+      if (endpoint.scheme !== undefined && !["http", "https"].includes(endpoint.scheme)) out.push(`${where}.scheme must be http or https`);
+      for (const key of ["interval", "scrapeTimeout"]) {
+        if (endpoint[key] !== undefined && !isDuration(endpoint[key])) out.push(`${where}.${key} must be a duration such as 30s`);
+      }
+      for (const key of ["honorLabels", "honorTimestamps", "followRedirects", "enableHttp2", "filterRunning"]) {
+        if (endpoint[key] !== undefined && typeof endpoint[key] !== "boolean") out.push(`${where}.${key} must be true or false`);
+      }
+      for (const key of ["relabelings", "metricRelabelings"]) {
+        if (endpoint[key] !== undefined && !(Array.isArray(endpoint[key]) && endpoint[key].every(isMap))) out.push(`${where}.${key} must be a list of relabelings`);
+      }
+    }
+    return out;
+  },
+  PrometheusRule(object) {
+    const out = [];
+    const spec = object.spec;
+    if (!isMap(spec)) return ["spec is required"];
+    fieldsOf(spec, ["groups"], "spec", out);
+    if (!Array.isArray(spec.groups)) return [...out, "spec.groups must be a list"];
+    const names = new Set();
+    for (const [g, group] of spec.groups.entries()) {
+      const where = `spec.groups[${g}]`;
+      if (!isMap(group)) {
+        out.push(`${where} must be an object`);
+        continue;
+      }
+      fieldsOf(group, ["name", "interval", "rules", "partial_response_strategy", "limit"], where, out);
+      if (typeof group.name !== "string" || group.name === "") out.push(`${where}.name is required`);
+      else if (names.has(group.name)) out.push(`${where}.name ${group.name} is used twice`);
+      names.add(group.name);
+      if (group.interval !== undefined && !isDuration(group.interval)) out.push(`${where}.interval must be a duration`);
+      if (group.rules !== undefined && !Array.isArray(group.rules)) out.push(`${where}.rules must be a list`);
+      for (const [r, rule] of (Array.isArray(group.rules) ? group.rules : []).entries()) {
+        const at = `${where}.rules[${r}]`;
+        if (!isMap(rule)) {
+          out.push(`${at} must be an object`);
+          continue;
+        }
+        fieldsOf(rule, ["record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"], at, out);
+        if ((typeof rule.record === "string") === (typeof rule.alert === "string")) out.push(`${at} must have one of record and alert`);
+        if (!(typeof rule.expr === "string" && rule.expr.trim() !== "") && !Number.isInteger(rule.expr)) out.push(`${at}.expr is required`);
+        for (const key of ["for", "keep_firing_for"]) {
+          if (rule[key] !== undefined && !isDuration(rule[key])) out.push(`${at}.${key} must be a duration such as 5m`);
+        }
+        if (rule.labels !== undefined && !isStringMap(rule.labels)) out.push(`${at}.labels must map names to strings`);
+        if (rule.annotations !== undefined && !(isStringMap(rule.annotations) && rule.alert)) out.push(`${at}.annotations must map names to strings, on an alert`);
+      }
+    }
+    return out;
+  },
+};
+
 // 1. The Kubernetes schemas.
 for (const object of objects) {
   if (typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
@@ -47,6 +175,15 @@ for (const object of objects) {
     continue;
   }
   const [group, version] = object.apiVersion.includes("/") ? object.apiVersion.split("/") : ["", object.apiVersion];
+  if (group === "monitoring.coreos.com") {
+    const shape = version === "v1" ? operatorShapes[object.kind] : undefined;
+    if (!shape) {
+      problems.push(`${nameOf(object)}: unknown kind ${object.kind} in ${object.apiVersion} (ServiceMonitor and PrometheusRule in monitoring.coreos.com/v1 are checked)`);
+      continue;
+    }
+    for (const problem of shape(object)) problems.push(`${nameOf(object)}: schema: ${problem}`);
+    continue;
+  }
   const modulePath = group === "" ? `kubernetes-models/${version}` : `kubernetes-models/${group}/${version}`;
   let models;
   try {
@@ -144,11 +281,39 @@ for (const deployment of services) {
   if (!(grace > (pause > 0 ? pause : 0) + drain)) {
     problems.push(`${where}: terminationGracePeriodSeconds ${grace} must exceed preStop ${pause > 0 ? pause : 0} s + drain ${drain} s`);
   }
+  // Metrics: served beyond loopback on the port the pod names `metrics`,
+  // announced to scrapers by annotation, and reachable through its Service.
+  const metricsAddress = (container.env ?? []).find((e) => e.name === "OSTEOFLOW_METRICS_ADDRESS")?.value ??
+                         settings?.data?.OSTEOFLOW_METRICS_ADDRESS;
+  if (metricsAddress !== `0.0.0.0:${METRICS_PORT}`) {
+    problems.push(`${where}: must serve metrics on 0.0.0.0:${METRICS_PORT} (OSTEOFLOW_METRICS_ADDRESS), not ${metricsAddress ?? "nowhere"}`);
+  }
+  if (!(container.ports ?? []).some((p) => p.name === "metrics" && p.containerPort === METRICS_PORT && (p.protocol ?? "TCP") === "TCP")) {
+    problems.push(`${where}: needs a container port metrics (${METRICS_PORT})`);
+  }
+  const annotations = deployment.spec.template.metadata?.annotations ?? {};
+  if (annotations["prometheus.io/scrape"] !== "true" || annotations["prometheus.io/port"] !== String(METRICS_PORT) ||
+      annotations["prometheus.io/path"] !== "/metrics") {
+    problems.push(`${where}: pods need the annotations prometheus.io/scrape "true", prometheus.io/port "${METRICS_PORT}", prometheus.io/path /metrics`);
+  }
+  const podLabels = deployment.spec.template.metadata?.labels ?? {};
+  const ownServices = objects.filter((o) => o.kind === "Service" && (o.metadata?.namespace ?? "") === (deployment.metadata.namespace ?? "") &&
+                                            Object.keys(o.spec?.selector ?? {}).length > 0 &&
+                                            Object.entries(o.spec.selector).every(([k, v]) => podLabels[k] === v));
+  const metricsService = ownServices.find((o) => (o.spec.ports ?? []).some((p) => p.name === "metrics" && p.port === METRICS_PORT &&
+                                                                                 [METRICS_PORT, "metrics"].includes(p.targetPort ?? p.port)));
+  if (!metricsService) {
+    problems.push(`${where}: no Service of its pods has a port metrics (${METRICS_PORT}, targetPort metrics)`);
+  }
   if (!prod) continue;
   if (!((deployment.spec.replicas ?? 1) >= 2)) problems.push(`${where}: needs at least 2 replicas in prod`);
   const labels = deployment.spec.template.metadata.labels;
-  const selects = (selector) =>
-    selector && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) && (selector.matchExpressions ?? []).length === 0;
+  const selects = (selector, of = labels, expressions = false) =>
+    selector && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => of[k] === v) &&
+    (expressions ? (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) =>
+      (operator === "In" && values.includes(of[key])) || (operator === "NotIn" && !values.includes(of[key])) ||
+      (operator === "Exists" && Object.hasOwn(of, key)) || (operator === "DoesNotExist" && !Object.hasOwn(of, key)))
+                 : (selector.matchExpressions ?? []).length === 0);
   if (!objects.some((o) => o.kind === "PodDisruptionBudget" && selects(o.spec?.selector))) {
     problems.push(`${where}: no PodDisruptionBudget covers it`);
   }
@@ -157,6 +322,24 @@ for (const deployment of services) {
   }
   if (!objects.some((o) => o.kind === "HorizontalPodAutoscaler" && o.spec?.scaleTargetRef?.kind === "Deployment" && o.spec.scaleTargetRef.name === deployment.metadata.name)) {
     problems.push(`${where}: no HorizontalPodAutoscaler scales it`);
+  }
+  // Scraped by the Prometheus Operator, as job <the service's name>: the
+  // name alerts.yml and the dashboard know it by.
+  if (metricsService) {
+    const namespace = metricsService.metadata.namespace ?? "";
+    const monitor = objects.find((o) => o.kind === "ServiceMonitor" && isMap(o.spec) &&
+      (o.spec.namespaceSelector?.any === true ||
+       (o.spec.namespaceSelector?.matchNames ?? [o.metadata?.namespace ?? ""]).includes(namespace)) &&
+      selects(o.spec.selector, metricsService.metadata.labels ?? {}, true) &&
+      (o.spec.endpoints ?? []).some((e) => e?.port === "metrics"));
+    if (!monitor) {
+      problems.push(`${where}: no ServiceMonitor scrapes the metrics port of Service/${metricsService.metadata.name}`);
+    } else {
+      const job = (monitor.spec.jobLabel && metricsService.metadata.labels?.[monitor.spec.jobLabel]) || metricsService.metadata.name;
+      if (job !== deployment.metadata.name) {
+        problems.push(`${nameOf(monitor)}: scrapes Service/${metricsService.metadata.name} as job ${job}, but alerts and dashboard know it as ${deployment.metadata.name} (jobLabel)`);
+      }
+    }
   }
 }
 if (prod) {
@@ -168,6 +351,40 @@ if (prod) {
   }
 }
 if (services.length === 0) problems.push("no osteoflow service Deployments found");
+
+// The PrometheusRule is generated from deploy/monitoring/alerts.yml, the
+// rules promtool tests: a copy that differs (edited by hand, patched by an
+// overlay, not regenerated) would alert on rules nobody tested.
+const ruleObjects = objects.filter((o) => o.kind === "PrometheusRule");
+const expectedGroups = parse(readFileSync(join(sourceRoot, "deploy/monitoring/alerts.yml"), "utf8"))?.groups;
+for (const rule of ruleObjects) {
+  const difference = firstDifference(expectedGroups, rule.spec?.groups, "groups");
+  if (difference) {
+    problems.push(`${nameOf(rule)}: its groups are not those of deploy/monitoring/alerts.yml (${difference}); ` +
+                  "edit alerts.yml and run node deploy/monitoring/prometheus-rule.mjs");
+  }
+}
+if (prod && ruleObjects.length === 0) problems.push("PrometheusRule: none in prod (deploy/components/prometheus-operator carries alerts.yml)");
+
+// Where two values first differ, or "" when they are equal.
+function firstDifference(expected, actual, path) {
+  if (Array.isArray(expected) || Array.isArray(actual)) {
+    if (!Array.isArray(expected) || !Array.isArray(actual)) return `${path}: ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`;
+    for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+      const difference = firstDifference(expected[i], actual[i], `${path}[${i}]`);
+      if (difference) return difference;
+    }
+    return "";
+  }
+  if (isMap(expected) && isMap(actual)) {
+    for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+      const difference = firstDifference(expected[key], actual[key], `${path}.${key}`);
+      if (difference) return difference;
+    }
+    return "";
+  }
+  return expected === actual ? "" : `${path}: ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`;
+}
 
 // 3. The network: who can reach whom, worked out from the policies as a
 // cluster would apply them (pod and namespace selectors, ports, policy types).
@@ -181,6 +398,9 @@ function checkFlows() {
     "screening>store-redis:6379",
     "progress>screening:50052", "progress>scheduling:50053", "progress>store-redis:6379",
     "client>catalog:50051", "client>screening:50052", "client>scheduling:50053", "client>progress:50054",
+    // Prometheus, from the namespace `monitoring`: the services' metrics and nothing else.
+    `scraper>catalog:${METRICS_PORT}`, `scraper>screening:${METRICS_PORT}`, `scraper>scheduling:${METRICS_PORT}`,
+    `scraper>progress:${METRICS_PORT}`,
   ]);
   const names = ["catalog", "screening", "scheduling", "progress", "store-redis", "cache-redis"];
   const pods = [];
@@ -200,6 +420,7 @@ function checkFlows() {
     ({ name, namespace, labels, ports, namespaceLabels: { "kubernetes.io/metadata.name": namespace } });
   for (const pod of pods) pod.namespaceLabels = { "kubernetes.io/metadata.name": pod.namespace };
   const client = outside("client", "a-client-team", { "osteoflow.io/client": "true" });
+  const scraper = outside("scraper", "monitoring", { "app.kubernetes.io/name": "prometheus" });
   const stranger = outside("stranger", "elsewhere", { app: "stranger" }, [{ port: 443, protocol: "TCP" }]);
   const dns = outside("dns", "kube-system", { "k8s-app": "kube-dns" },
                       [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
@@ -251,7 +472,7 @@ function checkFlows() {
   const reaches = (from, to, port, protocol) =>
     admits(from, "Egress", to, to, port, protocol) && admits(to, "Ingress", from, to, port, protocol);
 
-  for (const from of [...pods, client, stranger]) {
+  for (const from of [...pods, client, scraper, stranger]) {
     for (const to of pods) {
       if (from === to) continue;
       for (const { port, protocol } of to.ports) {
