@@ -27,19 +27,8 @@ export function knownSettings() {
     }
   }
   if (names.size === 0) throw new Error(`no ABSL_FLAG found under ${sourceRoot}common and services`);
-  for (const [name, contract] of promised) {
-    if (readFileSync(join(sourceRoot, contract), "utf8").includes(`\`${name}\``)) names.add(name);
-  }
   return names;
 }
-
-// Settings a contract in docs/ promises to every service before the source
-// has their flags, so that manifests can carry them from the start: each is
-// accepted while its contract names it. Once the flag exists the entry is
-// redundant and can go.
-const promised = new Map([
-  ["OSTEOFLOW_METRICS_ADDRESS", "docs/observability.md"],
-]);
 
 // The whole of stdin. (readFileSync(0) can fail with EAGAIN on a pipe under
 // Node 18, Debian 12's.)

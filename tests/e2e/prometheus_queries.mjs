@@ -123,8 +123,14 @@ const expectedSeries = {
   "calls progress made to screening and scheduling": 2,
   "store up for screening and progress": 2,
 };
+// Each is given up to ten seconds: a scrape or a rule evaluation may be due.
 for (const [what, expr] of Object.entries(main)) {
-  const answer = await query(expr);
+  let answer;
+  for (let i = 0; i < 50; i++) {
+    answer = await query(expr);
+    if (answer.status !== "success" || answer.data.result.length >= (expectedSeries[what] ?? 1)) break;
+    await sleep(200);
+  }
   if (answer.status !== "success") {
     problems.push(`${what}: ${answer.error}`);
   } else if (answer.data.result.length < (expectedSeries[what] ?? 1)) {
