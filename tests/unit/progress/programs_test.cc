@@ -270,6 +270,16 @@ class ProgramsTest : public ::testing::Test {
     return request;
   }
 
+  // A clinician's clearance of the programme.
+  static v1::ResumeProgramRequest Clearance(const v1::Program& program) {
+    v1::ResumeProgramRequest resume;
+    resume.set_program(program.name());
+    resume.set_request_id("resume-1");
+    resume.set_cleared_by("clinician-3");
+    resume.mutable_clear_time()->set_seconds(1795400000);
+    return resume;
+  }
+
   std::shared_ptr<MemoryStore> store_ = std::make_shared<MemoryStore>();
   std::shared_ptr<StubScreening> screening_ = std::make_shared<StubScreening>();
   std::shared_ptr<StubPlanning> planning_ = std::make_shared<StubPlanning>();
@@ -297,11 +307,7 @@ TEST_F(ProgramsTest, TheClinicalFlowIsToldOfEachCommittedChangeOnceAndNeverOfARe
   red.mutable_session()->add_symptoms(v1::SESSION_SYMPTOM_CHEST_PAIN);
   ASSERT_TRUE(programs_->LogSession(red, &log).ok());
   ASSERT_TRUE(programs_->LogSession(red, &log).ok());
-  v1::ResumeProgramRequest resume;
-  resume.set_program(program.name());
-  resume.set_request_id("resume-1");
-  resume.set_cleared_by("clinician-3");
-  resume.mutable_clear_time()->set_seconds(1795400000);
+  const v1::ResumeProgramRequest resume = Clearance(program);
   v1::Program resumed;
   ASSERT_TRUE(programs_->Resume(resume, &resumed).ok());
   ASSERT_TRUE(programs_->Resume(resume, &resumed).ok());
@@ -497,11 +503,7 @@ TEST_F(ProgramsTest, ARedFlagPausesWithAReferralAndAFallAsksForANewScreening) {
   EXPECT_EQ(retried_log.SerializeAsString(), log.SerializeAsString());
   // Paused: no more logs until a clearance.
   EXPECT_EQ(programs_->LogSession(Log(program, "log-after"), &log).code(), absl::StatusCode::kFailedPrecondition);
-  v1::ResumeProgramRequest resume;
-  resume.set_program(program.name());
-  resume.set_request_id("resume-1");
-  resume.set_cleared_by("clinician-3");
-  resume.mutable_clear_time()->set_seconds(1795400000);
+  const v1::ResumeProgramRequest resume = Clearance(program);
   v1::Program resumed;
   ASSERT_TRUE(programs_->Resume(resume, &resumed).ok());
   EXPECT_EQ(resumed.state(), v1::PROGRAM_STATE_ACTIVE);
@@ -516,11 +518,7 @@ TEST_F(ProgramsTest, ARedFlagPausesWithAReferralAndAFallAsksForANewScreening) {
 
 TEST_F(ProgramsTest, AReferredProgrammeIsPlannedOnlyAfterClearance) {
   const v1::Program program = Enrolled(/*chest_pain=*/true);
-  v1::ResumeProgramRequest resume;
-  resume.set_program(program.name());
-  resume.set_request_id("resume-1");
-  resume.set_cleared_by("clinician-3");
-  resume.mutable_clear_time()->set_seconds(1795400000);
+  const v1::ResumeProgramRequest resume = Clearance(program);
   v1::Program resumed;
   ASSERT_TRUE(programs_->Resume(resume, &resumed).ok());
   EXPECT_EQ(resumed.week_index(), 1);
