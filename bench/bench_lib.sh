@@ -143,6 +143,16 @@ start_server() {
 # eviction; sets store_port and store_pid), a cache Redis (cache_port),
 # then catalog, screening, scheduling and progress (each <name>_address and
 # <name>_pid), waiting until scheduling and progress are ready.
+# A copy of the shipped progression rules in the run directory with the
+# record limits raised out of reach, so that a load can log sessions into one
+# programme for as long as it runs; prints its path.
+rules_without_record_limits() {
+  local rules="$run_dir/progression_rules.json"
+  sed -E 's/"(session_logs_per_day|session_logs_per_week|measurements_per_week)": [0-9]+/"\1": 1000000/' \
+    "$repo_root/services/progress/data/progression_rules.json" >"$rules"
+  echo "$rules"
+}
+
 start_suite() {
   local rules="${1:-$repo_root/services/progress/data/progression_rules.json}"
   redis_name=store start_redis --appendonly yes --appendfsync always --maxmemory-policy noeviction

@@ -26,9 +26,7 @@ require_built "${suite_binaries[@]}"
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-bench.XXXXXX")"
 trap 'kill "${scraper_pid:-}" 2>/dev/null || true; finish $?' EXIT
 
-bench_rules="$run_dir/progression_rules.json"
-sed -E 's/"(session_logs_per_day|session_logs_per_week|measurements_per_week)": [0-9]+/"\1": 1000000/' \
-  "$repo_root/services/progress/data/progression_rules.json" >"$bench_rules"
+bench_rules="$(rules_without_record_limits)"
 start_suite "$bench_rules"
 start_server catalog_on services/catalog/osteoflow-catalog \
   --catalog_file="$repo_root/services/catalog/data/catalog.json" --metrics_address=127.0.0.1:0

@@ -39,9 +39,7 @@ trap 'finish $?' EXIT
 # LogSession is measured as a write path, thousands of logs into one
 # programme: the rules' record limits (a few logs a day) are raised for that
 # in a copy, and nothing else changes.
-bench_rules="$run_dir/progression_rules.json"
-sed -E 's/"(session_logs_per_day|session_logs_per_week|measurements_per_week)": [0-9]+/"\1": 1000000/' \
-  "$repo_root/services/progress/data/progression_rules.json" >"$bench_rules"
+bench_rules="$(rules_without_record_limits)"
 start_suite "$bench_rules"
 start_server echo bench/osteoflow-echo --max_receive_bytes=67108864
 
