@@ -524,10 +524,11 @@ class SchedulingMetricsTest : public ::testing::Test {
 
   // A scheduling service on the shared peers. Readiness looks for the
   // catalog once at start and the held catalog is not checked again during
-  // the test: the catalog calls it makes are exactly the first fetch.
+  // the test: the catalog calls it makes are exactly the first fetch (given
+  // time enough on a busy machine, since it is not retried for a minute).
   std::unique_ptr<testing::ServiceProcess> StartScheduling(std::vector<std::string> args = {}) {
     args.insert(args.begin(), {testing::kMetricsOnAnyLoopbackPort, "--catalog_check_interval=1m",
-                               "--catalog_refresh_interval=24h"});
+                               "--catalog_refresh_interval=24h", "--catalog_deadline=20s"});
     auto scheduling = testing::StartSchedulingServer(catalog_->address(), screening_->address(), cache_->port(),
                                                      std::move(args));
     EXPECT_TRUE(scheduling.ok()) << scheduling.status();
