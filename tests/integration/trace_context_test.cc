@@ -12,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -21,6 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
@@ -315,6 +317,103 @@ TEST_F(TraceContextTest, ALaterVersionsFirstFourFieldsAreContinued) {
       "trace-later-version", {absl::StrCat("cc-", kTraceId, "-", kCallerSpan, "-01-what-comes-later")});
   EXPECT_EQ(line["trace_id"], kTraceId) << line.Json();
   EXPECT_EQ(line["parent_span_id"], kCallerSpan) << line.Json();
+}
+
+// A peer that serves nothing: it records the traceparent headers of every
+// call it gets and answers UNAVAILABLE.
+class RecordingPeer final : public grpc::CallbackGenericService {
+ public:
+  RecordingPeer() {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterCallbackGenericService(this);
+    server_ = builder.BuildAndStart();
+  }
+  ~RecordingPeer() override {
+    if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
+  }
+
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+  // The method and traceparent headers of each call, in arrival order.
+  struct Call {
+    std::string method;
+    std::vector<std::string> traceparents;
+  };
+  std::vector<Call> calls() {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
+
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override {
+    Call call{context->method(), {}};
+    const auto range = context->client_metadata().equal_range("traceparent");
+    for (auto it = range.first; it != range.second; ++it) {
+      call.traceparents.emplace_back(it->second.data(), it->second.size());
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      calls_.push_back(std::move(call));
+    }
+    class Refusal final : public grpc::ServerGenericBidiReactor {
+     public:
+      Refusal() { Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "a recording peer")); }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal;
+  }
+
+ private:
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+  absl::Mutex mu_;
+  std::vector<Call> calls_ ABSL_GUARDED_BY(mu_);
+};
+
+// What progress sends its peers, header by header: one traceparent, version
+// 00, the call's trace, progress's own span as parent, and the caller's
+// sampled flag.
+TEST(TraceContextPeerHeader, ProgressSendsItsPeersOneTraceparentWithItsSpanAsParent) {
+  auto store = testing::RedisServer::Start({.durable = true});
+  ASSERT_TRUE(store.ok()) << store.status();
+  RecordingPeer peer;
+  auto progress = testing::StartProgressServer((*store)->port(), peer.address(), peer.address());
+  ASSERT_TRUE(progress.ok()) << progress.status();
+  const auto stub = progress_v1::ProgressService::NewStub(ChannelTo(**progress));
+
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"sampled", {Traceparent(kTraceId, kCallerSpan, "01")}},
+      {"not sampled", {Traceparent(kTraceId, kCallerSpan, "00")}},
+      {"none", {}},
+  };
+  int n = 0;
+  for (const auto& [what, headers] : cases) {
+    SCOPED_TRACE(what);
+    const std::string request_id = absl::StrCat("trace-peer-", ++n);
+    progress_v1::Program program;
+    const size_t before = peer.calls().size();
+    EXPECT_EQ(stub->Enroll(Context(request_id, headers).get(), Enrolment("trace-patient-peer", request_id), &program)
+                  .error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+    const std::vector<LogLine> lines = WaitForLines(**progress, "rpc", "request_id", request_id);
+    ASSERT_EQ(lines.size(), 1u) << Describe(lines);
+    const std::string trace_id = lines[0]["trace_id"];
+    const std::string span_id = lines[0]["span_id"];
+    if (!headers.empty()) {
+      EXPECT_EQ(trace_id, kTraceId);
+    }
+    const std::vector<RecordingPeer::Call> calls = peer.calls();
+    ASSERT_GT(calls.size(), before) << "progress called no peer";
+    for (size_t i = before; i < calls.size(); ++i) {
+      ASSERT_EQ(calls[i].traceparents.size(), 1u) << calls[i].method;
+      const std::string& sent = calls[i].traceparents[0];
+      EXPECT_THAT(sent, MatchesRegex("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")) << calls[i].method;
+      EXPECT_EQ(sent.substr(0, 52), absl::StrCat("00-", trace_id, "-", span_id)) << calls[i].method;
+      if (what != "none") {
+        EXPECT_EQ(sent.substr(52), headers[0].substr(52)) << calls[i].method << ": not the caller's flags";
+      }
+    }
+  }
 }
 
 // A suite whose scheduling service holds no catalog when the enrolment comes:
