@@ -471,8 +471,47 @@ TEST(MetricsEndpoint, ScreeningCountsEveryCallAndTimesItsStoreCommands) {
   for (const char* kind : {"timeout", "unavailable"}) {
     EXPECT_EQ(scraped->Value("osteoflow_redis_errors_total", {{"role", "store"}, {"kind", kind}}), 0) << kind;
   }
+  // Every call is over: the pool's connections are all idle again.
+  EXPECT_EQ(scraped->Value("osteoflow_redis_pool_connections", {{"role", "store"}, {"state", "in_use"}}), 0);
+  EXPECT_GE(scraped->Value("osteoflow_redis_pool_connections", {{"role", "store"}, {"state", "idle"}}).value_or(0), 1);
   EXPECT_EQ(scraped->Value("osteoflow_dependency_up", {{"dependency", "store"}}), 1);
   ExpectPromtoolPasses(**screening, "screening");
+}
+
+// Latencies are in seconds, at both ends: a catalog that holds every answer
+// back 1.2 s shows it in the catalog's histogram and in the one of the
+// scheduling service that fetched from it.
+TEST(MetricsEndpoint, HandlingSecondsAreSeconds) {
+  auto cache = testing::RedisServer::Start();
+  ASSERT_TRUE(cache.ok()) << cache.status();
+  auto catalog = testing::StartCatalogServer({testing::kMetricsOnAnyLoopbackPort, "--test_response_delay=1200ms"});
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  auto scheduling = testing::StartSchedulingServer(
+      (*catalog)->address(), "127.0.0.1:1", (*cache)->port(),
+      {testing::kMetricsOnAnyLoopbackPort, "--catalog_check_interval=1m", "--catalog_refresh_interval=24h",
+       "--catalog_deadline=30s"});
+  ASSERT_TRUE(scheduling.ok()) << scheduling.status();
+  // The first fetch: two calls, each held back.
+  const Exposition fetched = ScrapeUntil(**scheduling, [](const Exposition& metrics) {
+    return metrics.Value("osteoflow_dependency_up", {{"dependency", "catalog"}}) == 1;
+  }, absl::Seconds(30));
+  ASSERT_EQ(fetched.Value("osteoflow_dependency_up", {{"dependency", "catalog"}}), 1);
+  absl::StatusOr<Exposition> served = ScrapeOf(**catalog);
+  ASSERT_TRUE(served.ok()) << served.status();
+  const Exposition& catalog_metrics = *served;
+  for (const auto& [metrics, side] :
+       {std::pair{&fetched, "client"}, std::pair{&catalog_metrics, "server"}}) {
+    for (const char* method : {"GetCatalogInfo", "GetCatalogDocument"}) {
+      SCOPED_TRACE(absl::StrCat(side, " ", method));
+      const Labels labels = CallLabels(kCatalogService, method);
+      const std::string seconds = absl::StrCat("grpc_", side, "_handling_seconds");
+      EXPECT_EQ(metrics->Value(seconds + "_count", labels), 1);
+      EXPECT_EQ(metrics->Value(seconds + "_bucket", With(labels, "le", "1")), 0) << "faster than it was held back";
+      const double sum = metrics->Value(seconds + "_sum", labels).value_or(0);
+      EXPECT_GE(sum, 1.2);
+      EXPECT_LT(sum, 60) << "not in seconds";
+    }
+  }
 }
 
 // A store script is sent by its SHA-1 first; a Redis that has not seen it yet
