@@ -108,7 +108,9 @@ class Driver {
   int Failed(const std::string& what, const grpc::Status& status) {
     if (status.ok()) return 0;
     std::lock_guard<std::mutex> lock(mu_);
-    if (failures_.size() < 5) failures_.push_back(absl::StrCat(what, ": ", status.error_code(), " ", status.error_message()));
+    if (failures_.size() < 5) {
+      failures_.push_back(absl::StrCat(what, ": ", status.error_code(), " ", status.error_message()));
+    }
     return 1;
   }
 

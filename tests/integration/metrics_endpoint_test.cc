@@ -599,8 +599,8 @@ TEST_F(SchedulingMetricsTest, CountsPlansServedAndTheCatalogAndScreeningCallsItM
   const auto stub = scheduling_v1::SchedulingService::NewStub(ChannelTo(*scheduling));
   CallTally served;
 
-  // A miss, then a hit of the same plan (in Redis: the helper keeps no
-  // plans in the process's memory).
+  // A miss, then a hit of the same plan (in Redis: StartSchedulingServer
+  // keeps no plans in the process's memory).
   scheduling_v1::WeeklyPlan plan;
   ASSERT_EQ(Build(served, *stub, InlinePlanRequest("metrics-planned-1"), &plan), grpc::StatusCode::OK);
   absl::StatusOr<Exposition> after_miss = ScrapeOf(*scheduling);
@@ -903,7 +903,8 @@ std::vector<BinaryUnderTest> AllFour() {
       {"catalog", testing::BinaryPath("services/catalog/osteoflow-catalog"),
        {"--listen_address=127.0.0.1:0", "--catalog_file=" + testing::ShippedCatalogPath()}},
       {"screening", testing::BinaryPath("services/screening/osteoflow-screening"),
-       {"--listen_address=127.0.0.1:0", "--store_address=" + nowhere, "--rule_set_file=" + testing::ShippedRuleSetPath()}},
+       {"--listen_address=127.0.0.1:0", "--store_address=" + nowhere,
+        "--rule_set_file=" + testing::ShippedRuleSetPath()}},
       {"scheduling", testing::BinaryPath("services/scheduling/osteoflow-scheduling"),
        {"--listen_address=127.0.0.1:0", "--plan_rules_file=" + testing::ShippedPlanRulesPath(),
         "--catalog_address=" + nowhere, "--screening_address=" + nowhere, "--cache_address=" + nowhere}},
@@ -1015,8 +1016,8 @@ TEST(MetricsEndpoint, EveryServiceNamesItsBuildItsDataAndItsDependencies) {
       }
       return true;
     });
-    EXPECT_EQ(metrics.Value("osteoflow_build_info", {{"service", want.service}, {"version", OSTEOFLOW_PROJECT_VERSION}}),
-              1);
+    EXPECT_EQ(
+        metrics.Value("osteoflow_build_info", {{"service", want.service}, {"version", OSTEOFLOW_PROJECT_VERSION}}), 1);
     EXPECT_EQ(metrics.Matching("osteoflow_build_info").size(), 1u);
 
     // The shipped file's version (rule sets add their digest's first hex

@@ -21,8 +21,8 @@ struct LocalSuite {
     // The store with the durable settings of production (fsync on every
     // write); false for a test whose subject is not durability.
     bool durable_store = true;
-    // Extra arguments of each service, after the defaults its start helper
-    // gives (so they override them).
+    // Extra arguments of each service, after the defaults its Start*Server
+    // function gives (so they override them).
     std::vector<std::string> catalog_args;
     std::vector<std::string> screening_args;
     std::vector<std::string> scheduling_args;
