@@ -137,8 +137,14 @@ std::string ReadFile(const std::string& path) {
 
 namespace {
 
-// The port of the first {"event":"serving",...,"port":N} line, or 0.
-int ServingPort(const std::string& log) {
+// The ports the first {"event":"serving",...} line names: "port" (0 when
+// there is no such line yet) and "metrics_port" (0 when absent).
+struct ServingPorts {
+  int port = 0;
+  int metrics_port = 0;
+};
+
+ServingPorts ServingPortsOf(const std::string& log) {
   for (const absl::string_view line : absl::StrSplit(log, '\n')) {
     if (line.find("\"serving\"") == absl::string_view::npos) continue;
     google::protobuf::Struct fields;
@@ -146,10 +152,15 @@ int ServingPort(const std::string& log) {
     const auto& map = fields.fields();
     if (map.contains("event") && map.at("event").string_value() == "serving" &&
         map.contains("port")) {
-      return static_cast<int>(map.at("port").number_value());
+      ServingPorts ports;
+      ports.port = static_cast<int>(map.at("port").number_value());
+      if (map.contains("metrics_port")) {
+        ports.metrics_port = static_cast<int>(map.at("metrics_port").number_value());
+      }
+      return ports;
     }
   }
-  return 0;
+  return {};
 }
 
 }  // namespace
@@ -180,8 +191,12 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(const std:
   std::unique_ptr<ServiceProcess> process(new ServiceProcess(*pid, log_path));
   const absl::Time deadline = absl::Now() + options.ready_timeout;
   while (absl::Now() < deadline) {
-    process->port_ = ServingPort(process->Log());
-    if (process->port_ > 0) return process;
+    const ServingPorts ports = ServingPortsOf(process->Log());
+    if (ports.port > 0) {
+      process->port_ = ports.port;
+      process->metrics_port_ = ports.metrics_port;
+      return process;
+    }
     int status = 0;
     if (::waitpid(*pid, &status, WNOHANG) == *pid) {
       process->exited_ = true;

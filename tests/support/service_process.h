@@ -13,8 +13,10 @@
 namespace osteoflow::testing {
 
 // A real service binary started for a test. Its stderr (the JSON log) goes
-// to a file; Start waits for the "serving" line and reads the bound port from
-// it. The destructor kills the process if it is still running.
+// to a file; Start waits for the "serving" line and reads the bound ports
+// from it (the gRPC port, and the metrics port when the service was started
+// with a metrics address). The destructor kills the process if it is still
+// running.
 class ServiceProcess {
  public:
   struct Options {
@@ -30,6 +32,9 @@ class ServiceProcess {
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The port of the /metrics endpoint as the serving line names it; 0 when
+  // the service serves no metrics.
+  int metrics_port() const { return metrics_port_; }
   pid_t pid() const { return pid_; }
 
   void Signal(int signal_number);
@@ -44,6 +49,7 @@ class ServiceProcess {
   pid_t pid_;
   std::string log_path_;
   int port_ = 0;
+  int metrics_port_ = 0;
   bool exited_ = false;
 };
 
