@@ -98,6 +98,15 @@ void RedisPool::ReportConnections() { metrics_.Connections(open_, static_cast<in
 
 RedisPool::~RedisPool() = default;
 
+void RedisPool::CountErrorReply(const RedisReply& reply) {
+  // A script Redis has not cached yet is sent again in full by its caller:
+  // a step of running it, not a failure.
+  if (absl::StartsWith(reply.text, "NOSCRIPT")) return;
+  metrics_.Error(StatusOfReply(reply, options_.role).code() == absl::StatusCode::kUnavailable
+                     ? RedisMetrics::ErrorKind::kUnavailable
+                     : RedisMetrics::ErrorKind::kRefused);
+}
+
 absl::Status RedisPool::Unavailable(absl::string_view what) const {
   return absl::UnavailableError(
       absl::StrCat("redis ", options_.role, " at ", options_.host, ":", options_.port, ": ", what));
@@ -188,7 +197,7 @@ absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
     }
     replies.push_back(CopyReply(*static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
-    if (replies.back().type == RedisReply::Type::kError) metrics_.Error(RedisMetrics::ErrorKind::kRefused);
+    if (replies.back().type == RedisReply::Type::kError) CountErrorReply(replies.back());
   }
   metrics_.Command(absl::Now() - sent);
   Release(*std::move(connection), /*healthy=*/true);

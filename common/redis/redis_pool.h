@@ -61,6 +61,9 @@ class RedisPool {
   absl::StatusOr<std::unique_ptr<Connection>> Acquire();
   void Release(std::unique_ptr<Connection> connection, bool healthy);
   absl::Status Unavailable(absl::string_view what) const;
+  // Counts an error reply by what it means: Redis cannot serve now, or it
+  // refused the command.
+  void CountErrorReply(const RedisReply& reply);
   // The pool's gauges, from open_ and idle_.
   void ReportConnections() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

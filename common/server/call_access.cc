@@ -195,7 +195,13 @@ void ForwardedCaller::AttachTo(grpc::ClientContext& context) {
   if (!t_forwarded->token_.empty()) {
     context.AddMetadata("authorization", absl::StrCat("Bearer ", t_forwarded->token_));
   }
-  if (!t_forwarded->traceparent_.empty()) context.AddMetadata(kTraceparentKey, t_forwarded->traceparent_);
+  AttachTraceTo(context);
+}
+
+void ForwardedCaller::AttachTraceTo(grpc::ClientContext& context) {
+  if (t_forwarded != nullptr && !t_forwarded->traceparent_.empty()) {
+    context.AddMetadata(kTraceparentKey, t_forwarded->traceparent_);
+  }
 }
 
 void PreparePeerCall(grpc::ClientContext& context, absl::Duration deadline) {

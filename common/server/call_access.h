@@ -82,6 +82,10 @@ class ForwardedCaller {
 
   // Adds the current caller's token and trace to a call about to be made.
   static void AttachTo(grpc::ClientContext& context);
+  // Adds the trace alone: for calls a service makes for itself while serving
+  // a caller (fetching reference data), which the caller's token may not be
+  // allowed to make.
+  static void AttachTraceTo(grpc::ClientContext& context);
 
  private:
   const std::string& token_;

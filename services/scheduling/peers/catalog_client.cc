@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
+#include "common/server/call_access.h"
 #include "common/status/peer_status.h"
 
 namespace osteoflow::scheduling {
@@ -13,6 +14,9 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClie
 std::unique_ptr<grpc::ClientContext> CatalogClient::Context() const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
+  // The catalog is fetched with the service's own certificate, never the
+  // caller's token; a fetch made while serving a caller joins its trace.
+  ForwardedCaller::AttachTraceTo(*context);
   return context;
 }
 
