@@ -21,11 +21,25 @@
 //     in kubernetes-models) have the shape of its monitoring.coreos.com/v1
 //     types, and every PrometheusRule carries exactly the groups of
 //     deploy/monitoring/alerts.yml;
-//   - with --suite (a whole overlay): the six workloads are there and the
+//   - the store: every Redis of it with the store's durability (appendonly
+//     yes, appendfsync always, noeviction under a maxmemory), read from the
+//     configuration files its container mounts, and its data on a volume of
+//     its own; a Sentinel set (StatefulSet store-sentinel) with replicas that
+//     are read-only and a primary that stops taking writes without one
+//     (min-replicas-to-write), sentinels that use names (resolve-hostnames,
+//     announce-hostnames) with a majority quorum, headless Services, and the
+//     same pods and primary name in the set's topology, the StatefulSets and
+//     OSTEOFLOW_STORE_ADDRESS (redis-sentinel://);
+//   - with --prod, the store is such a set: at least three Redis pods and
+//     three sentinels, each set one pod per node (required anti-affinity) and
+//     at most one pod down at a time (a PodDisruptionBudget), and each write
+//     waits for one replica and no more (store_wait_replicas);
+//   - with --suite (a whole overlay): the workloads are there and the
 //     network policies allow exactly the calls the suite makes (the table
-//     `flows` below, the same as deploy/README.md's), DNS for every pod,
-//     scrapes of the services' metrics port from the namespace `monitoring`,
-//     and nothing else between the suite's pods, clients and other pods.
+//     `flows` below, the same as deploy/README.md's; with the sentinels in
+//     prod), DNS for every pod, scrapes of the services' metrics port from
+//     the namespace `monitoring`, and nothing else between the suite's pods
+//     (two pods of one workload included), clients and other pods.
 // Usage: node validate.mjs [--prod] [--suite] FILE   (multi-document YAML; "-" = stdin)
 // Exit 0 when all holds; 1 with one line per problem, naming the object and the rule.
 import { readFileSync } from "node:fs";
@@ -352,6 +366,221 @@ if (prod) {
 }
 if (services.length === 0) problems.push("no osteoflow service Deployments found");
 
+// The store. Its Redis configuration is read from the files its container
+// mounts (every *.conf of its ConfigMap volumes, which must agree), then the
+// redis-server command's own --options; in a Sentinel set the start script
+// includes them (check-store-sentinel.sh runs it and asks each Redis).
+const storeRedis = workloads.find((w) => w.kind === "StatefulSet" && w.metadata?.name === "store-redis");
+const storeSentinel = workloads.find((w) => w.kind === "StatefulSet" && w.metadata?.name === "store-sentinel");
+const SENTINEL_PORT = 26379;
+const REDIS_PORT = 6379;
+
+// Whether a label selector (matchLabels and matchExpressions) selects labels.
+function selectorMatches(selector, labels) {
+  if (!selector) return false;
+  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+    (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+      const has = Object.hasOwn(labels, key);
+      return (operator === "In" && has && values.includes(labels[key])) || (operator === "NotIn" && !(has && values.includes(labels[key]))) ||
+             (operator === "Exists" && has) || (operator === "DoesNotExist" && !has);
+    });
+}
+// The files a container sees from its ConfigMap volumes: path -> text.
+function mountedFiles(workload, container) {
+  const files = new Map();
+  const namespace = workload.metadata?.namespace ?? "";
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = (workload.spec.template.spec.volumes ?? []).find((v) => v.name === mount.name);
+    if (!volume?.configMap) continue;
+    const map = objects.find((o) => o.kind === "ConfigMap" && o.metadata?.name === volume.configMap.name &&
+                                    (o.metadata?.namespace ?? "") === namespace);
+    const items = volume.configMap.items ?? Object.keys(map?.data ?? {}).map((key) => ({ key, path: key }));
+    for (const { key, path } of items) {
+      if (map?.data?.[key] !== undefined) files.set(`${mount.mountPath}/${path}`, map.data[key]);
+    }
+  }
+  return files;
+}
+// A Redis or Sentinel configuration's lines, as [directive, value] pairs.
+function directives(text) {
+  return text.split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"))
+    .map((line) => {
+      const [name, ...rest] = line.split(/\s+/);
+      return [name.toLowerCase(), rest.join(" ").replace(/^"(.*)"$/, "$1")];
+    });
+}
+// A shell file of NAME=value and NAME="value value" lines.
+function shellVariables(text) {
+  const variables = {};
+  for (const match of (text ?? "").matchAll(/^\s*([A-Z_][A-Z_0-9]*)=(?:"([^"]*)"|(\S*))\s*$/gm)) variables[match[1]] = match[2] ?? match[3];
+  return variables;
+}
+// The pods of a StatefulSet by the names its governing Service gives them.
+const podNames = (set) => Array.from({ length: set.spec.replicas ?? 1 }, (_, i) => `${set.metadata.name}-${i}.${set.spec.serviceName}`);
+const sameSet = (a, b) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+if (storeRedis) checkStore();
+else if (storeSentinel) problems.push(`${nameOf(storeSentinel)}: sentinels without a StatefulSet store-redis to watch`);
+
+function checkStore() {
+  const where = nameOf(storeRedis);
+  const pod = storeRedis.spec.template.spec;
+  const container = pod.containers.find((c) => c.name === "redis") ?? pod.containers[0];
+  const set = storeSentinel !== undefined || (storeRedis.spec.replicas ?? 1) > 1;
+
+  // Its configuration: the mounted *.conf files, which must not disagree
+  // (which one wins depends on the order they are included in, which these
+  // files do not show), then the options on the redis-server command line.
+  // A setting the store needs must hold wherever it is set.
+  const config = new Map();
+  const set_ = (name, value, path) => config.set(name, [...(config.get(name) ?? []), { value, path }]);
+  for (const [path, text] of mountedFiles(storeRedis, container)) {
+    if (!path.endsWith(".conf")) continue;
+    for (const [name, value] of directives(text)) {
+      if (!["include", "replicaof", "slaveof"].includes(name)) set_(name, value, path);
+    }
+  }
+  for (const [name, entries] of config) {
+    const byFile = new Map(entries.map((e) => [e.path, e.value]));
+    const files = [...byFile.keys()].sort();
+    if (new Set(byFile.values()).size > 1) {
+      problems.push(`${where}: ${name} is ${files.map((f) => `"${byFile.get(f)}" in ${f}`).join(" but ")}`);
+    }
+  }
+  const command = [...(container.command ?? []), ...(container.args ?? [])];
+  if (/(^|\/)redis-server$/.test(command[0] ?? "")) {
+    for (let i = 1; i < command.length; i++) {
+      if (!command[i].startsWith("--")) continue;
+      const value = [];
+      for (let j = i + 1; j < command.length && !command[j].startsWith("--"); j++) value.push(command[j]);
+      set_(command[i].slice(2).toLowerCase(), value.join(" "), "its command");
+    }
+  }
+  const setting = (name) => config.get(name)?.at(-1).value;
+  for (const [name, value] of [["appendonly", "yes"], ["appendfsync", "always"], ["maxmemory-policy", "noeviction"]]) {
+    const other = (config.get(name) ?? [{ value: "Redis's default" }]).find((e) => e.value !== value);
+    if (other) problems.push(`${where}: the store needs ${name} ${value}, not ${other.value}`);
+  }
+  if (!setting("maxmemory") || /^0+[a-z]*$/i.test(setting("maxmemory"))) {
+    problems.push(`${where}: the store needs a maxmemory, or noeviction never acts`);
+  }
+  const claims = new Set((storeRedis.spec.volumeClaimTemplates ?? []).map((c) => c.metadata?.name));
+  for (const dir of new Set((config.get("dir") ?? [{ value: "unset" }]).map((e) => e.value))) {
+    const dataMount = (container.volumeMounts ?? []).find((m) => m.mountPath === dir);
+    if (!dataMount || !claims.has(dataMount.name)) {
+      problems.push(`${where}: the store's dir (${dir}) must be a volume of each pod's own (a volumeClaimTemplate)`);
+    }
+  }
+  if (set) {
+    if ((setting("replica-read-only") ?? "yes") !== "yes") problems.push(`${where}: replicas must refuse writes (replica-read-only yes)`);
+    if (!(Number(setting("min-replicas-to-write") ?? 0) >= 1)) {
+      problems.push(`${where}: needs min-replicas-to-write 1 or more, so that a primary cut off from its replicas stops taking writes`);
+    }
+    if (!(Number(setting("min-replicas-max-lag") ?? 10) >= 1)) problems.push(`${where}: min-replicas-max-lag must be 1 s or more`);
+    if (!storeSentinel) problems.push(`${where}: ${storeRedis.spec.replicas} Redis pods need sentinels (no StatefulSet store-sentinel)`);
+  }
+  if (prod && !storeSentinel) problems.push(`${where}: prod runs the store under Sentinel (deploy/components/store-sentinel): no StatefulSet store-sentinel`);
+  if (storeSentinel) checkSentinelSet(container);
+}
+
+function checkSentinelSet(redisContainer) {
+  const where = nameOf(storeSentinel);
+  const container = storeSentinel.spec.template.spec.containers[0];
+  const files = mountedFiles(storeSentinel, container);
+  const conf = [...files].find(([, text]) => directives(text).some(([name, value]) => name === "sentinel" && value.startsWith("monitor ")));
+  let primaryName;
+  if (!conf) {
+    problems.push(`${where}: no file it mounts has a "sentinel monitor" line`);
+  } else {
+    const options = directives(conf[1]).filter(([name]) => name === "sentinel").map(([, value]) => value.split(/\s+/));
+    const option = (name, ...rest) => options.find((o) => o[0] === name && rest.every((r, i) => o[i + 1] === r));
+    for (const name of ["resolve-hostnames", "announce-hostnames"]) {
+      if (option(name)?.[1] !== "yes") problems.push(`${where}: sentinels must use names, not addresses, which change at every restart (sentinel ${name} yes)`);
+    }
+    const monitor = option("monitor");
+    primaryName = monitor[1];
+    const count = storeSentinel.spec.replicas ?? 1;
+    const majority = Math.floor(count / 2) + 1;
+    if (Number(monitor[4]) !== majority) {
+      problems.push(`${where}: quorum ${monitor[4]} with ${count} sentinels: must be ${majority}, a majority (fewer lets one sentinel's view start a failover, more lets one lost sentinel prevent it)`);
+    }
+    if (monitor[3] !== String(REDIS_PORT)) problems.push(`${where}: watches port ${monitor[3]}, not the store's ${REDIS_PORT}`);
+    for (const name of ["down-after-milliseconds", "failover-timeout"]) {
+      if (!option(name, primaryName)) problems.push(`${where}: sentinel ${name} for ${primaryName} must be chosen, not left to Redis's default`);
+    }
+  }
+  if (!(container.ports ?? []).some((p) => p.containerPort === SENTINEL_PORT)) problems.push(`${where}: needs a container port ${SENTINEL_PORT}`);
+
+  // One topology: the pods the start scripts know, the StatefulSets' pods,
+  // the name the sentinels watch and the address the services use.
+  for (const [workload, c, key] of [[storeRedis, redisContainer, "REDIS_PODS"], [storeSentinel, container, "SENTINELS"]]) {
+    const service = objects.find((o) => o.kind === "Service" && o.metadata?.name === workload.spec.serviceName &&
+                                        (o.metadata?.namespace ?? "") === (workload.metadata?.namespace ?? ""));
+    if (!service || service.spec?.clusterIP !== "None" ||
+        !selectorMatches({ matchLabels: service.spec?.selector ?? { "": "" } }, workload.spec.template.metadata?.labels ?? {})) {
+      problems.push(`${nameOf(workload)}: its Service ${workload.spec.serviceName} must be headless (clusterIP: None) and select its pods, or the pods have no names of their own`);
+    }
+    const topology = [...mountedFiles(workload, c)].find(([path]) => path.endsWith("/topology"));
+    if (!topology) {
+      problems.push(`${nameOf(workload)}: mounts no topology file (the set's pods and primary name)`);
+      continue;
+    }
+    const variables = shellVariables(topology[1]);
+    const listed = (variables[key] ?? "").split(/\s+/).filter(Boolean);
+    if (!sameSet(listed, podNames(workload))) {
+      problems.push(`${nameOf(workload)}: the topology's ${key} (${listed.join(" ") || "none"}) must name its ${workload.spec.replicas ?? 1} pods: ${podNames(workload).join(" ")}`);
+    }
+    if (primaryName && variables.PRIMARY_NAME !== primaryName) {
+      problems.push(`${nameOf(workload)}: the topology's PRIMARY_NAME (${variables.PRIMARY_NAME}) is not the name the sentinels watch (${primaryName})`);
+    }
+  }
+  const address = settings?.data?.OSTEOFLOW_STORE_ADDRESS ?? "";
+  const parts = /^redis-sentinel:\/\/([^/]+)\/(.+)$/.exec(address);
+  const expected = podNames(storeSentinel).map((name) => `${name}:${SENTINEL_PORT}`);
+  if (!parts) {
+    problems.push(`ConfigMap/osteoflow-settings: OSTEOFLOW_STORE_ADDRESS must be redis-sentinel://${expected.join(",")}/${primaryName} under Sentinel, not ${address || "unset"}`);
+  } else {
+    if (!sameSet(parts[1].split(","), expected)) {
+      problems.push(`ConfigMap/osteoflow-settings: OSTEOFLOW_STORE_ADDRESS must list every sentinel (${expected.join(",")}), not ${parts[1]}`);
+    }
+    if (primaryName && parts[2] !== primaryName) {
+      problems.push(`ConfigMap/osteoflow-settings: OSTEOFLOW_STORE_ADDRESS asks for the primary ${parts[2]}, but the sentinels watch ${primaryName}`);
+    }
+  }
+  if (!prod) return;
+
+  // Prod: enough pods, one per node, one down at a time.
+  for (const [workload, least] of [[storeRedis, 3], [storeSentinel, 3]]) {
+    const name = nameOf(workload);
+    const replicas = workload.spec.replicas ?? 1;
+    if (replicas < least) problems.push(`${name}: needs at least ${least} pods in prod`);
+    if (workload === storeSentinel && replicas % 2 === 0) problems.push(`${name}: needs an odd number of sentinels (an even one adds no vote)`);
+    const labels = workload.spec.template.metadata?.labels ?? {};
+    const terms = workload.spec.template.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    if (!terms.some((t) => t.topologyKey === "kubernetes.io/hostname" && !t.namespaces && !t.namespaceSelector &&
+                           selectorMatches(t.labelSelector, labels))) {
+      problems.push(`${name}: needs a required pod anti-affinity on kubernetes.io/hostname against its own pods in prod (one per node)`);
+    }
+    const budgets = objects.filter((o) => o.kind === "PodDisruptionBudget" && (o.metadata?.namespace ?? "") === (workload.metadata?.namespace ?? "") &&
+                                          selectorMatches(o.spec?.selector, labels));
+    if (budgets.length === 0) problems.push(`${name}: no PodDisruptionBudget covers it`);
+    for (const budget of budgets) {
+      if (!(budget.spec.maxUnavailable === 1 || budget.spec.minAvailable === replicas - 1)) {
+        problems.push(`${name}: ${nameOf(budget)} must let one pod go at a time, no more and not none (maxUnavailable: 1)`);
+      }
+    }
+  }
+  // Each write on two machines before it is acknowledged, and either replica may be down.
+  const wait = Number(settings?.data?.OSTEOFLOW_STORE_WAIT_REPLICAS ?? 0);
+  const most = (storeRedis.spec.replicas ?? 1) - 2;
+  if (!(wait >= 1)) problems.push("ConfigMap/osteoflow-settings: OSTEOFLOW_STORE_WAIT_REPLICAS must be 1 or more in prod: an acknowledged write on two machines");
+  else if (wait > most) problems.push(`ConfigMap/osteoflow-settings: OSTEOFLOW_STORE_WAIT_REPLICAS ${wait} with ${most + 2} Redis pods: at most ${most}, or one replica down fails every write`);
+  const waitTimeout = parseDuration(settings?.data?.OSTEOFLOW_STORE_WAIT_TIMEOUT ?? "100ms");
+  const commandTimeout = parseDuration(settings?.data?.OSTEOFLOW_STORE_COMMAND_TIMEOUT ?? "500ms");
+  if (!(waitTimeout < commandTimeout)) {
+    problems.push(`ConfigMap/osteoflow-settings: OSTEOFLOW_STORE_WAIT_TIMEOUT must be less than the store's command timeout (${commandTimeout * 1000} ms), within which it waits`);
+  }
+}
+
 // The PrometheusRule is generated from deploy/monitoring/alerts.yml, the
 // rules promtool tests: a copy that differs (edited by hand, patched by an
 // overlay, not regenerated) would alert on rules nobody tested.
@@ -403,6 +632,19 @@ function checkFlows() {
     `scraper>progress:${METRICS_PORT}`,
   ]);
   const names = ["catalog", "screening", "scheduling", "progress", "store-redis", "cache-redis"];
+  // The store under Sentinel (prod): the services ask the sentinels where the
+  // primary is and then talk to it (store-redis:6379, above); the sentinels
+  // talk to each other and watch every Redis; replicas copy the primary; a
+  // Redis pod asks the sentinels whom to follow when it starts. A name on
+  // both sides means two pods of one workload.
+  if (prod || workloads.some((w) => w.metadata?.name === "store-sentinel")) {
+    names.push("store-sentinel");
+    for (const flow of ["screening>store-sentinel:26379", "progress>store-sentinel:26379",
+                        "store-sentinel>store-sentinel:26379", "store-sentinel>store-redis:6379",
+                        "store-redis>store-redis:6379", "store-redis>store-sentinel:26379"]) {
+      flows.add(flow);
+    }
+  }
   const pods = [];
   for (const name of names) {
     const workload = workloads.find((w) => w.metadata?.name === name);
@@ -472,9 +714,10 @@ function checkFlows() {
   const reaches = (from, to, port, protocol) =>
     admits(from, "Egress", to, to, port, protocol) && admits(to, "Ingress", from, to, port, protocol);
 
+  // A pod to another pod of its own workload too (same labels): denied but
+  // for the store's replication and the sentinels' own talk.
   for (const from of [...pods, client, scraper, stranger]) {
     for (const to of pods) {
-      if (from === to) continue;
       for (const { port, protocol } of to.ports) {
         const flow = `${from.name}>${to.name}:${port}`;
         const allowed = reaches(from, to, port, protocol);
