@@ -23,11 +23,11 @@ struct RedisAcknowledgement {
 };
 
 // The commands sent after a call's own: a small write (the fence) then
-// WAIT replicas timeout. WAIT waits for the connection's last write, which
-// need not be this call's: a retry that finds its record already stored
-// writes nothing, and without the fence it would be acknowledged on the
-// strength of some older write while the record it found may still be on
-// the primary alone. The fence key is in `slot` (so a cluster node can take
+// WAIT replicas timeout. From Redis 7.2 WAIT waits for the connection's last
+// write, which need not be this call's (7.0 takes the offset after any
+// command): a retry that finds its record already stored writes nothing,
+// and without the fence it would be acknowledged on the strength of some
+// older write while the record it found may still be on the primary alone. The fence key is in `slot` (so a cluster node can take
 // it with the call) or, outside a cluster (nullopt), one key for all.
 std::vector<std::vector<std::string>> AcknowledgementCommands(const RedisAcknowledgement& policy,
                                                               std::optional<int> slot);

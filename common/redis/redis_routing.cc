@@ -84,7 +84,13 @@ absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
     }
     const size_t acknowledgement_at = request.size();
     if (acknowledge) {
-      for (auto& command : AcknowledgementCommands(options_.acknowledgement, slot)) request.push_back(std::move(command));
+      // A keyless call goes to the node of slot 0 (see NodeFor), whose
+      // fence key is local to it.
+      const std::optional<int> fence_slot =
+          options_.topology == RedisAddress::Kind::kCluster ? std::optional<int>(slot.value_or(0)) : std::nullopt;
+      for (auto& command : AcknowledgementCommands(options_.acknowledgement, fence_slot)) {
+        request.push_back(std::move(command));
+      }
     }
 
     bool node_failed = false;
