@@ -98,6 +98,14 @@ void RedisProcess::Kill() {
   pid_ = -1;
 }
 
+void RedisProcess::Pause() {
+  if (pid_ > 0) ::kill(pid_, SIGSTOP);
+}
+
+void RedisProcess::Resume() {
+  if (pid_ > 0) ::kill(pid_, SIGCONT);
+}
+
 absl::Status RedisProcess::Restart() {
   Kill();
   return Launch();
@@ -120,6 +128,7 @@ std::string RedisProcess::Log() const { return ReadFile(absl::StrCat(dir_, "/red
 
 RedisProcess::~RedisProcess() {
   if (pid_ > 0) {
+    ::kill(pid_, SIGCONT);
     ::kill(pid_, SIGTERM);
     if (!WaitForProcess(pid_, absl::Seconds(5)).ok()) Kill();
     pid_ = -1;

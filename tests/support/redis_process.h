@@ -44,6 +44,10 @@ class RedisProcess {
   void Kill();
   // Starts it again on the same ports and directory.
   absl::Status Restart();
+  // SIGSTOP and SIGCONT: a node that holds its connections but answers
+  // nothing, as a stalled replica would.
+  void Pause();
+  void Resume();
 
   // One command on a fresh connection (a 5s reply timeout).
   absl::StatusOr<RedisReply> Command(const std::vector<std::string>& command) const;
