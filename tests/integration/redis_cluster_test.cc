@@ -146,6 +146,28 @@ TEST(RedisCluster, EveryServiceCallRoutesAndNoneAnswersCrossslot) {
   ASSERT_TRUE(screenings.CheckWritable().ok());
   ASSERT_TRUE(programs.CheckWritable().ok());
 
+  // The same writes acknowledged by each slot's replica (WAIT 1): the fence
+  // key goes to the node of the call's slot.
+  auto acknowledged_options = WithAcknowledgement("store", pool->options(), 1, absl::Milliseconds(500));
+  ASSERT_TRUE(acknowledged_options.ok()) << acknowledged_options.status();
+  auto acknowledged_pool = std::make_shared<RedisPool>(*acknowledged_options);
+  screening::RedisScreeningStore acknowledged_screenings(acknowledged_pool);
+  progress::RedisProgramStore acknowledged_programs(acknowledged_pool);
+  for (int p = 0; p < 40; ++p) {
+    const std::string patient = absl::StrCat("patient-", p);
+    std::string stored;
+    auto created = acknowledged_screenings.CreateOnce(patient, "s2", 3000 + p, "", &stored);
+    ASSERT_TRUE(created.ok()) << created.status();
+    progress::NewRecord record{.kind = progress::RecordKind::kSession, .id = "log-2", .bytes = "a session", .order = 8};
+    auto committed = acknowledged_programs.Commit(patient, "prog-1", "programme bytes", {}, record, nullptr);
+    ASSERT_TRUE(committed.ok()) << committed.status();
+    EXPECT_EQ(*committed, progress::CommitResult::kCommitted);
+  }
+  ASSERT_TRUE(acknowledged_pool->Execute({"SET", "osteoflow:v1:readiness:acknowledged", "1"}).ok());
+  // A keyless command that may write goes to slot 0's node, with its fence.
+  auto keyless = acknowledged_pool->Execute({"SCRIPT", "FLUSH"});
+  ASSERT_TRUE(keyless.ok()) << keyless.status();
+
   // The plan cache (fail-open, single keys) on the cluster.
   scheduling::PlanCache cache(pool, {.memory_bytes = 0});
   int computed = 0;
