@@ -12,12 +12,18 @@ namespace osteoflow {
 
 absl::Status StatusOfReply(const RedisReply& reply, absl::string_view role) {
   if (reply.type != RedisReply::Type::kError) return absl::OkStatus();
+  // MOVED and ASK reach a caller only when a slot kept moving for a whole
+  // command timeout; a read-only script stopped by a key the migration
+  // moved, likewise.
   for (const absl::string_view transient :
        {"LOADING", "MISCONF", "OOM", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN",
-        "NOREPLICAS"}) {
+        "NOREPLICAS", "MOVED ", "ASK "}) {
     if (absl::StartsWith(reply.text, transient)) {
       return absl::UnavailableError(absl::StrCat("redis ", role, " cannot serve: ", reply.text));
     }
+  }
+  if (absl::StrContains(reply.text, "Script attempted to access a non local key")) {
+    return absl::UnavailableError(absl::StrCat("redis ", role, " cannot serve: ", reply.text));
   }
   return absl::InternalError(absl::StrCat("redis ", role, " refused a command: ", reply.text));
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/redis/redis_command_keys.h"
@@ -38,6 +39,15 @@ bool MayFollow(RedisRedirect::Kind kind, bool read_only) {
   return false;
 }
 
+bool HasScript(const std::vector<std::vector<std::string>>& commands) {
+  for (const std::vector<std::string>& command : commands) {
+    if (command.empty()) continue;
+    const absl::string_view name = command[0];
+    if (absl::StartsWithIgnoreCase(name, "EVAL") || absl::StartsWithIgnoreCase(name, "FCALL")) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
@@ -49,6 +59,7 @@ absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
     slot = *found;
   }
   const bool read_only = !MayWrite(commands);
+  const bool reads_by_script = read_only && HasScript(commands);
   const bool acknowledge = options_.acknowledgement.replicas > 0 && !read_only;
   // A transaction runs whole or not at all, so it is sent again whole; the
   // commands of a plain pipeline each ran or were redirected on their own.
@@ -160,21 +171,27 @@ absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
     switch (redirect.kind) {
       case RedisRedirect::Kind::kMoved:
         topology_->SlotMoved(redirect.slot, redirect.node);
-        break;
+        continue;
       case RedisRedirect::Kind::kAsk:
-        asking = true;
-        asking_node = redirect.node;
+        if (!reads_by_script) {
+          asking = true;
+          asking_node = redirect.node;
+          continue;
+        }
+        // A read-only script may read keys it does not declare, and the
+        // importing node answers nil for those not moved yet: it would see
+        // half the slot. It waits for the move to end instead (MOVED).
         break;
       case RedisRedirect::Kind::kReadOnly:
         topology_->NodeFailed(*node);
-        [[fallthrough]];
+        break;
       default:
-        // The slot or the primary is in the middle of a change: give it a
-        // moment.
-        absl::SleepFor(std::min(backoff, deadline - absl::Now()));
-        backoff = std::min(backoff * 2, kLongestBackoff);
         break;
     }
+    // The slot or the primary is in the middle of a change: give it a
+    // moment.
+    absl::SleepFor(std::min(backoff, deadline - absl::Now()));
+    backoff = std::min(backoff * 2, kLongestBackoff);
   }
   if (first_sent.has_value()) metrics_.Command(absl::Now() - *first_sent);
   for (const RedisReply& reply : replies) {
