@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -288,6 +289,73 @@ TEST(RedisCluster, ReshardUnderWriteLoadFailsNoCallAndLosesNothing) {
               Describe(errors).c_str());
   EXPECT_GT(errors.count("MOVED") + errors.count("ASK"), 0u) << "the load never met the move";
   EXPECT_EQ(errors.count("CROSSSLOT"), 0u);
+}
+
+// A slot caught halfway through a move, by hand: the session index already
+// on the target, the sessions still on the source. A records read (a script
+// that reads keys it does not declare) waits for the move to end instead of
+// running on the target, which would answer nil for every session.
+TEST(RedisCluster, AScriptNeverReadsAHalfMovedSlot) {
+  auto cluster = testing::RedisClusterSet::Start({});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  std::shared_ptr<RedisPool> pool = ClusterPool((*cluster)->address(), absl::Seconds(3));
+  progress::RedisProgramStore programs(pool);
+  const std::string patient = "half-moved";
+  const int slot = RedisKeySlot(patient);
+  const progress::StoredProgram program{"programme bytes", ""};
+  ASSERT_TRUE(programs.CreateProgram(patient, "prog-1", 1, program, nullptr).ok());
+  for (int i = 0; i < 3; ++i) {
+    progress::NewRecord record{
+        .kind = progress::RecordKind::kSession, .id = absl::StrCat("log-", i), .bytes = absl::StrCat("session ", i),
+        .order = i};
+    auto committed = programs.Commit(patient, "prog-1", program.program, {}, record, nullptr);
+    ASSERT_TRUE(committed.ok()) << committed.status();
+  }
+  auto source = (*cluster)->PrimaryOfSlot(slot);
+  auto target = (*cluster)->PrimaryOfSlot((slot + kRedisSlotCount / 2) % kRedisSlotCount);
+  ASSERT_TRUE(source.ok() && target.ok());
+  ASSERT_NE(*source, *target);
+  auto source_id = (*cluster)->NodeId(*source);
+  auto target_id = (*cluster)->NodeId(*target);
+  ASSERT_TRUE(source_id.ok() && target_id.ok());
+  testing::RedisProcess& from = *(*cluster)->NodeOnPort(*source);
+  testing::RedisProcess& to = *(*cluster)->NodeOnPort(*target);
+  auto command = [](testing::RedisProcess& node, const std::vector<std::string>& words) {
+    auto reply = node.Command(words);
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    if (reply.ok()) {
+      EXPECT_NE(reply->type, RedisReply::Type::kError) << words[0] << ": " << reply->text;
+    }
+    return reply.ok() ? *std::move(reply) : RedisReply();
+  };
+  auto migrate = [&](const std::vector<std::string>& keys) {
+    std::vector<std::string> words = {"MIGRATE", "127.0.0.1", absl::StrCat(*target), "", "0", "5000", "KEYS"};
+    words.insert(words.end(), keys.begin(), keys.end());
+    command(from, words);
+  };
+  command(to, {"CLUSTER", "SETSLOT", absl::StrCat(slot), "IMPORTING", *source_id});
+  command(from, {"CLUSTER", "SETSLOT", absl::StrCat(slot), "MIGRATING", *target_id});
+  migrate({absl::StrCat("osteoflow:v1:{", patient, "}:program:prog-1:sessions")});
+
+  constexpr absl::Duration kHalfMoved = absl::Milliseconds(500);
+  std::thread finish([&] {
+    absl::SleepFor(kHalfMoved);
+    RedisReply keys = command(from, {"CLUSTER", "GETKEYSINSLOT", absl::StrCat(slot), "1000"});
+    std::vector<std::string> rest;
+    for (const RedisReply& key : keys.elements) rest.push_back(key.text);
+    if (!rest.empty()) migrate(rest);
+    command(to, {"CLUSTER", "SETSLOT", absl::StrCat(slot), "NODE", *target_id});
+    command(from, {"CLUSTER", "SETSLOT", absl::StrCat(slot), "NODE", *target_id});
+  });
+  const absl::Time asked = absl::Now();
+  auto records = programs.Records(patient, "prog-1", progress::RecordKind::kSession, 10, {});
+  const absl::Duration took = absl::Now() - asked;
+  finish.join();
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(*records, ::testing::ElementsAre("session 0", "session 1", "session 2"));
+  EXPECT_GE(took, kHalfMoved - absl::Milliseconds(50)) << "it cannot have been answered before the move ended";
+  std::printf("a records read on a half-moved slot waited %s for the move to end\n",
+              absl::FormatDuration(took).c_str());
 }
 
 TEST(RedisCluster, ReplicaTakesOverAKilledPrimaryAndCallsResume) {
