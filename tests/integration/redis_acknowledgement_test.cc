@@ -3,8 +3,10 @@
 // applied but answered UNAVAILABLE, a retry that finds its record already
 // stored is not acknowledged either until the replica has it, and reads go
 // on as before.
+#include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,6 +19,7 @@
 #include "services/screening/store/redis_screening_store.h"
 #include "tests/support/redis_process.h"
 #include "tests/support/redis_sentinel_set.h"
+#include "tests/support/redis_write_load.h"
 
 namespace osteoflow {
 namespace {
@@ -41,6 +44,22 @@ TEST(RedisAcknowledgement, WritesWaitForTheReplicaAndRetriesToo) {
   ASSERT_TRUE(options.ok()) << options.status();
   auto pool = std::make_shared<RedisPool>(*options);
   screening::RedisScreeningStore store(pool);
+
+  // What WAIT costs a write, one at a time: the replica's round trip and
+  // its own fsync on top of the primary's.
+  RedisPool unacknowledged(*RedisPoolOptionsFor("store", {(*primary)->address(), absl::Milliseconds(200),
+                                                          absl::Seconds(1), 4}));
+  for (RedisPool* measured : {&unacknowledged, pool.get()}) {
+    std::vector<absl::Duration> took;
+    for (int i = 0; i < 300; ++i) {
+      const absl::Time started = absl::Now();
+      ASSERT_TRUE(measured->Execute({"SET", absl::StrCat("osteoflow:v1:{cost}:", i), "1"}).ok());
+      took.push_back(absl::Now() - started);
+    }
+    std::printf("a durable SET, WAIT %d: %s\n", measured->options().acknowledgement.replicas,
+                testing::DescribeDurations(took).c_str());
+  }
+
   std::string stored;
   auto first = store.CreateOnce("patient-1", "s1", 1, "", &stored);
   ASSERT_TRUE(first.ok()) << first.status();
