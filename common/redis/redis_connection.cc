@@ -83,8 +83,16 @@ absl::Status RedisConnection::Failure(absl::string_view fallback) const {
 }
 
 absl::StatusOr<std::vector<RedisReply>> RedisConnection::Run(const std::vector<std::vector<std::string>>& commands) {
-  for (const auto& command : commands) {
-    if (!Append(context_, command)) return Failure("cannot queue a command");
+  std::vector<const std::vector<std::string>*> pointers;
+  pointers.reserve(commands.size());
+  for (const auto& command : commands) pointers.push_back(&command);
+  return Run(pointers);
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisConnection::Run(
+    const std::vector<const std::vector<std::string>*>& commands) {
+  for (const std::vector<std::string>* command : commands) {
+    if (!Append(context_, *command)) return Failure("cannot queue a command");
   }
   std::vector<RedisReply> replies;
   replies.reserve(commands.size());

@@ -34,6 +34,8 @@ class RedisConnection {
   // Error replies are replies. DEADLINE_EXCEEDED or UNAVAILABLE (and the
   // connection broken) when the connection fails.
   absl::StatusOr<std::vector<RedisReply>> Run(const std::vector<std::vector<std::string>>& commands);
+  // The same, for commands that live elsewhere.
+  absl::StatusOr<std::vector<RedisReply>> Run(const std::vector<const std::vector<std::string>*>& commands);
 
   // How long a reply may take from now on.
   void SetCommandTimeout(absl::Duration timeout);

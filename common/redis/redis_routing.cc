@@ -39,6 +39,8 @@ bool MayFollow(RedisRedirect::Kind kind, bool read_only) {
   return false;
 }
 
+// Whether a call runs a script or function (which may read keys it does not
+// declare).
 bool HasScript(const std::vector<std::vector<std::string>>& commands) {
   for (const std::vector<std::string>& command : commands) {
     if (command.empty()) continue;
@@ -84,25 +86,27 @@ absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
           absl::StrCat("redis ", options_.role, " (", topology_->Describe(), "): ", node.status().message()));
     }
     // ASKING lets the importing node take the next command, or a whole
-    // transaction when it comes before MULTI.
-    std::vector<std::vector<std::string>> request;
-    std::vector<size_t> reply_at;
-    if (asking && transaction) request.push_back({"ASKING"});
-    for (const size_t i : pending) {
-      if (asking && !transaction) request.push_back({"ASKING"});
-      reply_at.push_back(request.size());
-      request.push_back(commands[i]);
-    }
-    const size_t acknowledgement_at = request.size();
+    // transaction when it comes before MULTI. The caller's commands are
+    // sent from where they are, not copied (a plan is tens of kilobytes).
+    static const std::vector<std::string> kAsking = {"ASKING"};
+    std::vector<std::vector<std::string>> acknowledgement;
     if (acknowledge) {
-      // A keyless call goes to the node of slot 0 (see NodeFor), whose
-      // fence key is local to it.
+      // A keyless call goes to the node of slot 0 (see NodeFor), whose fence
+      // key is local to it.
       const std::optional<int> fence_slot =
           options_.topology == RedisAddress::Kind::kCluster ? std::optional<int>(slot.value_or(0)) : std::nullopt;
-      for (auto& command : AcknowledgementCommands(options_.acknowledgement, fence_slot)) {
-        request.push_back(std::move(command));
-      }
+      acknowledgement = AcknowledgementCommands(options_.acknowledgement, fence_slot);
     }
+    std::vector<const std::vector<std::string>*> request;
+    std::vector<size_t> reply_at;
+    if (asking && transaction) request.push_back(&kAsking);
+    for (const size_t i : pending) {
+      if (asking && !transaction) request.push_back(&kAsking);
+      reply_at.push_back(request.size());
+      request.push_back(&commands[i]);
+    }
+    const size_t acknowledgement_at = request.size();
+    for (const std::vector<std::string>& command : acknowledgement) request.push_back(&command);
 
     bool node_failed = false;
     absl::StatusOr<std::unique_ptr<RedisConnection>> connection = Acquire(*node, &node_failed);
