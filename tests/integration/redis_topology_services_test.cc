@@ -33,7 +33,7 @@ namespace progress_v1 = osteoflow::progress::v1;
 constexpr char kSample[] = "osteopenia-no-fractures.json";
 
 // The four services, the store and cache at the given addresses. The
-// helpers' own store and cache ports are overridden by `--*_address`, which
+// start functions' own store and cache ports are overridden by `--*_address`, which
 // come later on the command line.
 struct Services {
   std::unique_ptr<testing::ServiceProcess> catalog;
