@@ -1,102 +1,41 @@
 #include "common/redis/redis_pool.h"
 
-#include <hiredis/hiredis.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-
-#include <cerrno>
+#include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/redis/redis_connection.h"
+#include "common/redis/redis_topology.h"
 
 namespace osteoflow {
-namespace {
-
-RedisReply CopyReply(const redisReply& raw) {
-  RedisReply reply;
-  switch (raw.type) {
-    case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_ERROR:
-      reply.type = raw.type == REDIS_REPLY_STRING   ? RedisReply::Type::kString
-                   : raw.type == REDIS_REPLY_STATUS ? RedisReply::Type::kStatus
-                                                    : RedisReply::Type::kError;
-      reply.text.assign(raw.str, raw.len);
-      break;
-    case REDIS_REPLY_INTEGER:
-      reply.type = RedisReply::Type::kInteger;
-      reply.integer = raw.integer;
-      break;
-    case REDIS_REPLY_ARRAY:
-      reply.type = RedisReply::Type::kArray;
-      reply.elements.reserve(raw.elements);
-      for (size_t i = 0; i < raw.elements; ++i) reply.elements.push_back(CopyReply(*raw.element[i]));
-      break;
-    default:
-      reply.type = RedisReply::Type::kNil;
-  }
-  return reply;
-}
-
-// Appends one command to the connection's output buffer.
-bool Append(redisContext* context, const std::vector<std::string>& command) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  argv.reserve(command.size());
-  lengths.reserve(command.size());
-  for (const std::string& part : command) {
-    argv.push_back(part.data());
-    lengths.push_back(part.size());
-  }
-  return redisAppendCommandArgv(context, static_cast<int>(argv.size()), argv.data(),
-                                lengths.data()) == REDIS_OK;
-}
-
-// Whether the server has closed an idle connection (after a restart, or an
-// idle timeout): a peek that returns end-of-file, an error, or bytes nobody
-// asked for. Costs one non-blocking system call.
-bool ClosedByServer(const redisContext& context) {
-  char byte;
-  const ssize_t peeked = recv(context.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (peeked < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
-  return true;  // 0: end of file; > 0: a stray reply, never ours to read
-}
-
-// Whether a failed connect or read ran out of time (hiredis reports the
-// socket's timeout as an I/O error with the system's message for it).
-bool TimedOut(const redisContext& context) {
-  if (context.err != REDIS_ERR_IO) return false;
-  const absl::string_view why(context.errstr);
-  return absl::StrContains(why, "timed out") || absl::StrContains(why, "temporarily unavailable");
-}
-
-}  // namespace
-
-struct RedisPool::Connection {
-  explicit Connection(redisContext* c) : context(c) {}
-  ~Connection() { redisFree(context); }
-  redisContext* context;
-};
 
 absl::Status StatusOfReply(const RedisReply& reply, absl::string_view role) {
   if (reply.type != RedisReply::Type::kError) return absl::OkStatus();
+  // MOVED and ASK reach a caller only when a slot kept moving for a whole
+  // command timeout; a read-only script stopped by a key the migration
+  // moved, likewise.
   for (const absl::string_view transient :
        {"LOADING", "MISCONF", "OOM", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN",
-        "NOREPLICAS"}) {
+        "NOREPLICAS", "MOVED ", "ASK "}) {
     if (absl::StartsWith(reply.text, transient)) {
       return absl::UnavailableError(absl::StrCat("redis ", role, " cannot serve: ", reply.text));
     }
+  }
+  if (absl::StrContains(reply.text, "Script attempted to access a non local key")) {
+    return absl::UnavailableError(absl::StrCat("redis ", role, " cannot serve: ", reply.text));
   }
   return absl::InternalError(absl::StrCat("redis ", role, " refused a command: ", reply.text));
 }
 
 RedisPool::RedisPool(RedisPoolOptions options)
-    : options_(std::move(options)), metrics_(options_.role, options_.max_connections) {}
-
-void RedisPool::ReportConnections() { metrics_.Connections(open_, static_cast<int>(idle_.size())); }
+    : options_(std::move(options)),
+      metrics_(options_.role, options_.max_connections),
+      topology_(MakeRedisTopology(options_)) {}
 
 RedisPool::~RedisPool() = default;
+
+void RedisPool::ReportConnections() { metrics_.Connections(open_, static_cast<int>(idle_.size())); }
 
 void RedisPool::CountErrorReply(const RedisReply& reply) {
   // A script Redis has not cached yet is sent again in full by its caller:
@@ -107,15 +46,16 @@ void RedisPool::CountErrorReply(const RedisReply& reply) {
                      : RedisMetrics::ErrorKind::kRefused);
 }
 
-absl::Status RedisPool::Unavailable(absl::string_view what) const {
-  return absl::UnavailableError(
-      absl::StrCat("redis ", options_.role, " at ", options_.host, ":", options_.port, ": ", what));
+absl::Status RedisPool::Unavailable(const RedisEndpoint& node, absl::string_view what) const {
+  return absl::UnavailableError(absl::StrCat("redis ", options_.role, " at ", node.ToString(), ": ", what));
 }
 
-absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Acquire() {
+absl::StatusOr<std::unique_ptr<RedisConnection>> RedisPool::Acquire(const RedisEndpoint& node, bool* node_failed) {
+  *node_failed = false;
   const absl::Time deadline = absl::Now() + options_.acquire_timeout;
   for (;;) {
-    std::unique_ptr<Connection> idle;
+    std::unique_ptr<RedisConnection> idle;
+    std::unique_ptr<RedisConnection> evicted;
     {
       absl::MutexLock lock(&mu_);
       auto can_proceed = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -125,40 +65,62 @@ absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Acquire() {
         metrics_.Waited();
         if (!mu_.AwaitWithDeadline(absl::Condition(&can_proceed), deadline)) {
           metrics_.Error(RedisMetrics::ErrorKind::kTimeout);
-          return Unavailable(absl::StrCat("all ", options_.max_connections, " connections are busy"));
+          return Unavailable(node, absl::StrCat("all ", options_.max_connections, " connections are busy"));
         }
       }
-      if (idle_.empty()) {
+      const auto same_node = std::find_if(idle_.rbegin(), idle_.rend(),
+                                          [&node](const auto& connection) { return connection->node() == node; });
+      if (same_node != idle_.rend()) {
+        idle = std::move(*same_node);
+        idle_.erase(std::next(same_node).base());
+        ReportConnections();
+      } else if (open_ < options_.max_connections) {
         ++open_;  // reserve a slot; connect outside the lock
         ReportConnections();
         break;
+      } else {
+        // Every connection is open, some idle to other nodes: the oldest
+        // of those makes room.
+        evicted = std::move(idle_.front());
+        idle_.erase(idle_.begin());
+        ReportConnections();
+        break;
       }
-      idle = std::move(idle_.back());
-      idle_.pop_back();
-      ReportConnections();
     }
-    if (!ClosedByServer(*idle->context)) return idle;
+    if (!idle->ClosedByServer()) return idle;
     // Redis restarted or dropped it while it sat idle: using it would fail
     // the caller's command for nothing.
     Release(std::move(idle), /*healthy=*/false);
   }
-  redisContext* context = redisConnectWithTimeout(options_.host.c_str(), options_.port,
-                                                  absl::ToTimeval(options_.connect_timeout));
-  if (context == nullptr || context->err != 0) {
-    const std::string why = context == nullptr ? "cannot allocate a connection" : context->errstr;
-    metrics_.Error(context != nullptr && TimedOut(*context) ? RedisMetrics::ErrorKind::kTimeout
-                                                            : RedisMetrics::ErrorKind::kUnavailable);
-    if (context != nullptr) redisFree(context);
+  auto give_back_slot = [this] {
     absl::MutexLock lock(&mu_);
     --open_;
     ReportConnections();
-    return Unavailable(why);
+  };
+  absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
+      RedisConnection::Open(node, options_.connect_timeout, options_.command_timeout);
+  if (!connection.ok()) {
+    metrics_.Error(absl::IsDeadlineExceeded(connection.status()) ? RedisMetrics::ErrorKind::kTimeout
+                                                                 : RedisMetrics::ErrorKind::kUnavailable);
+    give_back_slot();
+    *node_failed = true;
+    return Unavailable(node, connection.status().message());
   }
-  redisSetTimeout(context, absl::ToTimeval(options_.command_timeout));
-  return std::make_unique<Connection>(context);
+  if (absl::Status checked = topology_->CheckNewConnection(**connection); !checked.ok()) {
+    metrics_.Error(absl::IsDeadlineExceeded(checked) ? RedisMetrics::ErrorKind::kTimeout
+                                                     : RedisMetrics::ErrorKind::kUnavailable);
+    connection->reset();
+    give_back_slot();
+    *node_failed = true;
+    return Unavailable(node, checked.message());
+  }
+  return connection;
 }
 
-void RedisPool::Release(std::unique_ptr<Connection> connection, bool healthy) {
+void RedisPool::Release(std::unique_ptr<RedisConnection> connection, bool healthy) {
+  // A connection to a node the topology has left (an old primary, a node
+  // whose slots all moved) would only sit there.
+  if (healthy && !topology_->Serves(connection->node())) healthy = false;
   if (!healthy) connection.reset();  // closes it outside the lock
   absl::MutexLock lock(&mu_);
   if (healthy) {
@@ -167,54 +129,6 @@ void RedisPool::Release(std::unique_ptr<Connection> connection, bool healthy) {
     --open_;
   }
   ReportConnections();
-}
-
-absl::StatusOr<std::vector<RedisReply>> RedisPool::ExecutePipeline(
-    const std::vector<std::vector<std::string>>& commands) {
-  absl::StatusOr<std::unique_ptr<Connection>> connection = Acquire();
-  if (!connection.ok()) return connection.status();
-  redisContext* context = (*connection)->context;
-  const absl::Time sent = absl::Now();
-  for (const auto& command : commands) {
-    if (!Append(context, command)) {
-      metrics_.Error(RedisMetrics::ErrorKind::kUnavailable);
-      const std::string why = context->errstr;
-      Release(*std::move(connection), /*healthy=*/false);
-      return Unavailable(why);
-    }
-  }
-  std::vector<RedisReply> replies;
-  replies.reserve(commands.size());
-  for (size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(context, &raw) != REDIS_OK || raw == nullptr) {
-      // I/O error or timeout: what Redis did with the rest is unknown, and
-      // the connection may hold a late reply, so it is closed.
-      const std::string why = context->err != 0 ? context->errstr : "no reply";
-      metrics_.Error(TimedOut(*context) ? RedisMetrics::ErrorKind::kTimeout : RedisMetrics::ErrorKind::kUnavailable);
-      Release(*std::move(connection), /*healthy=*/false);
-      return Unavailable(why);
-    }
-    replies.push_back(CopyReply(*static_cast<redisReply*>(raw)));
-    freeReplyObject(raw);
-    if (replies.back().type == RedisReply::Type::kError) CountErrorReply(replies.back());
-  }
-  metrics_.Command(absl::Now() - sent);
-  Release(*std::move(connection), /*healthy=*/true);
-  return replies;
-}
-
-absl::StatusOr<RedisReply> RedisPool::Execute(const std::vector<std::string>& command) {
-  absl::StatusOr<std::vector<RedisReply>> replies = ExecutePipeline({command});
-  if (!replies.ok()) return replies.status();
-  RedisReply reply = std::move(replies->front());
-  if (absl::Status status = StatusOfReply(reply, options_.role); !status.ok()) return status;
-  return reply;
-}
-
-absl::Status RedisPool::Ping() {
-  absl::StatusOr<RedisReply> reply = Execute({"PING"});
-  return reply.ok() ? absl::OkStatus() : reply.status();
 }
 
 }  // namespace osteoflow

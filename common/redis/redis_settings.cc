@@ -1,7 +1,7 @@
 #include "common/redis/redis_settings.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/redis/redis_address.h"
 
 namespace osteoflow {
 namespace {
@@ -10,6 +10,8 @@ namespace {
 // service rather than fail it over.
 constexpr absl::Duration kLongestTimeout = absl::Seconds(10);
 constexpr int kMostConnections = 256;
+// More replicas than a deployment runs would fail every write.
+constexpr int kMostReplicas = 16;
 
 absl::Status Invalid(absl::string_view role, absl::string_view setting, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(role, "_", setting, ": ", why));
@@ -26,15 +28,16 @@ absl::StatusOr<RedisPoolOptions> RedisPoolOptionsFor(absl::string_view role,
                                                      const RedisRoleSettings& settings) {
   RedisPoolOptions options;
   options.role = std::string(role);
-  const size_t colon = settings.address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(absl::string_view(settings.address).substr(colon + 1), &port) || port < 1 ||
-      port > 65535) {
-    return Invalid(role, "address", "want host:port, for example 127.0.0.1:6379");
+  absl::StatusOr<RedisAddress> address = ParseRedisAddress(settings.address);
+  if (!address.ok()) return Invalid(role, "address", address.status().message());
+  options.topology = address->kind;
+  if (address->kind == RedisAddress::Kind::kSingle) {
+    options.host = address->nodes.front().host;
+    options.port = address->nodes.front().port;
+  } else {
+    options.seeds = address->nodes;
+    options.primary_name = address->primary_name;
   }
-  options.host = settings.address.substr(0, colon);
-  options.port = port;
   if (absl::Status s = CheckTimeout(role, "connect_timeout", settings.connect_timeout); !s.ok()) return s;
   if (absl::Status s = CheckTimeout(role, "command_timeout", settings.command_timeout); !s.ok()) return s;
   if (settings.pool_size < 1 || settings.pool_size > kMostConnections) {
@@ -43,6 +46,21 @@ absl::StatusOr<RedisPoolOptions> RedisPoolOptionsFor(absl::string_view role,
   options.connect_timeout = settings.connect_timeout;
   options.command_timeout = settings.command_timeout;
   options.max_connections = settings.pool_size;
+  return options;
+}
+
+absl::StatusOr<RedisPoolOptions> WithAcknowledgement(absl::string_view role, RedisPoolOptions options,
+                                                     int replicas, absl::Duration timeout) {
+  if (replicas < 0 || replicas > kMostReplicas) {
+    return Invalid(role, "wait_replicas", absl::StrCat("must be between 0 (off) and ", kMostReplicas));
+  }
+  if (timeout < absl::Milliseconds(1) || timeout >= options.command_timeout) {
+    return Invalid(role, "wait_timeout",
+                   absl::StrCat("must be at least 1ms and less than ", role, "_command_timeout (",
+                                absl::FormatDuration(options.command_timeout), "), within which it waits"));
+  }
+  options.acknowledgement.replicas = replicas;
+  options.acknowledgement.timeout = timeout;
   return options;
 }
 

@@ -1,0 +1,190 @@
+// The real services with their Redis on the other topologies: screening and
+// progress keep records on a Sentinel set or a Cluster, scheduling caches
+// plans on a Cluster. An enrolment and session logs through progress, then
+// the primary that holds the patient killed under the running processes,
+// and the next logs answered by the same processes once the failover is
+// done. And the topology settings refused by a service, naming the setting.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "common/redis/redis_slot.h"
+#include "osteoflow/progress/v1/progress_service.grpc.pb.h"
+#include "tests/support/catalog_server.h"
+#include "tests/support/progress_server.h"
+#include "tests/support/redis_cluster_set.h"
+#include "tests/support/redis_process.h"
+#include "tests/support/redis_sentinel_set.h"
+#include "tests/support/scheduling_server.h"
+#include "tests/support/screening_server.h"
+#include "tests/support/service_process.h"
+
+namespace osteoflow {
+namespace {
+
+namespace progress_v1 = osteoflow::progress::v1;
+constexpr char kSample[] = "osteopenia-no-fractures.json";
+
+// The four services, the store and cache at the given addresses. The
+// start functions' own store and cache ports are overridden by `--*_address`, which
+// come later on the command line.
+struct Services {
+  std::unique_ptr<testing::ServiceProcess> catalog;
+  std::unique_ptr<testing::ServiceProcess> screening;
+  std::unique_ptr<testing::ServiceProcess> scheduling;
+  std::unique_ptr<testing::ServiceProcess> progress;
+  std::unique_ptr<progress_v1::ProgressService::Stub> stub;
+
+  absl::Status Start(const std::string& store_address, const std::string& cache_address,
+                     const std::vector<std::string>& store_args) {
+    std::vector<std::string> store = {"--store_address=" + store_address};
+    store.insert(store.end(), store_args.begin(), store_args.end());
+    auto started_catalog = testing::StartCatalogServer();
+    if (!started_catalog.ok()) return started_catalog.status();
+    catalog = *std::move(started_catalog);
+    auto started_screening = testing::StartScreeningServer(1, store);
+    if (!started_screening.ok()) return started_screening.status();
+    screening = *std::move(started_screening);
+    auto started_scheduling = testing::StartSchedulingServer(catalog->address(), screening->address(), 1,
+                                                             {"--cache_address=" + cache_address});
+    if (!started_scheduling.ok()) return started_scheduling.status();
+    scheduling = *std::move(started_scheduling);
+    auto started_progress =
+        testing::StartProgressServer(1, screening->address(), scheduling->address(), store);
+    if (!started_progress.ok()) return started_progress.status();
+    progress = *std::move(started_progress);
+    stub = progress_v1::ProgressService::NewStub(
+        grpc::CreateChannel("ipv4:" + progress->address(), grpc::InsecureChannelCredentials()));
+    return absl::OkStatus();
+  }
+};
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  return context;
+}
+
+// A Monday at least a week back, so that its sessions are not in the future.
+std::string StartDate() {
+  absl::CivilDay day = absl::ToCivilDay(absl::Now() - absl::Hours(24 * 7), absl::UTCTimeZone());
+  while (absl::GetWeekday(day) != absl::Weekday::monday) --day;
+  return absl::FormatCivilTime(day);
+}
+
+progress_v1::EnrollRequest EnrolRequest(const std::string& request_id) {
+  progress_v1::EnrollRequest request;
+  request.set_request_id(request_id);
+  auto intake = testing::LoadSampleIntake(kSample);
+  EXPECT_TRUE(intake.ok()) << intake.status();
+  if (intake.ok()) *request.mutable_intake() = *intake;
+  const std::string path = std::string(OSTEOFLOW_SOURCE_DIR) + "/samples/preferences/" + kSample;
+  const auto parsed =
+      google::protobuf::util::JsonStringToMessage(testing::ReadFile(path), request.mutable_preferences());
+  EXPECT_TRUE(parsed.ok()) << parsed.ToString();
+  request.set_start_date(StartDate());
+  return request;
+}
+
+grpc::Status LogSession(Services& services, const std::string& program, const std::string& request_id,
+                        const std::string& date, progress_v1::SessionLog* log) {
+  progress_v1::LogSessionRequest request;
+  request.set_program(program);
+  request.set_request_id(request_id);
+  request.mutable_session()->set_date(date);
+  return services.stub->LogSession(Context().get(), request, log);
+}
+
+// Calls `call` until it is not UNAVAILABLE (the caller's retry with the same
+// request, as the API asks), at most `timeout`; the last status.
+grpc::Status RetryWhileUnavailable(absl::Duration timeout, const std::function<grpc::Status()>& call) {
+  const absl::Time deadline = absl::Now() + timeout;
+  grpc::Status status = call();
+  while (status.error_code() == grpc::StatusCode::UNAVAILABLE && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+    status = call();
+  }
+  return status;
+}
+
+// Enrols, logs a session, has `kill_primary` take the patient's primary
+// down, and logs the next sessions on the same processes.
+void EnrolLogAndSurviveAFailover(Services& services, const std::function<void(const std::string& patient)>& kill_primary) {
+  progress_v1::Program program;
+  grpc::Status status = services.stub->Enroll(Context().get(), EnrolRequest("topology-enrol-1"), &program);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(program.current_plan().days_size(), 7);
+  const std::string patient = program.current_plan().patient_id();
+  progress_v1::SessionLog log;
+  status = LogSession(services, program.name(), "topology-log-1", program.current_plan().days(0).date(), &log);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  kill_primary(patient);
+  // The same processes answer once the failover is done: a retry of the
+  // same request (which may have been applied) and a new one.
+  progress_v1::SessionLog after;
+  status = RetryWhileUnavailable(absl::Seconds(30), [&] {
+    return LogSession(services, program.name(), "topology-log-2", program.current_plan().days(1).date(), &after);
+  });
+  ASSERT_TRUE(status.ok()) << status.error_message() << "\n" << services.progress->Log();
+  progress_v1::Program read;
+  progress_v1::GetProgramRequest get;
+  get.set_name(program.name());
+  status = RetryWhileUnavailable(absl::Seconds(10), [&] { return services.stub->GetProgram(Context().get(), get, &read); });
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(read.name(), program.name());
+  // The first log survived the failover: its retry finds it, not a new one.
+  progress_v1::SessionLog again;
+  status = LogSession(services, program.name(), "topology-log-1", program.current_plan().days(0).date(), &again);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(again.name(), log.name());
+}
+
+TEST(RedisTopologyServices, StoreOnSentinelWithWaitAndCacheOnCluster) {
+  auto set = testing::RedisSentinelSet::Start({});
+  ASSERT_TRUE(set.ok()) << set.status();
+  auto cache = testing::RedisClusterSet::Start({.replicas_each = 0});
+  ASSERT_TRUE(cache.ok()) << cache.status();
+  Services services;
+  ASSERT_TRUE(services.Start((*set)->address(), (*cache)->address(),
+                             {"--store_wait_replicas=1", "--store_wait_timeout=500ms"})
+                  .ok());
+  EnrolLogAndSurviveAFailover(services, [&](const std::string&) {
+    auto primary = (*set)->PrimaryPort();
+    ASSERT_TRUE(primary.ok()) << primary.status();
+    (*set)->NodeOnPort(*primary)->Kill();
+  });
+}
+
+TEST(RedisTopologyServices, StoreAndCacheOnACluster) {
+  auto cluster = testing::RedisClusterSet::Start({});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  Services services;
+  ASSERT_TRUE(services.Start((*cluster)->address(), (*cluster)->address(), {}).ok());
+  EnrolLogAndSurviveAFailover(services, [&](const std::string& patient) {
+    auto primary = (*cluster)->PrimaryOfSlot(RedisKeySlot(patient));
+    ASSERT_TRUE(primary.ok()) << primary.status();
+    (*cluster)->NodeOnPort(*primary)->Kill();
+  });
+}
+
+TEST(RedisTopologyServices, TopologySettingsRefusedNamingTheSetting) {
+  testing::ExpectSettingsRefused(
+      testing::BinaryPath("services/screening/osteoflow-screening"),
+      {"--listen_address=127.0.0.1:0", "--rule_set_file=" + testing::ShippedRuleSetPath()},
+      {{"--store_address=redis-sentinel://127.0.0.1:26379", "store_address"},
+       {"--store_address=redis-cluster://", "store_address"},
+       {"--store_address=rediss://127.0.0.1:6379", "store_address"},
+       {"--store_wait_replicas=-1", "store_wait_replicas"},
+       {"--store_wait_timeout=1s", "store_wait_timeout"}});
+}
+
+}  // namespace
+}  // namespace osteoflow
