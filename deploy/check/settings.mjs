@@ -27,21 +27,8 @@ export function knownSettings() {
     }
   }
   if (names.size === 0) throw new Error(`no ABSL_FLAG found under ${sourceRoot}common and services`);
-  for (const name of coming) names.add(name);
   return names;
 }
-
-// Temporary, and named one by one: settings the prod overlay sets before
-// their flags exist in the source. The store's acknowledgement policy
-// (store_wait_replicas, store_wait_timeout: WAIT after each durable write) is
-// being added to the store client in common/redis/; until then the services
-// ignore both variables, and the prod store acknowledges a write once its
-// primary has it (docs/store-topology-deployment.md). This list goes once
-// the two flags exist.
-const coming = [
-  "OSTEOFLOW_STORE_WAIT_REPLICAS",
-  "OSTEOFLOW_STORE_WAIT_TIMEOUT",
-];
 
 // The whole of stdin. (readFileSync(0) can fail with EAGAIN on a pipe under
 // Node 18, Debian 12's.)
