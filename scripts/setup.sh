@@ -10,7 +10,7 @@ packages=(
   libssl-dev libhiredis-dev redis-server zlib1g-dev libzstd-dev libjwt-dev openssl
   # Metrics: the Prometheus client library (its registry and /metrics endpoint).
   prometheus-cpp-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
   # The fuzz build (scripts/fuzz.sh): clang, libFuzzer with the address and
   # undefined-behaviour sanitizer runtimes, and llvm-symbolizer for their stacks.
   clang-14 libclang-rt-14-dev llvm-14
