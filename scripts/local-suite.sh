@@ -2,6 +2,12 @@
 # Runs the built suite natively on loopback, the same topology docker-compose
 # describes: start | stop | status. Logs, pids and the store's data go to the
 # run directory (.run/ or $OSTEOFLOW_RUN_DIR).
+#
+# The store is one Redis unless OSTEOFLOW_STORE_TOPOLOGY asks for a trial of
+# another: "sentinel" (that Redis as primary, two replicas on the next two
+# ports, three sentinels on 26380-26382 naming it "store", and every durable
+# write waiting for one replica) or "cluster" (three primaries and three
+# replicas on 7380-7385, the store's durability on each).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
@@ -28,6 +34,64 @@ redis_roles=(
 )
 
 redis_running() { redis-cli -p "$1" ping >/dev/null 2>&1; }
+
+topology=${OSTEOFLOW_STORE_TOPOLOGY:-single}
+store_durability="--appendonly yes --appendfsync always --maxmemory-policy noeviction"
+sentinel_ports=(26380 26381 26382)
+cluster_ports=(7380 7381 7382 7383 7384 7385)
+case $topology in
+  single) store_override="" ;;
+  sentinel)
+    store_override="--store_address=redis-sentinel://127.0.0.1:${sentinel_ports[0]},127.0.0.1:${sentinel_ports[1]},127.0.0.1:${sentinel_ports[2]}/store --store_wait_replicas=1 --store_wait_timeout=200ms"
+    redis_roles+=(
+      "store-replica-1|$((store_port + 10))|$store_durability --replicaof 127.0.0.1 $store_port|store replica"
+      "store-replica-2|$((store_port + 11))|$store_durability --replicaof 127.0.0.1 $store_port|store replica")
+    ;;
+  cluster)
+    store_override="--store_address=redis-cluster://127.0.0.1:${cluster_ports[0]},127.0.0.1:${cluster_ports[1]},127.0.0.1:${cluster_ports[2]}"
+    redis_roles=("${redis_roles[@]:1}")  # the cluster is the store: no single store Redis
+    for port in "${cluster_ports[@]}"; do
+      redis_roles+=("store-node-$port|$port|$store_durability --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000|store cluster node")
+    done
+    ;;
+  *) echo "OSTEOFLOW_STORE_TOPOLOGY: want single, sentinel or cluster" >&2; exit 2 ;;
+esac
+
+# The sentinels of the "sentinel" trial: each watches the store primary
+# (quorum 2), with short timeouts so that a failover shows in seconds.
+start_sentinels() {
+  local port
+  for port in "${sentinel_ports[@]}"; do
+    local name=sentinel-$port
+    if [[ -f $run_dir/$name.pid ]] && kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null; then continue; fi
+    mkdir -p "$run_dir/$name"
+    cat >"$run_dir/$name/sentinel.conf" <<CONF
+port $port
+bind 127.0.0.1
+dir $run_dir/$name
+sentinel monitor store 127.0.0.1 $store_port 2
+sentinel down-after-milliseconds store 1000
+sentinel failover-timeout store 5000
+CONF
+    redis-server "$run_dir/$name/sentinel.conf" --sentinel >>"$run_dir/$name.log" 2>&1 &
+    echo $! >"$run_dir/$name.pid"
+    for _ in $(seq 1 100); do redis_running "$port" && break; sleep 0.1; done
+    printf '%-10s READY    127.0.0.1:%s  sentinel of the store\n' "sentinel" "$port"
+  done
+}
+
+# The "cluster" trial's nodes made one cluster, once.
+create_cluster() {
+  local nodes=() port
+  for port in "${cluster_ports[@]}"; do nodes+=("127.0.0.1:$port"); done
+  if redis-cli -p "${cluster_ports[0]}" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then return; fi
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >>"$run_dir/cluster-create.log" 2>&1
+  for _ in $(seq 1 100); do
+    redis-cli -p "${cluster_ports[0]}" cluster info | grep -q 'cluster_state:ok' && break
+    sleep 0.1
+  done
+  echo "cluster    READY    ${nodes[*]}  three primaries, three replicas"
+}
 
 # The store is append-only with fsync on every write and no eviction: an
 # acknowledged write survives a crash of Redis. The cache keeps nothing on
@@ -75,6 +139,8 @@ start() {
     IFS='|' read -r role port settings description <<<"$entry"
     start_redis "$role" "$port" "$settings" "$description"
   done
+  [[ $topology == sentinel ]] && start_sentinels
+  [[ $topology == cluster ]] && create_cluster
   for entry in "${services[@]}"; do
     IFS='|' read -r name binary grpc_service port metrics_port extra <<<"$entry"
     if [[ -f $run_dir/$name.pid ]] && kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null; then
@@ -85,8 +151,13 @@ start() {
     # explicitly (a service refuses to start without TLS and token keys
     # otherwise).
     # shellcheck disable=SC2086 # extra holds whole --flag=value words
+    # A store topology other than one Redis replaces the store's address
+    # (the later flag wins).
+    local topology_flags=""
+    [[ $extra == *--store_address=* ]] && topology_flags=$store_override
+    # shellcheck disable=SC2086 # topology_flags holds whole --flag=value words
     "$build_dir/$binary" --listen_address="127.0.0.1:$port" --metrics_address="127.0.0.1:$metrics_port" \
-      --plaintext=true --auth=off $extra \
+      --plaintext=true --auth=off $extra $topology_flags \
       >>"$run_dir/$name.log" 2>&1 &
     echo $! >"$run_dir/$name.pid"
   done
@@ -126,6 +197,8 @@ stop() {
     IFS='|' read -r role _ <<<"$entry"
     stop_redis "$role"
   done
+  local port
+  for port in "${sentinel_ports[@]}"; do stop_redis "sentinel-$port"; done
 }
 
 status() {
