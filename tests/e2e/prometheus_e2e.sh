@@ -25,12 +25,15 @@ finish() {
 }
 trap finish EXIT
 
-# Loopback ports nothing listens on, all different.
+# Loopback ports nothing listens on, all different, below the range the
+# system hands out for outgoing connections and for port 0 (32768 and up), so
+# that another test's process is unlikely to take one between the choice and
+# the start; a start that loses the race anyway is tried again on new ports.
 taken=" "
 free_port() {
   local port
   while true; do
-    port=$(( 20000 + RANDOM % 40000 ))
+    port=$(( 20000 + RANDOM % 12000 ))
     [[ $taken == *" $port "* ]] && continue
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
     taken+="$port "
@@ -38,16 +41,26 @@ free_port() {
     return
   done
 }
-for name in STORE CACHE CATALOG SCREENING SCHEDULING PROGRESS; do
-  port=$(free_port); taken+="$port "; export "OSTEOFLOW_${name}_PORT=$port"
-done
-for name in CATALOG SCREENING SCHEDULING PROGRESS; do
-  port=$(free_port); taken+="$port "; export "OSTEOFLOW_${name}_METRICS_PORT=$port"
-done
-prometheus_port=$(free_port)
+choose_ports() {
+  local name port
+  for name in STORE CACHE CATALOG SCREENING SCHEDULING PROGRESS; do
+    port=$(free_port); taken+="$port "; export "OSTEOFLOW_${name}_PORT=$port"
+  done
+  for name in CATALOG SCREENING SCHEDULING PROGRESS; do
+    port=$(free_port); taken+="$port "; export "OSTEOFLOW_${name}_METRICS_PORT=$port"
+  done
+  prometheus_port=$(free_port)
+}
 
-OSTEOFLOW_RUN_DIR=$work/suite OSTEOFLOW_BUILD_DIR=$build_dir scripts/local-suite.sh start
 suite_started=true
+for attempt in 1 2 3; do
+  choose_ports
+  if OSTEOFLOW_RUN_DIR=$work/suite OSTEOFLOW_BUILD_DIR=$build_dir scripts/local-suite.sh start; then break; fi
+  OSTEOFLOW_RUN_DIR=$work/suite OSTEOFLOW_BUILD_DIR=$build_dir scripts/local-suite.sh stop >/dev/null
+  [[ $attempt == 3 ]] && { echo "the local suite did not start in three tries" >&2; exit 1; }
+  echo "the local suite did not start (a port taken meanwhile?); trying new ports" >&2
+  rm -rf "$work/suite"
+done
 
 cat >"$work/prometheus.yml" <<CONFIG
 global:
