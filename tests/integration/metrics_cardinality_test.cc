@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
+#include "tests/support/enrolments.h"
 #include "tests/support/local_suite.h"
 #include "tests/support/metrics_scrape.h"
 #include "tests/support/screening_server.h"
@@ -117,13 +118,11 @@ class Driver {
   // One patient's calls; how many failed.
   int Patient(progress_v1::ProgressService::Stub& stub, int n) {
     const std::string patient = absl::StrFormat("%s-patient-%05d", kMarker, n);
-    progress_v1::EnrollRequest enrol;
-    enrol.set_request_id(absl::StrFormat("%s-enrol-%05d", kMarker, n));
-    *enrol.mutable_intake() = intake_;
-    enrol.mutable_intake()->set_patient_id(patient);
+    const progress_v1::EnrollRequest enrol =
+        testing::ThreeDayEnrolment(intake_, patient, absl::StrFormat("%s-enrol-%05d", kMarker, n));
     progress_v1::Program program;
     const std::string enrol_call = absl::StrFormat("%s-call-%05d-enrol", kMarker, n);
-    if (Failed(patient + " Enroll", stub.Enroll(Context(enrol_call).get(), WithWeek(enrol), &program))) return 1;
+    if (Failed(patient + " Enroll", stub.Enroll(Context(enrol_call).get(), enrol, &program))) return 1;
 
     // Then, every other patient, a session logged or the progress read.
     progress_v1::LogSessionRequest log;
@@ -147,17 +146,6 @@ class Driver {
                 program.screening(), program.screening().substr(program.screening().rfind('/') + 1),
                 program.current_plan().name(), logged.name()});
     return failed;
-  }
-
-  static progress_v1::EnrollRequest WithWeek(progress_v1::EnrollRequest request) {
-    scheduling::v1::Preferences* preferences = request.mutable_preferences();
-    for (const auto day : {scheduling::v1::WEEKDAY_MONDAY, scheduling::v1::WEEKDAY_WEDNESDAY,
-                           scheduling::v1::WEEKDAY_FRIDAY}) {
-      preferences->add_available_days(day);
-    }
-    preferences->set_minutes_per_day(40);
-    request.set_start_date("2026-11-23");
-    return request;
   }
 
   UsedIds* const used_;

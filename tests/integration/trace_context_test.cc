@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
 #include "tests/support/catalog_server.h"
+#include "tests/support/enrolments.h"
 #include "tests/support/local_suite.h"
 #include "tests/support/progress_server.h"
 #include "tests/support/redis_server.h"
@@ -130,18 +131,7 @@ std::unique_ptr<grpc::ClientContext> Context(const std::string& request_id,
 progress_v1::EnrollRequest Enrolment(const std::string& patient, const std::string& request_id) {
   absl::StatusOr<screening::v1::Intake> intake = testing::LoadSampleIntake("osteopenia-no-fractures.json");
   EXPECT_TRUE(intake.ok()) << intake.status();
-  progress_v1::EnrollRequest request;
-  request.set_request_id(request_id);
-  if (intake.ok()) *request.mutable_intake() = *intake;
-  request.mutable_intake()->set_patient_id(patient);
-  scheduling::v1::Preferences* preferences = request.mutable_preferences();
-  for (const auto day : {scheduling::v1::WEEKDAY_MONDAY, scheduling::v1::WEEKDAY_WEDNESDAY,
-                         scheduling::v1::WEEKDAY_FRIDAY}) {
-    preferences->add_available_days(day);
-  }
-  preferences->set_minutes_per_day(40);
-  request.set_start_date("2026-11-23");
-  return request;
+  return testing::ThreeDayEnrolment(intake.ok() ? *intake : screening::v1::Intake(), patient, request_id);
 }
 
 // The spans one enrolment left in the suite's access and audit lines.
