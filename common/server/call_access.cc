@@ -182,9 +182,7 @@ void CallAccess::Audit(const MethodAccess& access, const Admitted& admitted, con
 }
 
 ForwardedCaller::ForwardedCaller(const CallAccess::Admitted& admitted)
-    : token_(admitted.token),
-      traceparent_(admitted.trace.trace_id.empty() ? std::string() : admitted.trace.TraceparentForPeers()),
-      previous_(t_forwarded) {
+    : token_(admitted.token), trace_(admitted.trace), previous_(t_forwarded) {
   t_forwarded = this;
 }
 
@@ -199,8 +197,8 @@ void ForwardedCaller::AttachTo(grpc::ClientContext& context) {
 }
 
 void ForwardedCaller::AttachTraceTo(grpc::ClientContext& context) {
-  if (t_forwarded != nullptr && !t_forwarded->traceparent_.empty()) {
-    context.AddMetadata(kTraceparentKey, t_forwarded->traceparent_);
+  if (t_forwarded != nullptr && !t_forwarded->trace_.trace_id.empty()) {
+    context.AddMetadata(kTraceparentKey, t_forwarded->trace_.TraceparentForPeers());
   }
 }
 

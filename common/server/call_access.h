@@ -89,7 +89,8 @@ class ForwardedCaller {
 
  private:
   const std::string& token_;
-  const std::string traceparent_;
+  // Its traceparent is made only for a call to a peer, most calls make none.
+  const TraceContext& trace_;
   const ForwardedCaller* previous_;
 };
 

@@ -153,7 +153,7 @@ start store-redis-0
 until_true 30 "store-redis-0 comes back as a replica of $primary" replica_of store-redis-0 "$primary"
 grep -q "starts as the replica of $primary (named by the sentinels)" "$work/pods/store-redis-0/start.log" \
   && ok "store-redis-0 asked the sentinels whom to follow" || bad "store-redis-0's start: $(tail -n 1 "$work/pods/store-redis-0/start.log")"
-until_true 10 "store-redis-0 has the data again" bash -c "[[ \$(timeout 2 redis-cli -h ${address[store-redis-0]} GET screening:1 2>/dev/null) == first ]]"
+until_true 30 "store-redis-0 has the data again" bash -c "[[ \$(timeout 2 redis-cli -h ${address[store-redis-0]} GET screening:1 2>/dev/null) == first ]]"
 
 old=$(pod_of "$primary")
 echo "killing the primary, $old, and bringing it back at once with an empty volume"
@@ -186,9 +186,9 @@ replicas=()
 for n in 0 1 2; do [[ store-redis-$n != "$(pod_of "$primary")" ]] && replicas+=("store-redis-$n"); done
 for r in "${replicas[@]}"; do kill -STOP "${pid[$r]}"; done
 refuses() { [[ $(ask "$(pod_of "$primary")" SET screening:3 x) == NOREPLICAS* ]]; }
-until_true 20 "the primary refuses writes (NOREPLICAS) once no replica acknowledged for 10 s" refuses
+until_true 30 "the primary refuses writes (NOREPLICAS) once no replica acknowledged for 10 s" refuses
 for r in "${replicas[@]}"; do kill -CONT "${pid[$r]}"; done
 accepts() { [[ $(ask "$(pod_of "$primary")" SET screening:3 x) == OK ]]; }
-until_true 20 "and takes writes again once they are back" accepts
+until_true 30 "and takes writes again once they are back" accepts
 
 ((failed == 0))
