@@ -179,3 +179,25 @@ start_suite() {
       || die "$service at $target is not ready"
   done
 }
+
+# start_cluster REDIS_SETTINGS...: six redis-server nodes on free loopback
+# ports made one Redis Cluster (three primaries, each with a replica); sets
+# cluster_ports and cluster_address (redis-cluster:// with the first three).
+start_cluster() {
+  local nodes=() i
+  cluster_ports=()
+  for i in 1 2 3 4 5 6; do
+    redis_name="cluster-node-$i" start_redis --cluster-enabled yes --cluster-config-file nodes.conf \
+      --cluster-node-timeout 2000 "$@"
+    cluster_ports+=("$redis_port")
+    nodes+=("127.0.0.1:$redis_port")
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$run_dir/cluster-create.log" 2>&1 \
+    || die "the cluster was not created; see $run_dir/cluster-create.log"
+  for _ in $(seq 1 100); do
+    redis-cli -p "${cluster_ports[0]}" cluster info | grep -q 'cluster_state:ok' && break
+    sleep 0.1
+  done
+  redis-cli -p "${cluster_ports[0]}" cluster info | grep -q 'cluster_state:ok' || die "the cluster is not ok"
+  cluster_address="redis-cluster://${nodes[0]},${nodes[1]},${nodes[2]}"
+}

@@ -27,9 +27,9 @@ ABSL_FLAG(std::string, progression_rules_file, OSTEOFLOW_PROGRESSION_RULES_FILE_
           "the progression rules (JSON form of osteoflow.progress.v1.ProgressionRulesDocument)");
 ABSL_FLAG(std::string, screening_address, "127.0.0.1:50052", "host:port of the screening service");
 ABSL_FLAG(std::string, scheduling_address, "127.0.0.1:50053", "host:port of the scheduling service");
-ABSL_FLAG(std::string, store_packing, "zstd",
-          "how stored plans and weeks are compressed: zstd; zlib only while a rolling upgrade still runs "
-          "replicas of a version that reads zlib alone (every version since reads both)");
+ABSL_FLAG(std::string, store_packing, "zstd-dictionary",
+          "how stored records are compressed: zstd-dictionary (zstd with the dictionary built in); zstd or "
+          "zlib only while a rolling upgrade still runs replicas of a version that reads no more than that");
 ABSL_FLAG(absl::Duration, peer_deadline, absl::Seconds(5), "deadline of each call to screening or scheduling");
 
 int main(int argc, char** argv) {

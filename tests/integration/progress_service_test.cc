@@ -37,6 +37,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
 #include "osteoflow/progress/v1/progression_rules.pb.h"
+#include "services/progress/store/packed_values.h"
 #include "tests/support/catalog_server.h"
 #include "tests/support/progress_server.h"
 #include "tests/support/raw_call.h"
@@ -1078,8 +1079,11 @@ TEST_F(ProgressServiceTest, AcknowledgedLogsSurviveAStoreCrashAndAServiceRestart
   ASSERT_TRUE(records.ok()) << records.status();
   std::map<std::string, std::vector<std::string>> stored_names;  // by request_id
   for (const RedisReply& record : *records) {
+    // Stored packed, as the store writes every record.
+    absl::StatusOr<std::string> unpacked = UnpackValue(record.text);
+    ASSERT_TRUE(unpacked.ok()) << unpacked.status();
     v1::SessionLog log;
-    ASSERT_TRUE(log.ParseFromString(record.text)) << "a session key without a SessionLog";
+    ASSERT_TRUE(log.ParseFromString(*unpacked)) << "a session key without a SessionLog";
     stored_names[log.request_id()].push_back(log.name());
   }
   for (int i = 0; i < kThreads; ++i) {

@@ -4,20 +4,25 @@
 #include "services/progress/store/redis_program_store.h"
 
 #include <zlib.h>
+#include <zstd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/digest/content_digest.h"
 #include "common/redis/redis_pool.h"
 #include "services/progress/store/packed_values.h"
+#include "services/progress/store/store_dictionaries.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/service_process.h"
 
@@ -25,6 +30,7 @@ namespace osteoflow::progress {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAreArray;
 
 std::shared_ptr<RedisPool> PoolFor(int port) {
@@ -214,21 +220,87 @@ std::string SomePlan() {
 
 TEST(PackedValues, LargeValuesShrinkAndComeBackExactlySmallOnesAreKeptAsTheyAre) {
   const std::string plan = SomePlan();
-  const std::string packed = PackValue(plan);
-  EXPECT_LT(packed.size(), plan.size() / 3);
-  EXPECT_EQ(packed[0], '\1');
-  EXPECT_EQ(*UnpackValue(packed), plan);
+  for (const PackFormat format : {PackFormat::kZstdDictionary, PackFormat::kZstd}) {
+    const std::string packed = PackValue(plan, format);
+    EXPECT_LT(packed.size(), plan.size() / 3);
+    EXPECT_EQ(packed[0], format == PackFormat::kZstdDictionary ? '\2' : '\1');
+    EXPECT_EQ(*UnpackValue(packed), plan);
+    // Damage anywhere in the frame is found by its checksum or its structure.
+    for (size_t at : {size_t{1}, packed.size() / 3, packed.size() / 2, packed.size() - 1}) {
+      std::string damaged = packed;
+      damaged[at] = static_cast<char>(damaged[at] ^ 0x55);
+      EXPECT_EQ(UnpackValue(damaged).status().code(), absl::StatusCode::kInternal) << "byte " << at;
+    }
+    EXPECT_EQ(UnpackValue(packed.substr(0, packed.size() - 7)).status().code(), absl::StatusCode::kInternal);
+  }
   EXPECT_EQ(PackValue("a small log"), "a small log");
   EXPECT_EQ(*UnpackValue("a small log"), "a small log");
-  // Damage anywhere in the frame is found by its checksum or its structure.
-  for (size_t at : {size_t{1}, packed.size() / 3, packed.size() / 2, packed.size() - 1}) {
-    std::string damaged = packed;
-    damaged[at] = static_cast<char>(damaged[at] ^ 0x55);
-    EXPECT_EQ(UnpackValue(damaged).status().code(), absl::StatusCode::kInternal) << "byte " << at;
-  }
-  EXPECT_EQ(UnpackValue(packed.substr(0, packed.size() - 7)).status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(UnpackValue(std::string(3, '\0')).status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(UnpackValue(std::string(1, '\1')).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(UnpackValue(std::string(1, '\2')).status().code(), absl::StatusCode::kInternal);
+}
+
+// A session log of a few hundred bytes: without a dictionary not worth
+// packing, with one mostly the catalog's and the rules' words.
+TEST(PackedValues, TheDictionaryPacksEvenASessionLogAndNamesItselfInTheFrame) {
+  std::string log;
+  for (const char* exercise : {"exercises/sit-to-stand", "exercises/wall-push-up", "exercises/tandem-walk",
+                               "exercises/brisk-walking"}) {
+    absl::StrAppend(&log, exercise, " PROG-REPS PROG-EFFORT effort 6 of 10, no pain, form kept;");
+  }
+  EXPECT_EQ(PackValue(log, PackFormat::kZstd), log);
+  const std::string packed = PackValue(log);
+  ASSERT_EQ(packed[0], '\2');
+  EXPECT_LT(packed.size(), log.size() * 2 / 3);
+  EXPECT_EQ(*UnpackValue(packed), log);
+  const StoreDictionary* newest = NewestStoreDictionary();
+  ASSERT_NE(newest, nullptr);
+  EXPECT_EQ(ZSTD_getDictID_fromFrame(packed.data() + 1, packed.size() - 1), newest->id());
+}
+
+// A frame naming a dictionary this build lacks (written by a later version)
+// is refused by name, never read as something else.
+TEST(PackedValues, AValuePackedWithADictionaryThisBuildLacksIsRefusedSayingWhich) {
+  const std::string plan = SomePlan();
+  std::string foreign = PackValue(plan);
+  ASSERT_EQ(foreign[0], '\2');
+  // The frame header: the magic number, a descriptor (its low bits say how
+  // long the dictionary id is; bit 5, when clear, that a window byte comes
+  // first), then the id.
+  const auto descriptor = static_cast<unsigned char>(foreign[1 + 4]);
+  ASSERT_EQ(descriptor & 0x03, 1) << "a one-byte dictionary id";
+  foreign[1 + 4 + 1 + ((descriptor & 0x20) != 0 ? 0 : 1)] = static_cast<char>(200);
+  const absl::Status refused = UnpackValue(foreign).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("dictionary 200"));
+  // And a plain frame claiming a dictionary is damaged.
+  std::string plain = foreign;
+  plain[0] = '\1';
+  EXPECT_EQ(UnpackValue(plain).status().code(), absl::StatusCode::kInternal);
+}
+
+// Values packed with a dictionary are readable only while that dictionary
+// ships, byte for byte: a shipped one may never change or go. A new one gets
+// a new id and a new line here.
+TEST(StoreDictionaries, EveryShippedDictionaryIsTheOneRecordedForItsId) {
+  const std::map<uint32_t, std::string> recorded = {
+      {1, "fa8a57f9974760e03cc67a09c6720a7145c01d95254e27cbdae40369c8bf0a76"},
+  };
+  std::map<uint32_t, std::string> shipped;
+  for (const ShippedDictionaryFile& file : ShippedDictionaryFiles()) {
+    const uint32_t id = ZSTD_getDictID_fromDict(file.bytes, file.size);
+    ASSERT_NE(id, 0u) << file.name << " is not a zstd dictionary";
+    ASSERT_NE(FindStoreDictionary(id), nullptr);
+    EXPECT_EQ(std::string(file.name), absl::StrCat("store-dictionary-", id, ".zdict"));
+    shipped[id] = absl::BytesToHexString(Sha256(absl::string_view(reinterpret_cast<const char*>(file.bytes), file.size)));
+  }
+  for (const auto& [id, digest] : recorded) {
+    ASSERT_TRUE(shipped.count(id)) << "dictionary " << id << " no longer ships: values packed with it are unreadable";
+    EXPECT_EQ(shipped[id], digest) << "dictionary " << id << " changed: values packed with it are unreadable";
+  }
+  for (const auto& [id, digest] : shipped) {
+    EXPECT_TRUE(recorded.count(id)) << "add: {" << id << ", \"" << digest << "\"},";
+  }
 }
 
 // Values packed by earlier versions: a zero byte, the size (4 bytes,
@@ -247,6 +319,7 @@ TEST(PackedValues, ValuesDeflatedByEarlierVersionsAreStillRead) {
   EXPECT_EQ(PackValue(plan, PackFormat::kZlib), deflated);
   EXPECT_EQ(*ParsePackFormat("zlib"), PackFormat::kZlib);
   EXPECT_EQ(*ParsePackFormat("zstd"), PackFormat::kZstd);
+  EXPECT_EQ(*ParsePackFormat("zstd-dictionary"), PackFormat::kZstdDictionary);
   EXPECT_FALSE(ParsePackFormat("lz4").ok());
   deflated[deflated.size() / 2] = static_cast<char>(deflated[deflated.size() / 2] ^ 0x55);
   EXPECT_EQ(UnpackValue(deflated).status().code(), absl::StatusCode::kInternal);
