@@ -180,19 +180,20 @@ start_suite() {
   done
 }
 
-# start_cluster REDIS_SETTINGS...: six redis-server nodes on free loopback
-# ports made one Redis Cluster (three primaries, each with a replica); sets
-# cluster_ports and cluster_address (redis-cluster:// with the first three).
+# start_cluster REDIS_SETTINGS...: redis-server nodes on free loopback ports
+# made one Redis Cluster of three primaries, each with CLUSTER_REPLICAS
+# replicas (default 1); sets cluster_ports and cluster_address
+# (redis-cluster:// with the first three).
 start_cluster() {
-  local nodes=() i
+  local nodes=() i replicas=${CLUSTER_REPLICAS:-1}
   cluster_ports=()
-  for i in 1 2 3 4 5 6; do
+  for i in $(seq 1 $(( 3 * (1 + replicas) ))); do
     redis_name="cluster-node-$i" start_redis --cluster-enabled yes --cluster-config-file nodes.conf \
       --cluster-node-timeout 2000 "$@"
     cluster_ports+=("$redis_port")
     nodes+=("127.0.0.1:$redis_port")
   done
-  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$run_dir/cluster-create.log" 2>&1 \
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas "$replicas" --cluster-yes >"$run_dir/cluster-create.log" 2>&1 \
     || die "the cluster was not created; see $run_dir/cluster-create.log"
   for _ in $(seq 1 100); do
     redis-cli -p "${cluster_ports[0]}" cluster info | grep -q 'cluster_state:ok' && break

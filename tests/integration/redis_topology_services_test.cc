@@ -22,6 +22,7 @@
 #include "tests/support/redis_cluster_set.h"
 #include "tests/support/redis_process.h"
 #include "tests/support/redis_sentinel_set.h"
+#include "tests/support/redis_server.h"
 #include "tests/support/scheduling_server.h"
 #include "tests/support/screening_server.h"
 #include "tests/support/service_process.h"
@@ -173,6 +174,31 @@ TEST(RedisTopologyServices, StoreAndCacheOnACluster) {
     ASSERT_TRUE(primary.ok()) << primary.status();
     (*cluster)->NodeOnPort(*primary)->Kill();
   });
+}
+
+// The plan cache fails open: with a node of the cache's cluster gone (no
+// replica to take over, so the cluster refuses every call), plans are
+// computed and answered, and enrolment goes on.
+TEST(RedisTopologyServices, CacheOnAClusterWithANodeKilledKeepsAnswering) {
+  auto store = testing::RedisServer::Start({.durable = true});
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto cache = testing::RedisClusterSet::Start({.replicas_each = 0});
+  ASSERT_TRUE(cache.ok()) << cache.status();
+  Services services;
+  ASSERT_TRUE(services.Start(absl::StrCat("127.0.0.1:", (*store)->port()), (*cache)->address(), {}).ok());
+  progress_v1::Program first;
+  grpc::Status status = services.stub->Enroll(Context().get(), EnrolRequest("cache-enrol-1"), &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  (*cache)->node(1).Kill();
+  for (const char* request_id : {"cache-enrol-2", "cache-enrol-3"}) {
+    progress_v1::EnrollRequest request = EnrolRequest(request_id);
+    request.mutable_intake()->set_patient_id(absl::StrCat("patient-", request_id));
+    progress_v1::Program program;
+    status = services.stub->Enroll(Context().get(), request, &program);
+    ASSERT_TRUE(status.ok()) << request_id << ": " << status.error_message() << "\n" << services.scheduling->Log();
+    EXPECT_EQ(program.current_plan().days_size(), 7) << request_id;
+  }
 }
 
 TEST(RedisTopologyServices, TopologySettingsRefusedNamingTheSetting) {
