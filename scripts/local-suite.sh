@@ -8,6 +8,11 @@
 # ports, three sentinels on 26380-26382 naming it "store", and every durable
 # write waiting for one replica) or "cluster" (three primaries and three
 # replicas on 7380-7385, the store's durability on each).
+#
+# Plaintext with no tokens (loopback, local development) unless
+# OSTEOFLOW_SECRETS_DIR names what deploy/make-local-secrets.sh makes: then
+# every service runs as docker-compose.yml runs it, mutual TLS between
+# everything and a bearer token on every call (scripts/harness.sh does this).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
@@ -34,6 +39,24 @@ redis_roles=(
 )
 
 redis_running() { redis-cli -p "$1" ping >/dev/null 2>&1; }
+
+# The security settings of service NAME, and the health check's.
+secrets=${OSTEOFLOW_SECRETS_DIR:-}
+security_flags() {
+  if [[ -z $secrets ]]; then
+    # Loopback only, for local development: plaintext and no tokens, asked
+    # for explicitly (a service refuses to start without TLS and token keys
+    # otherwise).
+    echo "--plaintext=true --auth=off"
+    return
+  fi
+  echo "--tls_ca_file=$secrets/ca.pem --tls_cert_file=$secrets/$1.pem --tls_key_file=$secrets/$1.key" \
+    "--auth=jwt --jwt_public_key_files=$secrets/token-verifying.pem" \
+    "--jwt_issuer=https://issuer.osteoflow.local --jwt_audience=osteoflow --service_identities=scheduling,progress"
+}
+health_flags() {
+  [[ -z $secrets ]] || echo "--tls_ca_file=$secrets/ca.pem --tls_cert_file=$secrets/$1.pem --tls_key_file=$secrets/$1.key"
+}
 
 topology=${OSTEOFLOW_STORE_TOPOLOGY:-single}
 store_durability="--appendonly yes --appendfsync always --maxmemory-policy noeviction"
@@ -147,23 +170,20 @@ start() {
       echo "$name: already running (pid $(cat "$run_dir/$name.pid"))"
       continue
     fi
-    # Loopback only, for local development: plaintext and no tokens, asked for
-    # explicitly (a service refuses to start without TLS and token keys
-    # otherwise).
-    # shellcheck disable=SC2086 # extra holds whole --flag=value words
     # A store topology other than one Redis replaces the store's address
     # (the later flag wins).
     local topology_flags=""
     [[ $extra == *--store_address=* ]] && topology_flags=$store_override
-    # shellcheck disable=SC2086 # topology_flags holds whole --flag=value words
+    # shellcheck disable=SC2086 # these hold whole --flag=value words
     "$build_dir/$binary" --listen_address="127.0.0.1:$port" --metrics_address="127.0.0.1:$metrics_port" \
-      --plaintext=true --auth=off $extra $topology_flags \
+      $(security_flags "$name") $extra $topology_flags \
       >>"$run_dir/$name.log" 2>&1 &
     echo $! >"$run_dir/$name.pid"
   done
   for entry in "${services[@]}"; do
     IFS='|' read -r name binary grpc_service port metrics_port extra <<<"$entry"
-    if ! "$health" --target="127.0.0.1:$port" --service="$grpc_service" --wait=20s >/dev/null; then
+    # shellcheck disable=SC2046 # whole --flag=value words
+    if ! "$health" --target="127.0.0.1:$port" --service="$grpc_service" --wait=20s $(health_flags "$name") >/dev/null; then
       echo "$name: did not become ready; last log lines:" >&2
       tail -n 20 "$run_dir/$name.log" >&2
       stop
@@ -209,8 +229,9 @@ status() {
   for entry in "${services[@]}"; do
     IFS='|' read -r name binary grpc_service port metrics_port extra <<<"$entry"
     printf '%-10s 127.0.0.1:%s  liveness %s  readiness %s  metrics 127.0.0.1:%s\n' "$name" "$port" \
-      "$("$health" --target="127.0.0.1:$port" 2>/dev/null || true)" \
-      "$("$health" --target="127.0.0.1:$port" --service="$grpc_service" 2>/dev/null || true)" "$metrics_port"
+      "$("$health" --target="127.0.0.1:$port" $(health_flags "$name") 2>/dev/null || true)" \
+      "$("$health" --target="127.0.0.1:$port" --service="$grpc_service" $(health_flags "$name") 2>/dev/null || true)" \
+      "$metrics_port"
   done
 }
 

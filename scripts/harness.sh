@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The suite for an integration-test harness, secured as docker-compose.yml
+# secures it (mutual TLS, a bearer token on every call), with what a harness
+# needs to call it:
+#   up [--native]         start it and print the endpoints, the CA and the
+#                         client certificate, and how to call
+#   down                  stop it (the store's data is kept)
+#   token ROLE [PATIENT]  print a bearer token (30 minutes) for clinician,
+#                         service, operator, or patient_app bound to PATIENT
+#   env                   print the endpoints and files again, as shell
+#                         variables a harness can source
+# The suite runs natively on loopback (scripts/local-suite.sh with the
+# compose settings); `--native` says so explicitly. The trial CA, the
+# certificates and the token key are made once in deploy/local/secrets
+# (deploy/make-local-secrets.sh), the same ones docker-compose.yml mounts.
+# Ports: OSTEOFLOW_<SERVICE>_PORT as the local suite's; the run directory is
+# OSTEOFLOW_RUN_DIR (default .run/harness). Builds nothing: run
+# scripts/build.sh (or the run command) first.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+build_dir=${OSTEOFLOW_BUILD_DIR:-build}
+secrets=${OSTEOFLOW_SECRETS_DIR:-$root/deploy/local/secrets}
+export OSTEOFLOW_RUN_DIR=${OSTEOFLOW_RUN_DIR:-$root/.run/harness}
+export OSTEOFLOW_SECRETS_DIR=$secrets
+
+usage() { echo "usage: $0 up [--native] | down | token ROLE [PATIENT_ID] | env" >&2; exit 2; }
+
+endpoints() {
+  cat <<ENV
+OSTEOFLOW_CATALOG=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051}
+OSTEOFLOW_SCREENING=127.0.0.1:${OSTEOFLOW_SCREENING_PORT:-50052}
+OSTEOFLOW_SCHEDULING=127.0.0.1:${OSTEOFLOW_SCHEDULING_PORT:-50053}
+OSTEOFLOW_PROGRESS=127.0.0.1:${OSTEOFLOW_PROGRESS_PORT:-50054}
+OSTEOFLOW_CA_FILE=$secrets/ca.pem
+OSTEOFLOW_CLIENT_CERT_FILE=$secrets/harness.pem
+OSTEOFLOW_CLIENT_KEY_FILE=$secrets/harness.key
+ENV
+}
+
+case "${1:-}" in
+  up)
+    [[ $# -le 2 && ( -z ${2:-} || ${2:-} == --native ) ]] || usage
+    [[ -x $build_dir/services/progress/osteoflow-progress && -x $build_dir/tools/osteoflow-token ]] ||
+      { echo "harness: build first (scripts/build.sh)" >&2; exit 1; }
+    [[ -f $secrets/token-signing.pem && -f $secrets/harness.pem ]] || deploy/make-local-secrets.sh "$secrets" >/dev/null
+    scripts/local-suite.sh start
+    echo
+    echo "The suite is up natively, mutual TLS and tokens on. Endpoints and files (\`$0 env\`):"
+    endpoints | sed 's/^/  /'
+    cat <<HOW
+
+Every call needs the CA, the client certificate and a bearer token, e.g.
+  $build_dir/tools/osteoflow-call --target=127.0.0.1:${OSTEOFLOW_CATALOG_PORT:-50051} \\
+    --tls_ca_file=$secrets/ca.pem --tls_cert_file=$secrets/harness.pem --tls_key_file=$secrets/harness.key \\
+    --token_file=<(scripts/harness.sh token operator) \\
+    --method=osteoflow.catalog.v1.CatalogService/GetCatalogInfo
+Stop it with: $0 down
+HOW
+    ;;
+  down)
+    [[ $# -eq 1 ]] || usage
+    scripts/local-suite.sh stop
+    ;;
+  token)
+    [[ $# -ge 2 && $# -le 3 ]] || usage
+    [[ -f $secrets/token-signing.pem ]] || { echo "harness: no token key yet; run $0 up" >&2; exit 1; }
+    "$build_dir/tools/osteoflow-token" --signing_key="$secrets/token-signing.pem" --role="$2" \
+      ${3:+--patient_id="$3"}
+    ;;
+  env)
+    [[ $# -eq 1 ]] || usage
+    endpoints
+    ;;
+  *) usage ;;
+esac

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The harness kit natively: scripts/harness.sh up --native on free loopback
+# ports with fresh trial secrets, then, from outside, as a harness would: the
+# command-line client over mutual TLS with tokens from `harness.sh token`
+# enrols a sample patient, logs a simulated week and advances it to week 2;
+# a call without a token is UNAUTHENTICATED, a patient app's token reaches its
+# own patient only; `harness.sh down` stops everything it started.
+#
+# Usage: tests/e2e/harness_native.sh BUILD_DIR
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+build_dir=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+export OSTEOFLOW_BUILD_DIR=$build_dir
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-harness.XXXXXX")
+export OSTEOFLOW_RUN_DIR=$work/suite OSTEOFLOW_SECRETS_DIR=$work/secrets
+started=false
+finish() {
+  local code=$?
+  $started && scripts/harness.sh down >/dev/null
+  if [[ $code == 0 ]]; then rm -rf "$work"; else echo "kept for a look: $work" >&2; fi
+  exit "$code"
+}
+trap finish EXIT
+fail() { echo "harness_native: $*" >&2; exit 1; }
+
+# shellcheck source=tests/e2e/suite_ports.sh
+source tests/e2e/suite_ports.sh
+started=true
+for attempt in 1 2 3; do
+  choose_suite_ports
+  if scripts/harness.sh up --native >"$work/up.txt" 2>&1; then break; fi
+  scripts/harness.sh down >/dev/null
+  [[ $attempt == 3 ]] && { cat "$work/up.txt" >&2; fail "the harness did not come up in three tries"; }
+done
+grep -q "mutual TLS and tokens on" "$work/up.txt" || fail "up printed no endpoints: $(cat "$work/up.txt")"
+# shellcheck disable=SC1090 # the endpoints as the harness prints them
+source <(scripts/harness.sh env | sed 's/^/export /')
+[[ $OSTEOFLOW_PROGRESS == "127.0.0.1:$OSTEOFLOW_PROGRESS_PORT" && -f $OSTEOFLOW_CA_FILE ]] || fail "env printed wrong endpoints"
+
+scripts/harness.sh token clinician >"$work/clinician.jwt"
+tls=(--tls_ca_file="$OSTEOFLOW_CA_FILE" --tls_cert_file="$OSTEOFLOW_CLIENT_CERT_FILE"
+     --tls_key_file="$OSTEOFLOW_CLIENT_KEY_FILE")
+osteoflow() { "$build_dir/tools/osteoflow" --progress="$OSTEOFLOW_PROGRESS" "${tls[@]}" "$@"; }
+
+# A Monday at least a week back, so that week 1 can be logged.
+week_ago=$(date -d "12:00 7 days ago" +%F)
+start=$(date -d "$week_ago 12:00 $(( $(date -d "$week_ago 12:00" +%u) - 1 )) days ago" +%F)
+sample=samples/intakes/osteopenia-no-fractures.json
+enrolled=$(osteoflow enrol --token_file="$work/clinician.jwt" --intake="$sample" \
+  --preferences=samples/preferences/osteopenia-no-fractures.json --start="$start" --request_id="harness-enrol-1")
+program=$(head -n 1 <<<"$enrolled" | cut -d' ' -f1)
+[[ $program == patients/*/programs/* ]] || fail "enrolment answered: $enrolled"
+osteoflow simulate-week --token_file="$work/clinician.jwt" --program="$program" >"$work/week1.txt"
+grep -q "^logged " "$work/week1.txt" || fail "no session logged: $(cat "$work/week1.txt")"
+advanced=$(osteoflow advance --token_file="$work/clinician.jwt" --program="$program" --request_id=harness-advance-1)
+grep -q "week 2" <<<"$advanced" || fail "advance answered: $(head -n 1 <<<"$advanced")"
+
+# Without a token: refused, and said so.
+if osteoflow plan --program="$program" >"$work/no-token.txt" 2>&1; then fail "a call without a token was answered"; fi
+grep -q "UNAUTHENTICATED\|16 " "$work/no-token.txt" || fail "no token: $(cat "$work/no-token.txt")"
+# A patient app reaches its own patient's programme and no other's.
+patient=$(cut -d/ -f2 <<<"$program")
+scripts/harness.sh token patient_app "$patient" >"$work/own.jwt"
+scripts/harness.sh token patient_app someone-else >"$work/other.jwt"
+osteoflow plan --token_file="$work/own.jwt" --program="$program" >"$work/own.txt" 2>&1 || true
+grep -q "week 2" "$work/own.txt" || fail "the patient's own app: $(cat "$work/own.txt")"
+if osteoflow plan --token_file="$work/other.jwt" --program="$program" >"$work/other.txt" 2>&1; then
+  fail "another patient's app read the programme"
+fi
+grep -q "PERMISSION_DENIED\|7 " "$work/other.txt" || fail "another patient's app: $(cat "$work/other.txt")"
+# A token for a role that does not exist is refused by the kit itself.
+if scripts/harness.sh token nurse 2>/dev/null; then fail "a token for an unknown role was made"; fi
+
+scripts/harness.sh down >/dev/null
+started=false
+for port in "$OSTEOFLOW_PROGRESS_PORT" "$OSTEOFLOW_STORE_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "127.0.0.1:$port still answers after down"; fi
+done
+echo "harness_native: up, tokens, enrol, a week logged and advanced over mutual TLS, refusals, down: ok"
