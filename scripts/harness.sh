@@ -9,6 +9,9 @@
 #                         service, operator, or patient_app bound to PATIENT
 #   env                   print the endpoints and files again, as shell
 #                         variables a harness can source
+#   clock advance DURATION  move every service's clock forward (7d, 36h,
+#                         90m, 30s): "today" moves for every date checked
+#   clock show            the suite's time and how far it is ahead
 # The suite runs natively on loopback (scripts/local-suite.sh with the
 # compose settings); `--native` says so explicitly. The trial CA, the
 # certificates and the token key are made once in deploy/local/secrets
@@ -23,8 +26,23 @@ build_dir=${OSTEOFLOW_BUILD_DIR:-build}
 secrets=${OSTEOFLOW_SECRETS_DIR:-$root/deploy/local/secrets}
 export OSTEOFLOW_RUN_DIR=${OSTEOFLOW_RUN_DIR:-$root/.run/harness}
 export OSTEOFLOW_SECRETS_DIR=$secrets
+# The services read their settings from OSTEOFLOW_* too: the harness's run
+# with the test clock (never a production setting; docs/harness.md).
+export OSTEOFLOW_TEST_CLOCK=${OSTEOFLOW_TEST_CLOCK:-true}
 
-usage() { echo "usage: $0 up [--native] | down | token ROLE [PATIENT_ID] | env" >&2; exit 2; }
+usage() {
+  echo "usage: $0 up [--native] | down | token ROLE [PATIENT_ID] | env | clock advance DURATION | clock show" >&2
+  exit 2
+}
+
+# A call to progress's TestClockService as the operator.
+clock_call() {
+  local method=$1 request=$2 token
+  token=$("$0" token operator) || exit 1
+  "$build_dir/tools/osteoflow-call" --target="127.0.0.1:${OSTEOFLOW_PROGRESS_PORT:-50054}" \
+    --tls_ca_file="$secrets/ca.pem" --tls_cert_file="$secrets/harness.pem" --tls_key_file="$secrets/harness.key" \
+    --token_file=<(echo "$token") --method="osteoflow.testing.v1.TestClockService/$method" --request_json="$request"
+}
 
 endpoints() {
   cat <<ENV
@@ -71,6 +89,17 @@ HOW
   env)
     [[ $# -eq 1 ]] || usage
     endpoints
+    ;;
+  clock)
+    case "${2:-}" in
+      show) [[ $# -eq 2 ]] || usage; clock_call GetClock '{}' ;;
+      advance)
+        [[ $# -eq 3 && $3 =~ ^([0-9]+)(d|h|m|s)$ ]] || { echo "harness: clock advance 7d | 36h | 90m | 30s" >&2; exit 2; }
+        case "${BASH_REMATCH[2]}" in d) unit=86400 ;; h) unit=3600 ;; m) unit=60 ;; s) unit=1 ;; esac
+        clock_call AdvanceClock "{\"by\": \"$(( BASH_REMATCH[1] * unit ))s\"}"
+        ;;
+      *) usage ;;
+    esac
     ;;
   *) usage ;;
 esac

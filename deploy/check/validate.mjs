@@ -1,7 +1,8 @@
 // Validates rendered Kubernetes manifests offline: every object against the
 // Kubernetes schemas (kubernetes-models), then the suite's own rules:
 //   - every OSTEOFLOW_ variable (the settings ConfigMap, a container's env) is
-//     a setting one of our services has (an ABSL_FLAG in common/ or services/);
+//     a setting one of our services has (an ABSL_FLAG in common/ or services/),
+//     and none is one for tests only (the test clock, a response delay);
 //   - every workload: requests and limits on each container, runs as non-root
 //     under the runtime's seccomp profile, no service account token, read-only
 //     root filesystem, no privilege escalation, all capabilities dropped;
@@ -234,6 +235,19 @@ for (const workload of workloads) {
       if (name.startsWith("OSTEOFLOW_") && !known.has(name)) {
         problems.push(`${nameOf(workload)} container ${container.name}: ${name} is not a setting of any service`);
       }
+    }
+  }
+}
+
+// Settings for tests only never reach a cluster.
+const testsOnly = ["OSTEOFLOW_TEST_CLOCK", "OSTEOFLOW_TEST_RESPONSE_DELAY"];
+for (const key of Object.keys(settings?.data ?? {})) {
+  if (testsOnly.includes(key)) problems.push(`${nameOf(settings)}: ${key} is for tests only`);
+}
+for (const workload of workloads) {
+  for (const container of workload.spec.template.spec.containers ?? []) {
+    for (const { name } of container.env ?? []) {
+      if (testsOnly.includes(name)) problems.push(`${nameOf(workload)} container ${container.name}: ${name} is for tests only`);
     }
   }
 }

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
+#include "common/clock/test_clock_service.h"
 #include "common/config/settings.h"
 #include "common/metrics/info_metrics.h"
 #include "common/log/json_log.h"
@@ -29,7 +30,9 @@ int main(int argc, char** argv) {
   osteoflow::PublishDataVersion("catalog", catalog->version(), catalog->content_digest());
 
   const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::catalog::CatalogService(catalog);
+  const auto test_clock = osteoflow::TestClockServing::FromFlags("catalog", settings, {}, nullptr);
   osteoflow::ServiceHost host("catalog", settings);
   host.AddService(service.get());
+  if (test_clock != nullptr) host.AddService(test_clock->service());
   return host.Run();
 }

@@ -6,6 +6,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
+#include "common/clock/test_clock_service.h"
 #include "common/config/settings.h"
 #include "common/metrics/info_metrics.h"
 #include "common/log/json_log.h"
@@ -73,14 +74,19 @@ int main(int argc, char** argv) {
           osteoflow::PeerChannel(absl::GetFlag(FLAGS_scheduling_address), settings.security,
                                  osteoflow::scheduling::v1::SchedulingService::service_full_name(), count_calls),
           peer_deadline),
-      rules, [] { return absl::Now(); }, osteoflow::progress::Programs::kCurrentWeeksKept,
+      rules, [] { return osteoflow::ProcessClock().Now(); }, osteoflow::progress::Programs::kCurrentWeeksKept,
       std::make_shared<osteoflow::progress::ClinicalFlowMetrics>());
+  const auto test_clock = osteoflow::TestClockServing::FromFlags(
+      "progress", settings,
+      {{"screening", absl::GetFlag(FLAGS_screening_address)}, {"scheduling", absl::GetFlag(FLAGS_scheduling_address)}},
+      &store_options);
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork work("progress", store_options.max_connections);
   const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::progress::ProgressService(programs, work);
 
   osteoflow::ServiceHost host("progress", settings);
   host.AddService(service.get());
+  if (test_clock != nullptr) host.AddService(test_clock->service());
   osteoflow::DependencyWatch store_watch("store", check_interval, [store] { return store->CheckWritable(); },
                                          [&host](bool up) { host.SetReady(up); });
   return host.Run();

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
+#include "common/clock/test_clock_service.h"
 #include "common/config/settings.h"
 #include "common/metrics/info_metrics.h"
 #include "common/log/json_log.h"
@@ -120,12 +121,17 @@ int main(int argc, char** argv) {
   auto plans = std::make_shared<osteoflow::scheduling::WeeklyPlans>(rules, catalog, screenings, cache);
   osteoflow::scheduling::PlanCacheReport report(*cache, absl::GetFlag(FLAGS_cache_report_interval));
 
+  const auto test_clock = osteoflow::TestClockServing::FromFlags(
+      "scheduling", settings,
+      {{"catalog", absl::GetFlag(FLAGS_catalog_address)}, {"screening", absl::GetFlag(FLAGS_screening_address)}},
+      nullptr);
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork work("plans", cache_options.max_connections);
   const std::unique_ptr<osteoflow::UnaryService> service = osteoflow::scheduling::SchedulingService(plans, work);
 
   osteoflow::ServiceHost host("scheduling", settings);
   host.AddService(service.get());
+  if (test_clock != nullptr) host.AddService(test_clock->service());
   // Ready while a catalog is held: plans cannot be made without one. The
   // cache is not watched: without it plans are computed (fail-open).
   osteoflow::DependencyWatch catalog_watch(

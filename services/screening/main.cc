@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
+#include "common/clock/test_clock_service.h"
 #include "common/config/settings.h"
 #include "common/metrics/info_metrics.h"
 #include "common/log/json_log.h"
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
   auto pool = std::make_shared<osteoflow::RedisPool>(store_options);
   auto store = std::make_shared<osteoflow::screening::RedisScreeningStore>(pool);
   auto screenings = std::make_shared<osteoflow::screening::Screenings>(
-      rules, store, [] { return absl::Now(); });
+      rules, store, [] { return osteoflow::ProcessClock().Now(); });
+  const auto test_clock = osteoflow::TestClockServing::FromFlags("screening", settings, {}, &store_options);
   // Declared before the host so that it outlives the server's last call.
   osteoflow::BlockingWork store_work("store", store_options.max_connections);
   const std::unique_ptr<osteoflow::UnaryService> service =
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
 
   osteoflow::ServiceHost host("screening", settings);
   host.AddService(service.get());
+  if (test_clock != nullptr) host.AddService(test_clock->service());
   osteoflow::DependencyWatch store_watch("store", check_interval, [store] { return store->CheckWritable(); },
                                          [&host](bool up) { host.SetReady(up); });
   return host.Run();

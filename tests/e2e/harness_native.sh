@@ -4,7 +4,9 @@
 # command-line client over mutual TLS with tokens from `harness.sh token`
 # enrols a sample patient, logs a simulated week and advances it to week 2;
 # a call without a token is UNAUTHENTICATED, a patient app's token reaches its
-# own patient only; `harness.sh down` stops everything it started.
+# own patient only; after `harness.sh clock advance 14d` a programme that
+# starts next Monday logs its first day and reaches week 2; `harness.sh
+# down` stops everything it started.
 #
 # Usage: tests/e2e/harness_native.sh BUILD_DIR
 set -euo pipefail
@@ -69,6 +71,26 @@ if osteoflow plan --token_file="$work/other.jwt" --program="$program" >"$work/ot
   fail "another patient's app read the programme"
 fi
 grep -q "PERMISSION_DENIED\|7 " "$work/other.txt" || fail "another patient's app: $(cat "$work/other.txt")"
+# The test clock: a programme starting next Monday cannot log week 1 today;
+# after `clock advance 14d` it can, and advances to week 2.
+monday=$(date -d "12:00 next monday" +%F)
+later=$(osteoflow enrol --token_file="$work/clinician.jwt" --intake="$sample" \
+  --preferences=samples/preferences/osteopenia-no-fractures.json --start="$monday" --request_id="harness-enrol-2")
+later_program=$(head -n 1 <<<"$later" | cut -d' ' -f1)
+echo "{\"date\": \"$monday\"}" >"$work/monday.json"
+if osteoflow log --token_file="$work/clinician.jwt" --program="$later_program" --session="$work/monday.json" \
+  >"$work/future.txt" 2>&1; then
+  fail "a log dated next Monday was taken before the clock moved"
+fi
+scripts/harness.sh clock advance 14d >"$work/clock.txt" || fail "clock advance: $(cat "$work/clock.txt")"
+for service in progress screening scheduling catalog; do
+  grep -q "\"$service\"" "$work/clock.txt" || fail "the clock move did not reach $service: $(cat "$work/clock.txt")"
+done
+osteoflow log --token_file="$work/clinician.jwt" --program="$later_program" --session="$work/monday.json" \
+  >"$work/logged.txt" 2>&1 || fail "after the clock moved, the log: $(cat "$work/logged.txt")"
+osteoflow advance --token_file="$work/clinician.jwt" --program="$later_program" --request_id=harness-advance-2 \
+  >"$work/later.txt" 2>&1 || true
+head -n 1 "$work/later.txt" | grep -q "week 2" || fail "advance after the clock moved: $(cat "$work/later.txt")"
 # A token for a role that does not exist is refused by the kit itself.
 if scripts/harness.sh token nurse 2>/dev/null; then fail "a token for an unknown role was made"; fi
 
@@ -77,4 +99,4 @@ started=false
 for port in "$OSTEOFLOW_PROGRESS_PORT" "$OSTEOFLOW_STORE_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "127.0.0.1:$port still answers after down"; fi
 done
-echo "harness_native: up, tokens, enrol, a week logged and advanced over mutual TLS, refusals, down: ok"
+echo "harness_native: up, tokens, enrol, a week logged and advanced over mutual TLS, refusals, the test clock, down: ok"
