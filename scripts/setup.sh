@@ -18,6 +18,10 @@ packages=(
   # promtool checks and unit-tests the alert rules and scrape configs in
   # deploy/monitoring/ (ctest -L deploy); prometheus itself runs them locally.
   prometheus
+  # The Python client example (examples/python): Debian's gRPC and protobuf
+  # for its own python3 (the code is generated with protoc and
+  # grpc_python_plugin, from protobuf-compiler-grpc).
+  python3 python3-grpcio python3-protobuf
 )
 # kubectl renders the Kubernetes overlays (kubectl kustomize); Debian's comes
 # with kubernetes-client. A kubectl already present is used as it is (the two

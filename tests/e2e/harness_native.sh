@@ -29,15 +29,8 @@ fail() { echo "harness_native: $*" >&2; exit 1; }
 # shellcheck source=tests/e2e/suite_ports.sh
 source tests/e2e/suite_ports.sh
 started=true
-for attempt in 1 2 3; do
-  choose_suite_ports
-  if scripts/harness.sh up --native >"$work/up.txt" 2>&1; then break; fi
-  scripts/harness.sh down >/dev/null
-  [[ $attempt == 3 ]] && { cat "$work/up.txt" >&2; fail "the harness did not come up in three tries"; }
-done
+harness_up_on_free_ports "$work" || exit 1
 grep -q "mutual TLS and tokens on" "$work/up.txt" || fail "up printed no endpoints: $(cat "$work/up.txt")"
-# shellcheck disable=SC1090 # the endpoints as the harness prints them
-source <(scripts/harness.sh env | sed 's/^/export /')
 [[ $OSTEOFLOW_PROGRESS == "127.0.0.1:$OSTEOFLOW_PROGRESS_PORT" && -f $OSTEOFLOW_CA_FILE ]] || fail "env printed wrong endpoints"
 
 scripts/harness.sh token clinician >"$work/clinician.jwt"

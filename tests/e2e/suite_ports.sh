@@ -1,4 +1,5 @@
-# Sourced by the end-to-end scripts: loopback ports for a local suite.
+# Sourced by the end-to-end scripts: loopback ports for a local suite, and
+# the harness brought up on them.
 # shellcheck shell=bash
 
 # Ports nothing listens on, all different, below the range the system hands
@@ -28,4 +29,23 @@ choose_suite_ports() {
   for name in CATALOG SCREENING SCHEDULING PROGRESS; do
     port=$(free_port); taken+="$port "; export "OSTEOFLOW_${name}_METRICS_PORT=$port"
   done
+}
+
+# scripts/harness.sh up --native on free ports, tried again on new ones when
+# a start loses a port (its output in $1/up.txt); the endpoints it prints
+# exported.
+harness_up_on_free_ports() {
+  local work=$1 attempt
+  for attempt in 1 2 3; do
+    choose_suite_ports
+    if scripts/harness.sh up --native >"$work/up.txt" 2>&1; then
+      # shellcheck disable=SC1090 # the endpoints as the harness prints them
+      source <(scripts/harness.sh env | sed 's/^/export /')
+      return 0
+    fi
+    scripts/harness.sh down >/dev/null
+  done
+  cat "$work/up.txt" >&2
+  echo "the harness did not come up in three tries" >&2
+  return 1
 }
