@@ -138,9 +138,11 @@ start_server() {
   printf -v "${name}_address" '127.0.0.1:%s' "$(read_port "$run_dir/$name.log" "$!" "$name")"
 }
 
-# start_suite [PROGRESSION_RULES_FILE]: the whole suite on loopback, as in
-# production: a store Redis (append-only, fsync on every write, no
-# eviction; sets store_port and store_pid), a cache Redis (cache_port),
+# start_suite [PROGRESSION_RULES_FILE] [STORE_ADDRESS]: the whole suite on
+# loopback, as in production: a store Redis (append-only, fsync on every
+# write, no eviction; sets store_port and store_pid) unless STORE_ADDRESS
+# names one already running, a cache Redis (cache_port),
+# (PROGRESS_SETTINGS: more settings for progress, whole --flag=value words)
 # then catalog, screening, scheduling and progress (each <name>_address and
 # <name>_pid), waiting until scheduling and progress are ready.
 # A copy of the shipped progression rules in the run directory with the
@@ -155,22 +157,26 @@ rules_without_record_limits() {
 
 start_suite() {
   local rules="${1:-$repo_root/services/progress/data/progression_rules.json}"
-  redis_name=store start_redis --appendonly yes --appendfsync always --maxmemory-policy noeviction
-  store_port=$redis_port
-  store_pid=${server_pids[-1]}
+  local store_address=${2:-}
+  if [[ -z $store_address ]]; then
+    redis_name=store start_redis --appendonly yes --appendfsync always --maxmemory-policy noeviction
+    store_port=$redis_port
+    store_pid=${server_pids[-1]}
+    store_address="127.0.0.1:$store_port"
+  fi
   redis_name=cache start_redis --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru
   cache_port=$redis_port
   start_server catalog services/catalog/osteoflow-catalog \
     --catalog_file="$repo_root/services/catalog/data/catalog.json"
   start_server screening services/screening/osteoflow-screening \
-    --rule_set_file="$repo_root/services/screening/data/rules.json" --store_address="127.0.0.1:$store_port"
+    --rule_set_file="$repo_root/services/screening/data/rules.json" --store_address="$store_address"
   start_server scheduling services/scheduling/osteoflow-scheduling \
     --plan_rules_file="$repo_root/services/scheduling/data/plan_rules.json" --cache_address="127.0.0.1:$cache_port" \
     --catalog_address="$catalog_address" --screening_address="$screening_address"
   start_server progress services/progress/osteoflow-progress \
     --progression_rules_file="$rules" \
-    --store_address="127.0.0.1:$store_port" --screening_address="$screening_address" \
-    --scheduling_address="$scheduling_address"
+    --store_address="$store_address" --screening_address="$screening_address" \
+    --scheduling_address="$scheduling_address" ${PROGRESS_SETTINGS:-}  # whole --flag=value words
   local pair target service
   for pair in "$scheduling_address osteoflow.scheduling.v1.SchedulingService" \
               "$progress_address osteoflow.progress.v1.ProgressService"; do

@@ -42,20 +42,7 @@ else
   store_address="127.0.0.1:$redis_port"
   store_nodes=("$redis_port")
 fi
-redis_name=cache start_redis --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru
-cache_port=$redis_port
-start_server catalog services/catalog/osteoflow-catalog --catalog_file="$repo_root/services/catalog/data/catalog.json"
-start_server screening services/screening/osteoflow-screening \
-  --rule_set_file="$repo_root/services/screening/data/rules.json" --store_address="$store_address"
-start_server scheduling services/scheduling/osteoflow-scheduling \
-  --plan_rules_file="$repo_root/services/scheduling/data/plan_rules.json" --cache_address="127.0.0.1:$cache_port" \
-  --catalog_address="$catalog_address" --screening_address="$screening_address"
-start_server progress services/progress/osteoflow-progress \
-  --progression_rules_file="$repo_root/services/progress/data/progression_rules.json" \
-  --store_address="$store_address" --screening_address="$screening_address" \
-  --scheduling_address="$scheduling_address" --store_packing="${STORE_PACKING:-zstd-dictionary}"
-"$(bin tools/osteoflow-health)" --target="$progress_address" --service=osteoflow.progress.v1.ProgressService \
-  --wait=20s >/dev/null || die "progress at $progress_address is not ready"
+PROGRESS_SETTINGS="--store_packing=${STORE_PACKING:-zstd-dictionary}" start_suite "" "$store_address"
 
 used_memory() { redis-cli -p "$1" info memory | grep '^used_memory:' | cut -d: -f2 | tr -d '\r'; }
 role_of() { redis-cli -p "$1" role | head -n 1 | tr -d '\r'; }
