@@ -11,8 +11,10 @@
 # build's processes spends per call. Builds nothing.
 #
 # Usage: bench/run_build_pair_bench.sh OTHER_BUILD_DIR [BUILD_DIR]
-#   OTHER_BUILD_DIR: a build of another commit (e.g. in a git worktree); its
-#   source tree (for its data files) is read from its CMakeCache.txt.
+#   OTHER_BUILD_DIR: a build of another commit (e.g. in a git worktree);
+#   BUILD_DIR (default <repo>/build) the one measured against it. Each
+#   build's source tree (for its data files) is read from its
+#   CMakeCache.txt; the load and call tools are always <repo>/build's.
 # Environment (optional): CONCURRENCY=1,8 DURATION=3s ROUNDS=5 WARMUP=1s KEEP_RUN_DIR=1
 set -euo pipefail
 unset "${!OSTEOFLOW_@}"
@@ -27,9 +29,13 @@ other_root="$(grep -m 1 '^CMAKE_HOME_DIRECTORY:' "$other_build/CMakeCache.txt" |
 [[ -d $other_root ]] || die "$other_build: no CMakeCache.txt naming its source tree"
 bench_settings "${2:-}"
 this_build=$build_dir
-this_root=$repo_root
+this_root="$(grep -m 1 '^CMAKE_HOME_DIRECTORY:' "$this_build/CMakeCache.txt" | cut -d= -f2)"
+[[ -d $this_root ]] || die "$this_build: no CMakeCache.txt naming its source tree"
+tools_root=$repo_root
+tools_build=$repo_root/build
 build_dir=$other_build require_built "${suite_binaries[@]}"
 require_built "${suite_binaries[@]}"
+build_dir=$tools_build require_built bench/osteoflow-load tools/osteoflow-call tools/osteoflow-health
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-bench.XXXXXX")"
 trap 'finish $?' EXIT
@@ -50,8 +56,8 @@ start_suite_of() {
 }
 start_suite_of other "$other_root" "$other_build"
 start_suite_of this "$this_root" "$this_build"
-# Both suites now run; the calls and the load tool are this build's.
-repo_root=$this_root build_dir=$this_build
+# Both suites now run; the calls and the load tool are <repo>/build's.
+repo_root=$tools_root build_dir=$tools_build
 
 intake="$(cat "$repo_root/samples/intakes/osteopenia-no-fractures.json")"
 preferences="$(cat "$repo_root/samples/preferences/osteopenia-no-fractures.json")"
@@ -82,7 +88,8 @@ preview="$("$(bin tools/osteoflow-call)" --target="$this_screening" \
 plan_request="{\"patientId\":\"bench-patient\",\"screeningResult\":$preview,\"preferences\":$preferences,
   \"weekStartDate\":\"2026-11-23\",\"weekIndex\":1}"
 
-commit="$(measured_commit)"
+commit="$(git -C "$this_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[[ -z "$(git -C "$this_root" status --porcelain 2>/dev/null | head -n 1)" ]] || commit="$commit+"
 other_commit="$(git -C "$other_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "osteoflow build-pair benchmark: this build at $commit, the other at $other_commit"
 IFS=, read -r catalog_pid screening_pid scheduling_pid progress_pid store_pid <<<"$this_pids"
