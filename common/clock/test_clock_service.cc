@@ -1,5 +1,6 @@
 #include "common/clock/test_clock_service.h"
 
+#include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
@@ -31,9 +32,7 @@ class GrpcClockPeer : public ClockPeer {
     grpc::ClientContext context;
     PreparePeerCall(context, absl::Seconds(5));
     v1::SetClockRequest request;
-    request.mutable_time()->set_seconds(absl::ToUnixSeconds(time));
-    request.mutable_time()->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(
-        time - absl::FromUnixSeconds(absl::ToUnixSeconds(time)))));
+    *request.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
     v1::SuiteTime answer;
     const grpc::Status status = stub_->SetClock(&context, request, &answer);
     if (!status.ok()) return PeerStatus(name_, status);

@@ -48,10 +48,14 @@ const StoreDictionary* FindStoreDictionary(uint32_t id) {
 }
 
 const StoreDictionary* NewestStoreDictionary() {
-  const StoreDictionary* newest = nullptr;
-  for (const StoreDictionary& dictionary : StoreDictionaries::All()) {
-    if (newest == nullptr || dictionary.id() > newest->id()) newest = &dictionary;
-  }
+  // Found once: every value packed asks for it.
+  static const StoreDictionary* const newest = [] {
+    const StoreDictionary* found = nullptr;
+    for (const StoreDictionary& dictionary : StoreDictionaries::All()) {
+      if (found == nullptr || dictionary.id() > found->id()) found = &dictionary;
+    }
+    return found;
+  }();
   return newest;
 }
 
