@@ -14,21 +14,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 build_dir=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 export OSTEOFLOW_BUILD_DIR=$build_dir
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-harness.XXXXXX")
-export OSTEOFLOW_RUN_DIR=$work/suite OSTEOFLOW_SECRETS_DIR=$work/secrets
-started=false
-finish() {
-  local code=$?
-  $started && scripts/harness.sh down >/dev/null
-  if [[ $code == 0 ]]; then rm -rf "$work"; else echo "kept for a look: $work" >&2; fi
-  exit "$code"
-}
-trap finish EXIT
-fail() { echo "harness_native: $*" >&2; exit 1; }
-
 # shellcheck source=tests/e2e/suite_ports.sh
 source tests/e2e/suite_ports.sh
-started=true
+harness_workspace harness
+fail() { echo "harness_native: $*" >&2; exit 1; }
+
 harness_up_on_free_ports "$work" || exit 1
 grep -q "mutual TLS and tokens on" "$work/up.txt" || fail "up printed no endpoints: $(cat "$work/up.txt")"
 [[ $OSTEOFLOW_PROGRESS == "127.0.0.1:$OSTEOFLOW_PROGRESS_PORT" && -f $OSTEOFLOW_CA_FILE ]] || fail "env printed wrong endpoints"
@@ -88,7 +78,7 @@ head -n 1 "$work/later.txt" | grep -q "week 2" || fail "advance after the clock 
 if scripts/harness.sh token nurse 2>/dev/null; then fail "a token for an unknown role was made"; fi
 
 scripts/harness.sh down >/dev/null
-started=false
+harness_started=false
 for port in "$OSTEOFLOW_PROGRESS_PORT" "$OSTEOFLOW_STORE_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "127.0.0.1:$port still answers after down"; fi
 done

@@ -13,20 +13,10 @@ export OSTEOFLOW_BUILD_DIR=$build_dir
 [[ -d $build_dir/examples/python/osteoflow ]] || { echo "no generated Python code in $build_dir/examples/python" >&2; exit 1; }
 /usr/bin/python3 -c 'import grpc' 2>/dev/null || { echo "python3-grpcio is not installed (scripts/setup.sh installs it)" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-python.XXXXXX")
-export OSTEOFLOW_RUN_DIR=$work/suite OSTEOFLOW_SECRETS_DIR=$work/secrets
-started=false
-finish() {
-  local code=$?
-  $started && scripts/harness.sh down >/dev/null
-  if [[ $code == 0 ]]; then rm -rf "$work"; else echo "kept for a look: $work" >&2; fi
-  exit "$code"
-}
-trap finish EXIT
-
 # shellcheck source=tests/e2e/suite_ports.sh
 source tests/e2e/suite_ports.sh
-started=true
+harness_workspace python
+
 harness_up_on_free_ports "$work"
 /usr/bin/python3 examples/python/pipeline.py --generated="$build_dir/examples/python" \
   --clinician-token="$(scripts/harness.sh token clinician)" \

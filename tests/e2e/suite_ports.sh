@@ -31,11 +31,28 @@ choose_suite_ports() {
   done
 }
 
+# A work directory for a harness test, in $work, holding the harness's run
+# directory and secrets; on exit the harness goes down (when it came up) and
+# the directory goes unless the test failed.
+harness_started=false
+harness_workspace() {
+  work=$(mktemp -d "${TMPDIR:-/tmp}/osteoflow-$1.XXXXXX")
+  export OSTEOFLOW_RUN_DIR=$work/suite OSTEOFLOW_SECRETS_DIR=$work/secrets
+  trap harness_finish EXIT
+}
+harness_finish() {
+  local code=$?
+  $harness_started && scripts/harness.sh down >/dev/null
+  if [[ $code == 0 ]]; then rm -rf "$work"; else echo "kept for a look: $work" >&2; fi
+  exit "$code"
+}
+
 # scripts/harness.sh up --native on free ports, tried again on new ones when
 # a start loses a port (its output in $1/up.txt); the endpoints it prints
 # exported.
 harness_up_on_free_ports() {
   local work=$1 attempt
+  harness_started=true
   for attempt in 1 2 3; do
     choose_suite_ports
     if scripts/harness.sh up --native >"$work/up.txt" 2>&1; then
