@@ -103,12 +103,19 @@ new_primary() {
   [[ -n $name && $name != "$1" ]] && sentinels_agree_on "$name"
 }
 replica_of() { [[ $(field "$1" role) == slave && $(field "$1" master_host) == "$2" && $(field "$1" master_link_status) == up ]]; }
-is_primary_with_replicas() { [[ $(field "$1" role) == master && $(field "$1" connected_slaves) == "$2" ]]; }
+# A replica counts once its first copy is done (state=online): until then the
+# primary refuses writes (min-replicas-to-write) and WAIT waits.
+is_primary_with_replicas() {
+  local info
+  info=$(ask "$1" INFO replication)
+  [[ $(sed -n 's/^role://p' <<<"$info") == master ]] \
+    && (($(grep -c '^slave[0-9]*:.*state=online' <<<"$info") == $2))
+}
 pod_of() { echo "${1%%.*}"; }
 
 echo "starting the set: 3 sentinels and 3 Redis pods at once"
 for n in 0 1 2; do start store-sentinel-$n; start store-redis-$n; done
-until_true 60 "store-redis-0 is the primary with two replicas" is_primary_with_replicas store-redis-0 2 || exit 1
+until_true 60 "store-redis-0 is the primary with two replicas in step" is_primary_with_replicas store-redis-0 2 || exit 1
 until_true 30 "the three sentinels name store-redis-0.store-redis, by name" sentinels_agree_on store-redis-0.store-redis || exit 1
 knows_the_set() {
   local n info
@@ -133,8 +140,10 @@ for n in 0 1 2; do
   else bad "$pod lacks: ${missing[*]}"; fi
 done
 
-[[ $(ask store-redis-0 SET screening:1 first) == OK && $(ask store-redis-0 WAIT 1 1000) -ge 1 ]] \
-  && ok "a write on the primary is acknowledged by a replica (WAIT 1)" || bad "WAIT 1 after a write"
+answer=$(ask store-redis-0 SET screening:1 first)
+acknowledged=$(timeout 8 redis-cli -h "${address[store-redis-0]}" WAIT 1 5000 2>&1 | tr -d '\r')
+[[ $answer == OK && $acknowledged =~ ^[0-9]+$ && $acknowledged -ge 1 ]] && ok "a write on the primary is acknowledged by a replica (WAIT 1)" \
+  || bad "WAIT 1 after a write (SET answered '$answer', WAIT '$acknowledged')"
 [[ $(ask store-redis-1 SET screening:2 x) == READONLY* ]] && ok "a replica refuses writes (READONLY)" \
   || bad "a replica accepted a write"
 
