@@ -3,13 +3,15 @@
 # each container chooses its service by its command (docker-compose.yml,
 # deploy/base). Built on Debian 12 with the same setup script CI uses.
 
-# --- build: the toolchain and the -dev packages, exactly as scripts/setup.sh installs them
+# --- build: the toolchain and the -dev packages as scripts/setup.sh installs
+# them (only what compiles: no test tools), and only the shipped binaries
 FROM debian:bookworm-slim AS build
 WORKDIR /src
 COPY . .
 RUN rm -rf build node_modules .run \
- && bash scripts/setup.sh \
- && OSTEOFLOW_BUILD_DIR=/src/build bash scripts/build.sh \
+ && bash scripts/setup.sh --compile-only \
+ && OSTEOFLOW_BUILD_DIR=/src/build bash scripts/build.sh osteoflow-catalog osteoflow-screening \
+      osteoflow-scheduling osteoflow-progress osteoflow-health osteoflow \
  && mkdir -p /out/bin /out/data \
  && cp build/services/catalog/osteoflow-catalog build/services/screening/osteoflow-screening \
        build/services/scheduling/osteoflow-scheduling build/services/progress/osteoflow-progress \

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Installs everything osteoflow needs to build, run and test on Debian 12.
 # Idempotent: installs only what is missing. Run as root (it uses apt-get).
+#   scripts/setup.sh                  everything: build, run, test, containers
+#   scripts/setup.sh --compile-only   only what compiles the binaries (the
+#                                     image's build stage: no npm, no tools)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mode=${1:-all}
+[[ $mode == all || $mode == --compile-only ]] || { echo "usage: scripts/setup.sh [--compile-only]" >&2; exit 2; }
 
+# What compiles every binary (CMake also finds GoogleTest and Benchmark when
+# it configures, so they are here too).
 packages=(
-  g++ cmake ninja-build pkg-config git ca-certificates
+  g++ cmake ninja-build pkg-config ca-certificates
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libabsl-dev
-  libssl-dev libhiredis-dev redis-server zlib1g-dev libzstd-dev libjwt-dev openssl
+  libssl-dev libhiredis-dev zlib1g-dev libzstd-dev libjwt-dev
   # Metrics: the Prometheus client library (its registry and /metrics endpoint).
   prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+)
+if [[ $mode == all ]]; then packages+=(
+  git redis-server openssl
   # The fuzz build (scripts/fuzz.sh): clang, libFuzzer with the address and
   # undefined-behaviour sanitizer runtimes, and llvm-symbolizer for their stacks.
   clang-14 libclang-rt-14-dev llvm-14
@@ -22,13 +32,20 @@ packages=(
   # for its own python3 (the code is generated with protoc and
   # grpc_python_plugin, from protobuf-compiler-grpc).
   python3 python3-grpcio python3-protobuf
+  # The image and the compose stack, built and run for real (docs/containers.md):
+  # podman with Debian's runc, debootstrap for the base images, and
+  # docker-compose (above) driving podman through its Docker-compatible API.
+  podman runc debootstrap
+  # Containers find each other by name on a compose network (CNI's dnsname).
+  golang-github-containernetworking-plugin-dnsname
 )
-# kubectl renders the Kubernetes overlays (kubectl kustomize); Debian's comes
-# with kubernetes-client. A kubectl already present is used as it is (the two
-# packages would conflict).
-command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
-# buf (contract lint) comes from npm; any Node.js with npm will do.
-command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+  # kubectl renders the Kubernetes overlays (kubectl kustomize); Debian's comes
+  # with kubernetes-client. A kubectl already present is used as it is (the
+  # two packages would conflict).
+  command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+  # buf (contract lint) comes from npm; any Node.js with npm will do.
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -68,7 +85,7 @@ fi
 
 # Build-time tools pinned by package-lock.json: buf (contracts), and
 # kubernetes-models and yaml (offline validation of the Kubernetes manifests).
-if [[ ! -x node_modules/.bin/buf ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+if [[ $mode == all ]] && { [[ ! -x node_modules/.bin/buf ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; }; then
   echo "setup: installing buf from npm"
   npm ci --no-audit --no-fund --loglevel=error
 fi

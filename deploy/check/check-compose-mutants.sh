@@ -15,12 +15,12 @@ mutants=(
   '/^  scheduling:/,/^  progress:/s/service_healthy/service_started/|scheduling: must wait for catalog to be healthy'
   's/--service=osteoflow.screening.v1.ScreeningService/--service=/|screening: healthcheck must ask osteoflow-health'
   's/OSTEOFLOW_DRAIN_TIMEOUT:/OSTEOFLOW_DRAIN_TIMEOUTS:/|OSTEOFLOW_DRAIN_TIMEOUTS is not a setting of any service'
-  's/"50054:50054"/"50055:50054"/|progress: must publish 50054:50054'
+  's/PROGRESS_PORT:-50054}:50054/PROGRESS_PORT:-50055}:50054/|progress: must publish 50054:50054'
   's/OSTEOFLOW_CATALOG_ADDRESS: catalog:50051/OSTEOFLOW_CATALOG_ADDRESS: catalog:50052/|scheduling: OSTEOFLOW_CATALOG_ADDRESS must be catalog:50051'
   's/stop_grace_period: 15s/stop_grace_period: 5s/|stop_grace_period must exceed the drain'
   's/store-data:\/data/.\/store:\/data/|store-redis: its /data must be a named volume'
-  's/"127.0.0.1:9453:9464"/"127.0.0.1:9455:9464"/|scheduling: must publish its metrics on loopback only, 127.0.0.1:9453:9464'
-  's/"127.0.0.1:9451:9464"/"9451:9464"/|catalog: must publish its metrics on loopback only, 127.0.0.1:9451:9464'
+  's/SCHEDULING_METRICS_PORT:-9453}:9464/SCHEDULING_METRICS_PORT:-9455}:9464/|scheduling: must publish its metrics on loopback only, 127.0.0.1:9453:9464'
+  's/"127.0.0.1:${OSTEOFLOW_CATALOG_METRICS_PORT:-9451}:9464"/"${OSTEOFLOW_CATALOG_METRICS_PORT:-9451}:9464"/|catalog: must publish its metrics on loopback only, 127.0.0.1:9451:9464'
   's/OSTEOFLOW_METRICS_ADDRESS: "0.0.0.0:9464"/OSTEOFLOW_METRICS_ADDRESS: "127.0.0.1:9464"/|progress: must serve metrics on 0.0.0.0:9464 (OSTEOFLOW_METRICS_ADDRESS)'
 )
 status=0

@@ -42,20 +42,20 @@ harness_workspace() {
 }
 harness_finish() {
   local code=$?
-  $harness_started && scripts/harness.sh down >/dev/null
+  $harness_started && scripts/harness.sh down --volumes >/dev/null
   if [[ $code == 0 ]]; then rm -rf "$work"; else echo "kept for a look: $work" >&2; fi
   exit "$code"
 }
 
-# scripts/harness.sh up --native on free ports, tried again on new ones when
-# a start loses a port (its output in $1/up.txt); the endpoints it prints
-# exported.
+# scripts/harness.sh up on free ports (MODE: --native, the default, or
+# --containers), tried again on new ones when a start loses a port (its
+# output in $1/up.txt); the endpoints it prints exported.
 harness_up_on_free_ports() {
-  local work=$1 attempt
+  local work=$1 mode=${2:---native} attempt
   harness_started=true
   for attempt in 1 2 3; do
     choose_suite_ports
-    if scripts/harness.sh up --native >"$work/up.txt" 2>&1; then
+    if scripts/harness.sh up "$mode" >"$work/up.txt" 2>&1; then
       # shellcheck disable=SC1090 # the endpoints as the harness prints them
       source <(scripts/harness.sh env | sed 's/^/export /')
       return 0
