@@ -7,7 +7,7 @@ and reads what changed and why. Uses Debian's python3-grpcio and
 python3-protobuf, and the code the build generates from protos/ into
 <build>/examples/python (protoc with grpc_python_plugin).
 
-    scripts/harness.sh up --native
+    scripts/harness.sh up        # containers where podman runs, else native
     /usr/bin/python3 examples/python/pipeline.py --generated=build/examples/python \
         --clinician-token="$(scripts/harness.sh token clinician)" \
         --operator-token="$(scripts/harness.sh token operator)"

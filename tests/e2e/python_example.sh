@@ -4,7 +4,8 @@
 # as docker-compose.yml in containers, then examples/python/pipeline.py
 # (Debian's python3 with python3-grpcio) takes a sample patient through
 # enrolment, the test clock, a logged week and an advance to week 2 over
-# mutual TLS with tokens; then down. In containers it needs root and the
+# mutual TLS with tokens; `harness.sh clock advance` reaches all four; then
+# down. In containers it needs root and the
 # image (scripts/build-image.sh), and exits 77 (skipped) where containers
 # cannot run.
 #
@@ -34,3 +35,8 @@ harness_up_on_free_ports "$work" "$mode"
   --clinician-token="$(scripts/harness.sh token clinician)" \
   --operator-token="$(scripts/harness.sh token operator)" | tee "$work/pipeline.txt"
 grep -q "^advanced to week 2" "$work/pipeline.txt"
+# The kit's own clock command reaches every service the same way in both modes.
+scripts/harness.sh clock advance 1d >"$work/clock.txt"
+for service in progress screening scheduling catalog; do
+  grep -q "\"$service\"" "$work/clock.txt" || { echo "clock advance did not reach $service: $(cat "$work/clock.txt")" >&2; exit 1; }
+done
