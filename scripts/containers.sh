@@ -19,6 +19,17 @@ containers_unavailable() {
   command -v runc >/dev/null || { echo "runc is not installed (scripts/setup.sh)"; return; }
 }
 
+# For tests: exits 77 (skipped) saying why where containers cannot run, and
+# 1 when one of the IMAGES named is not built.
+containers_required() {
+  local why image
+  why=$(containers_unavailable)
+  [[ -z $why ]] || { echo "skipped: $why"; exit 77; }
+  for image in "$@"; do
+    podman image exists "$image" || { echo "no image $image: scripts/build-image.sh makes it" >&2; exit 1; }
+  done
+}
+
 # A minimal Debian 12 root as the base image, with the security and point
 # release updates in its sources as Debian's own images have. Made once.
 ensure_base_image() {

@@ -10,10 +10,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/containers.sh
-why=$(containers_unavailable)
-[[ -z $why ]] || { echo "skipped: $why"; exit 77; }
 image=${1:-$project_image}
-podman image exists "$image" || { echo "no image $image: scripts/build-image.sh makes it" >&2; exit 1; }
+containers_required "$image"
 broken=localhost/osteoflow-broken
 trap 'podman rmi --force "$broken:missing-library" "$broken:truncated-binary" >/dev/null 2>&1 || true' EXIT
 

@@ -14,12 +14,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/containers.sh
-why=$(containers_unavailable)
-[[ -z $why ]] || { echo "skipped: $why"; exit 77; }
 image=${1:-$project_image}
-for needed in "$image" "$redis_image"; do
-  podman image exists "$needed" || { echo "no image $needed: scripts/build-image.sh makes it" >&2; exit 1; }
-done
+containers_required "$image" "$redis_image"
 
 run=osteoflow-image-check-$$
 passed=0 failed=0

@@ -13,11 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 build_dir=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 source scripts/containers.sh
-why=$(containers_unavailable)
-[[ -z $why ]] || { echo "skipped: $why"; exit 77; }
-for needed in "$project_image" "$redis_image"; do
-  podman image exists "$needed" || { echo "no image $needed: scripts/build-image.sh makes it" >&2; exit 1; }
-done
+containers_required "$project_image" "$redis_image"
 # shellcheck source=tests/e2e/suite_ports.sh
 source tests/e2e/suite_ports.sh
 

@@ -20,9 +20,7 @@ export OSTEOFLOW_BUILD_DIR=$build_dir
 
 if [[ $mode == --containers ]]; then
   source scripts/containers.sh
-  why=$(containers_unavailable)
-  [[ -z $why ]] || { echo "skipped: $why"; exit 77; }
-  podman image exists "$project_image" || { echo "no image $project_image: scripts/build-image.sh makes it" >&2; exit 1; }
+  containers_required "$project_image" "$redis_image"
 fi
 
 # shellcheck source=tests/e2e/suite_ports.sh
