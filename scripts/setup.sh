@@ -4,14 +4,17 @@
 #   scripts/setup.sh                  everything: build, run, test, containers
 #   scripts/setup.sh --compile-only   only what compiles the binaries (the
 #                                     image's build stage: no npm, no tools)
+#   scripts/setup.sh --containers     only what builds and runs the image and
+#                                     the compose stack (scripts/build-image.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mode=${1:-all}
-[[ $mode == all || $mode == --compile-only ]] || { echo "usage: scripts/setup.sh [--compile-only]" >&2; exit 2; }
+[[ $mode == all || $mode == --compile-only || $mode == --containers ]] ||
+  { echo "usage: scripts/setup.sh [--compile-only | --containers]" >&2; exit 2; }
 
 # What compiles every binary (CMake also finds GoogleTest and Benchmark when
 # it configures, so they are here too).
-packages=(
+compile_packages=(
   g++ cmake ninja-build pkg-config ca-certificates
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libabsl-dev
   libssl-dev libhiredis-dev zlib1g-dev libzstd-dev libjwt-dev
@@ -19,33 +22,38 @@ packages=(
   prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-if [[ $mode == all ]]; then packages+=(
-  git redis-server openssl
-  # The fuzz build (scripts/fuzz.sh): clang, libFuzzer with the address and
-  # undefined-behaviour sanitizer runtimes, and llvm-symbolizer for their stacks.
-  clang-14 libclang-rt-14-dev llvm-14
-  docker-compose
-  # promtool checks and unit-tests the alert rules and scrape configs in
-  # deploy/monitoring/ (ctest -L deploy); prometheus itself runs them locally.
-  prometheus
-  # The Python client example (examples/python): Debian's gRPC and protobuf
-  # for its own python3 (the code is generated with protoc and
-  # grpc_python_plugin, from protobuf-compiler-grpc).
-  python3 python3-grpcio python3-protobuf
-  # The image and the compose stack, built and run for real (docs/containers.md):
-  # podman with Debian's runc, debootstrap for the base images, and
-  # docker-compose (above) driving podman through its Docker-compatible API.
-  podman runc debootstrap
-  # Containers find each other by name on a compose network (CNI's dnsname).
-  golang-github-containernetworking-plugin-dnsname
+# The image and the compose stack, built and run for real (docs/containers.md):
+# podman with Debian's runc, debootstrap for the base images, docker-compose
+# driving podman through its Docker-compatible API (and checking the compose
+# file offline), and CNI's dnsname so that containers find each other by name.
+container_packages=(
+  podman runc debootstrap docker-compose golang-github-containernetworking-plugin-dnsname
 )
-  # kubectl renders the Kubernetes overlays (kubectl kustomize); Debian's comes
-  # with kubernetes-client. A kubectl already present is used as it is (the
-  # two packages would conflict).
-  command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
-  # buf (contract lint) comes from npm; any Node.js with npm will do.
-  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
-fi
+case $mode in
+  --compile-only) packages=("${compile_packages[@]}") ;;
+  --containers) packages=("${container_packages[@]}") ;;
+  all)
+    packages=("${compile_packages[@]}" "${container_packages[@]}"
+      git redis-server openssl
+      # The fuzz build (scripts/fuzz.sh): clang, libFuzzer with the address and
+      # undefined-behaviour sanitizer runtimes, and llvm-symbolizer for their stacks.
+      clang-14 libclang-rt-14-dev llvm-14
+      # promtool checks and unit-tests the alert rules and scrape configs in
+      # deploy/monitoring/ (ctest -L deploy); prometheus itself runs them locally.
+      prometheus
+      # The Python client example (examples/python): Debian's gRPC and protobuf
+      # for its own python3 (the code is generated with protoc and
+      # grpc_python_plugin, from protobuf-compiler-grpc).
+      python3 python3-grpcio python3-protobuf
+    )
+    # kubectl renders the Kubernetes overlays (kubectl kustomize); Debian's
+    # comes with kubernetes-client. A kubectl already present is used as it
+    # is (the two packages would conflict).
+    command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+    # buf (contract lint) comes from npm; any Node.js with npm will do.
+    command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+    ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
