@@ -103,6 +103,9 @@ class Driver {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
     context->AddMetadata("x-request-id", call_id);
+    // A connection that fails to come up is tried again within the deadline:
+    // this test is about labels, not about the first connect of 12 channels.
+    context->set_wait_for_ready(true);
     return context;
   }
 
