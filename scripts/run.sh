@@ -3,7 +3,7 @@
 # loopback (both Redis roles and all four services), enrols each sample patient
 # (screening, then week 1 printed day by day, or the referral), logs a
 # simulated week 1 for the first, advances it to week 2 and shows what changed
-# and why,
+# and why, logs chest pain and a fall for two others and prints the event feed,
 # takes one patient's restrictions through the catalog, and stops it.
 # With --keep the suite keeps running (stop it with scripts/local-suite.sh stop).
 set -euo pipefail
@@ -33,6 +33,7 @@ week_start=$(date -d "$week_ago 12:00 $(( $(date -d "$week_ago 12:00" +%u) - 1 )
 say "Every service's health"
 "$osteoflow" health
 first_program=""
+programs=()
 for sample in samples/intakes/*.json; do
   name=$(basename "$sample" .json)
   say "Enrolling the sample patient '$name' (preferences: samples/preferences/$name.json)"
@@ -41,7 +42,8 @@ for sample in samples/intakes/*.json; do
   enrolled=$("$osteoflow" enrol --intake="$sample" --preferences="samples/preferences/$name.json" \
     --start="$week_start" --request_id="run-$name-$run_id")
   echo "$enrolled"
-  [[ -n $first_program ]] || first_program=$(head -n 1 <<<"$enrolled" | cut -d' ' -f1)
+  programs+=("$(head -n 1 <<<"$enrolled" | cut -d' ' -f1)")
+  [[ -n $first_program ]] || first_program=${programs[0]}
 done
 
 # A simulated week 1 for the first sample: every planned day done as
@@ -57,6 +59,19 @@ progress_report=$("$osteoflow" progress --program="$first_program")
 grep -v PROGRESSION_CHANGE_HOLD <<<"$progress_report" || true
 say "Week 2's strength items with the load progressed from the log"
 "$osteoflow" plan --program="$first_program" | grep -E "^    strength .*( at [0-9.]+ kg|band)" || true
+
+# A clinic system hears of red flags and falls from the event feed instead of
+# polling every programme: chest pain logged for the second sample, a fall
+# for the third, then the feed from just before them.
+say "A red flag and a fall, as the event feed tells a clinic system (docs/events.md)"
+cursor=$("$osteoflow" events --types=program.enrolled 2>&1 >/dev/null | sed -n 's/^cursor: //p')
+sessions=$(mktemp -d)
+printf '{"date": "%s", "symptoms": ["SESSION_SYMPTOM_CHEST_PAIN"]}\n' "$week_start" >"$sessions/chest-pain.json"
+printf '{"date": "%s", "fall": {"fell": true}}\n' "$week_start" >"$sessions/fall.json"
+"$osteoflow" log --program="${programs[1]}" --session="$sessions/chest-pain.json" --request_id="run-chest-$run_id" || true
+"$osteoflow" log --program="${programs[2]}" --session="$sessions/fall.json" --request_id="run-fall-$run_id" || true
+rm -r "$sessions"
+"$osteoflow" events --cursor="$cursor" 2>/dev/null
 
 say "The catalog"
 "$call" --target="$catalog" --method=osteoflow.catalog.v1.CatalogService/GetCatalogInfo --request_json='{}'

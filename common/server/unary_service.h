@@ -18,7 +18,7 @@
 
 namespace osteoflow {
 
-// A gRPC service of unary methods that take and give raw bytes, built from
+// A gRPC service of unary (and server-streaming) methods that take and give raw bytes, built from
 // its contract rather than from generated base classes: a method is found by
 // its request type, named as its descriptor names it, and admitted by the
 // access its contract declares. UnaryTable (unary_table.h) fills one from a
@@ -28,6 +28,8 @@ class UnaryService final : public grpc::Service {
  public:
   using Handler = std::function<grpc::ServerUnaryReactor*(grpc::CallbackServerContext*, const grpc::ByteBuffer*,
                                                           grpc::ByteBuffer*)>;
+  using StreamHandler = std::function<grpc::ServerWriteReactor<grpc::ByteBuffer>*(grpc::CallbackServerContext*,
+                                                                                const grpc::ByteBuffer*)>;
 
   // `service_full_name` from the generated code (Service::service_full_name()).
   explicit UnaryService(absl::string_view service_full_name);
@@ -46,6 +48,11 @@ class UnaryService final : public grpc::Service {
   void Serve(const google::protobuf::Descriptor& request, const google::protobuf::Descriptor& response,
              absl::FunctionRef<Handler(const MethodAccess&)> handler_for);
 
+  // The same for the contract's server-streaming method that takes
+  // `request` and streams `response`.
+  void ServeStream(const google::protobuf::Descriptor& request, const google::protobuf::Descriptor& response,
+                   absl::FunctionRef<StreamHandler(const MethodAccess&)> handler_for);
+
   // A problem found while filling the table; the service is then incomplete.
   void AddProblem(std::string problem) { problems_.push_back(std::move(problem)); }
 
@@ -54,7 +61,11 @@ class UnaryService final : public grpc::Service {
 
  private:
   const google::protobuf::MethodDescriptor* MethodTaking(const google::protobuf::Descriptor& request,
-                                                         const google::protobuf::Descriptor& response);
+                                                         const google::protobuf::Descriptor& response,
+                                                         bool server_streaming);
+  // The method's access, kept, and its place among the served; null when
+  // it cannot be served (the problem recorded).
+  const MethodAccess* Admit(const google::protobuf::MethodDescriptor* method);
 
   const std::string name_;
   const google::protobuf::ServiceDescriptor* contract_;

@@ -9,6 +9,8 @@
 #include "absl/strings/string_view.h"
 #include "common/server/blocking_work.h"
 #include "common/server/unary_answer.h"
+#include "common/server/message_stream.h"
+#include "common/server/stream_answer.h"
 #include "common/server/unary_service.h"
 
 namespace osteoflow {
@@ -100,6 +102,24 @@ class UnaryTable {
       service_->AddProblem(absl::StrCat(Request::descriptor()->full_name(),
                                         ": its row answers on the work pool, but the table has none"));
     }
+    return std::move(*this);
+  }
+
+  // A server-streaming method: the use case takes (const Request&,
+  // MessageStream<Response>*) and runs on a thread of its own while it
+  // streams (stream_answer.h).
+  template <typename Request, typename Response>
+  UnaryTable&& StreamRow(absl::Status (UseCases::*call)(const Request&, MessageStream<Response>*)) && {
+    UseCases* target = use_cases_.get();
+    const auto handle = [target, call](const Request& request, MessageStream<Response>* stream) {
+      return (target->*call)(request, stream);
+    };
+    service_->ServeStream(*Request::descriptor(), *Response::descriptor(), [&](const MethodAccess& access) {
+      return UnaryService::StreamHandler(
+          [&access, handle](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+            return new StreamAnswer<Request, Response, decltype(handle)>(context, access, request, handle);
+          });
+    });
     return std::move(*this);
   }
 

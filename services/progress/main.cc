@@ -15,6 +15,8 @@
 #include "common/server/dependency_watch.h"
 #include "common/server/server_process.h"
 #include "common/server/peer_channel.h"
+#include "common/server/periodic_task.h"
+#include "common/server/stream_answer.h"
 #include "common/server/service_host.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression_rules.h"
@@ -22,6 +24,7 @@
 #include "services/progress/metrics/clinical_flow_metrics.h"
 #include "services/progress/peers/scheduling_client.h"
 #include "services/progress/peers/screening_client.h"
+#include "services/progress/store/redis_event_feed.h"
 #include "services/progress/store/redis_program_store.h"
 
 ABSL_FLAG(std::string, progression_rules_file, OSTEOFLOW_PROGRESSION_RULES_FILE_DEFAULT,
@@ -32,6 +35,15 @@ ABSL_FLAG(std::string, store_packing, "zstd-dictionary",
           "how stored records are compressed: zstd-dictionary (zstd with the dictionary built in); zstd or "
           "zlib only while a rolling upgrade still runs replicas of a version that reads no more than that");
 ABSL_FLAG(absl::Duration, peer_deadline, absl::Seconds(5), "deadline of each call to screening or scheduling");
+ABSL_FLAG(absl::Duration, event_retention, absl::Hours(24 * 30), "how long the event feed keeps an event");
+ABSL_FLAG(absl::Duration, event_relay_after, absl::Seconds(15),
+          "a writer's pending event mark older than this is relayed for it (its writer is taken to have died)");
+ABSL_FLAG(absl::Duration, event_poll_interval, absl::Milliseconds(250),
+          "how often a watcher of the event feed looks for events other replicas relayed");
+ABSL_FLAG(absl::Duration, event_heartbeat, absl::Seconds(15), "a watcher's heartbeat after this long without events");
+ABSL_FLAG(int32_t, adherence_alert_percent, osteoflow::progress::Programs::kAdherenceAlertPercent,
+          "a finished week done below this percent of its planned items raises adherence.low");
+ABSL_FLAG(int32_t, max_event_watchers, 64, "how many WatchEvents streams this process serves at once");
 
 int main(int argc, char** argv) {
   osteoflow::PrepareServerProcess();
@@ -50,6 +62,32 @@ int main(int argc, char** argv) {
     if (address.empty()) osteoflow::ExitInvalidSetting(name, "required, host:port");
   }
 
+  osteoflow::progress::EventFeedSettings feed_settings;
+  feed_settings.retention = absl::GetFlag(FLAGS_event_retention);
+  feed_settings.relay_after = absl::GetFlag(FLAGS_event_relay_after);
+  if (feed_settings.retention < absl::Seconds(1)) osteoflow::ExitInvalidSetting("event_retention", "at least 1s");
+  if (feed_settings.relay_after < 2 * store_options.command_timeout) {
+    osteoflow::ExitInvalidSetting("event_relay_after", "at least twice store_command_timeout");
+  }
+  osteoflow::progress::Programs::EventWatchSettings watch_settings;
+  watch_settings.poll_interval = absl::GetFlag(FLAGS_event_poll_interval);
+  watch_settings.heartbeat = absl::GetFlag(FLAGS_event_heartbeat);
+  if (watch_settings.poll_interval < absl::Milliseconds(10) || watch_settings.poll_interval > absl::Minutes(1)) {
+    osteoflow::ExitInvalidSetting("event_poll_interval", "must be between 10ms and 1m");
+  }
+  if (watch_settings.heartbeat < absl::Milliseconds(100) || watch_settings.heartbeat > absl::Hours(1)) {
+    osteoflow::ExitInvalidSetting("event_heartbeat", "must be between 100ms and 1h");
+  }
+  const int adherence_alert_percent = absl::GetFlag(FLAGS_adherence_alert_percent);
+  if (adherence_alert_percent < 0 || adherence_alert_percent > 100) {
+    osteoflow::ExitInvalidSetting("adherence_alert_percent", "must be 0..100");
+  }
+  const int max_event_watchers = absl::GetFlag(FLAGS_max_event_watchers);
+  if (max_event_watchers < 1 || max_event_watchers > 10000) {
+    osteoflow::ExitInvalidSetting("max_event_watchers", "must be 1..10000");
+  }
+  osteoflow::SetMaxServerStreams(max_event_watchers);
+
   const auto rules =
       osteoflow::DataOrExit(osteoflow::progress::LoadProgressionRulesFile(absl::GetFlag(FLAGS_progression_rules_file)));
   osteoflow::LogLine("progression_rules_loaded")
@@ -61,8 +99,9 @@ int main(int argc, char** argv) {
   const absl::StatusOr<osteoflow::progress::PackFormat> packing =
       osteoflow::progress::ParsePackFormat(absl::GetFlag(FLAGS_store_packing));
   if (!packing.ok()) osteoflow::ExitInvalidSetting("store_packing", packing.status().message());
-  auto store = std::make_shared<osteoflow::progress::RedisProgramStore>(
-      std::make_shared<osteoflow::RedisPool>(store_options), *packing);
+  const auto store_pool = std::make_shared<osteoflow::RedisPool>(store_options);
+  const auto feed = std::make_shared<osteoflow::progress::RedisEventFeed>(store_pool, feed_settings);
+  auto store = std::make_shared<osteoflow::progress::RedisProgramStore>(store_pool, *packing, feed);
   const bool count_calls = !settings.metrics_address.empty();
   auto programs = std::make_shared<osteoflow::progress::Programs>(
       store,
@@ -75,7 +114,14 @@ int main(int argc, char** argv) {
                                  osteoflow::scheduling::v1::SchedulingService::service_full_name(), count_calls),
           peer_deadline),
       rules, [] { return osteoflow::ProcessClock().Now(); }, osteoflow::progress::Programs::kCurrentWeeksKept,
-      std::make_shared<osteoflow::progress::ClinicalFlowMetrics>());
+      std::make_shared<osteoflow::progress::ClinicalFlowMetrics>(), adherence_alert_percent);
+  programs->UseEventFeed(feed, watch_settings);
+  // Relays for writers that died between a change and its relay; every
+  // replica runs it, the relay being safe to repeat.
+  osteoflow::PeriodicTask relay_sweep("event_relay_sweep", absl::Seconds(1), [feed] {
+    const absl::StatusOr<int> relayed = feed->RelayStale();
+    return relayed.ok() ? absl::OkStatus() : relayed.status();
+  });
   const auto test_clock = osteoflow::TestClockServing::FromFlags(
       "progress", settings,
       {{"screening", absl::GetFlag(FLAGS_screening_address)}, {"scheduling", absl::GetFlag(FLAGS_scheduling_address)}},

@@ -12,12 +12,14 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/config/settings.h"
 #include "common/digest/content_digest.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
+#include "tools/cli/event_lines.h"
 #include "tools/cli/json_input.h"
 #include "tools/cli/simulated_week.h"
 #include "tools/health/health_probe.h"
@@ -40,6 +42,12 @@ ABSL_FLAG(std::string, note, "", "resume: a note for the record");
 ABSL_FLAG(int, strength_reps, 13, "simulate-week: repetitions logged for every strength set");
 ABSL_FLAG(double, first_load_kg, 8,
           "simulate-week: kilograms logged on weights the plan states no load for yet");
+ABSL_FLAG(std::string, patient, "", "events: only this patient's (its opaque id)");
+ABSL_FLAG(std::vector<std::string>, types, {},
+          "events: only these types, comma-separated (program.paused or org.osteoflow.progress.program.paused.v1)");
+ABSL_FLAG(std::string, cursor, "", "events: start after this cursor (as printed last); default the oldest kept, "
+                                   "or now with --follow");
+ABSL_FLAG(bool, follow, false, "events: keep printing new events until interrupted");
 ABSL_FLAG(std::string, request_id, "",
           "idempotency key of a write; by default derived from what is sent, so running the same "
           "command again is a safe retry");
@@ -60,6 +68,8 @@ constexpr char kUsage[] =
     "  progress --program=NAME\n"
     "  advance  --program=NAME\n"
     "  resume   --program=NAME --cleared_by=ID [--note=TEXT]\n"
+    "  events   [--patient=ID] [--types=T,...] [--cursor=C] [--follow]\n"
+    "           the event feed, one line an event; the last cursor goes to stderr\n"
     "  health                           every service's liveness and readiness\n"
     "Exit codes: 0 done, 1 the service refused or failed, 2 bad usage or input file.";
 
@@ -97,6 +107,8 @@ class Client {
   Client()
       : stub_(v1::ProgressService::NewStub(
             osteoflow::tools::MakeChannel(absl::GetFlag(FLAGS_progress), {}))) {}
+
+  v1::ProgressService::Stub& stub() { return *stub_; }
 
   template <typename Request, typename Response, typename Method>
   grpc::Status Call(Method method, const Request& request, Response* response) {
@@ -197,6 +209,60 @@ int Health() {
 
 }  // namespace
 
+// The feed from a cursor: pages to its end, or with --follow a watch that
+// reconnects from the last cursor it got until interrupted.
+int Events(Client& client) {
+  std::string patient = absl::GetFlag(FLAGS_patient);
+  if (!patient.empty()) patient = absl::StrCat("patients/", patient);
+  std::vector<std::string> types;
+  for (const std::string& type : absl::GetFlag(FLAGS_types)) {
+    types.push_back(absl::StartsWith(type, "org.") ? type : absl::StrCat("org.osteoflow.progress.", type, ".v1"));
+  }
+  std::string cursor = absl::GetFlag(FLAGS_cursor);
+  const auto print = [&](const v1::FeedEvent& event) {
+    cursor = event.cursor();
+    const std::string line = osteoflow::tools::EventLine(event);
+    if (!line.empty()) std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  };
+  if (!absl::GetFlag(FLAGS_follow)) {
+    v1::ListEventsRequest request;
+    request.set_patient(patient);
+    *request.mutable_types() = {types.begin(), types.end()};
+    request.set_page_token(cursor);
+    while (true) {
+      v1::ListEventsResponse response;
+      const grpc::Status status = client.Call(&v1::ProgressService::Stub::ListEvents, request, &response);
+      if (!status.ok()) return Refused(status);
+      for (const v1::FeedEvent& event : response.events()) print(event);
+      cursor = response.next_page_token();
+      if (response.events().empty()) break;
+      request.set_page_token(cursor);
+    }
+    std::fprintf(stderr, "cursor: %s\n", cursor.c_str());
+    return 0;
+  }
+  while (true) {
+    grpc::ClientContext context;
+    context.set_wait_for_ready(true);
+    v1::WatchEventsRequest request;
+    request.set_patient(patient);
+    *request.mutable_types() = {types.begin(), types.end()};
+    request.set_cursor(cursor);
+    auto reader = client.stub().WatchEvents(&context, request);
+    v1::FeedEvent event;
+    while (reader->Read(&event)) print(event);
+    const grpc::Status status = reader->Finish();
+    const grpc::StatusCode code = status.error_code();
+    if (code != grpc::StatusCode::UNAVAILABLE && code != grpc::StatusCode::OK &&
+        code != grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return Refused(status);
+    }
+    std::fprintf(stderr, "cursor: %s (reconnecting)\n", cursor.c_str());
+    absl::SleepFor(absl::Seconds(1));
+  }
+}
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
@@ -205,6 +271,7 @@ int main(int argc, char** argv) {
   Client client;
 
   if (command == "health") return Health();
+  if (command == "events") return Events(client);
   if (command == "enrol") {
     v1::EnrollRequest request;
     const std::string intake = Required("intake", absl::GetFlag(FLAGS_intake));

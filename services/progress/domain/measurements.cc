@@ -8,6 +8,7 @@
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
 #include "services/progress/domain/alerts.h"
+#include "services/progress/domain/program_events.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
@@ -118,6 +119,9 @@ absl::Status Programs::RecordMeasurement(const v1::RecordMeasurementRequest& req
       AskToRescreen(program, rescreen);
     }
     if (!stored.alerts().empty()) change.program = ProgramRecordBytes(program);
+    ChangeEvents events(request.program(), id, now_());
+    events.MeasurementRecorded(stored, program.state());
+    change.events = events.ToOutbox();
     absl::CivilDay date;
     ParseIsoDate(stored.date(), &date);
     absl::CivilDay start;

@@ -42,8 +42,9 @@ absl::StatusOr<std::vector<Record>> ParseRecords(absl::StatusOr<std::vector<std:
 }  // namespace
 
 absl::Status ProgramRepository::Create(const ProgramKey& key, absl::Time create_time, v1::Program& created,
-                                       v1::Program* program, bool* stored_now) {
+                                       std::vector<OutboxEvent> events, v1::Program* program, bool* stored_now) {
   StoredProgram to_store;
+  to_store.events = std::move(events);
   if (created.has_current_plan()) to_store.plan = created.current_plan().SerializeAsString();
   to_store.program = ProgramRecordBytes(created);
   StoredProgram stored;

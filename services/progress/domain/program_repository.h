@@ -45,8 +45,10 @@ class ProgramRepository {
   // Stores a new programme unless one with its id exists; `program` gets the
   // programme as stored (on a retry, the first attempt's); `stored_now`, when
   // given, whether this call stored it.
+  // `events` go to the patient's outbox with it.
   absl::Status Create(const ProgramKey& key, absl::Time create_time, osteoflow::progress::v1::Program& created,
-                      osteoflow::progress::v1::Program* program, bool* stored_now = nullptr);
+                      std::vector<OutboxEvent> events, osteoflow::progress::v1::Program* program,
+                      bool* stored_now = nullptr);
 
   // The programme named `name`; INVALID_ARGUMENT or NOT_FOUND naming `field`.
   absl::StatusOr<LoadedProgram> Load(const std::string& name, const std::string& field);

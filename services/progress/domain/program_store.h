@@ -38,6 +38,14 @@ struct NewRecord {
   std::vector<RecordQuota> quotas = {};
 };
 
+// An event a change raises, appended to the patient's outbox in the same
+// atomic step as the change and relayed to the event feed from there: its
+// CloudEvents type and the CloudEvent's bytes.
+struct OutboxEvent {
+  std::string type;
+  std::string bytes;
+};
+
 // A programme as stored: its record (the Program without its current plan)
 // and the current week's plan (a WeeklyPlan; empty while there is none). They
 // are kept apart because most changes (a session log, a measurement, a
@@ -45,6 +53,8 @@ struct NewRecord {
 struct StoredProgram {
   std::string program;
   std::string plan;
+  // On a write, the events the change raises (never filled on a read).
+  std::vector<OutboxEvent> events = {};
 };
 
 // What a commit did.

@@ -10,6 +10,7 @@
 #include "common/text/identifiers.h"
 #include "common/text/resource_names.h"
 #include "services/progress/domain/alerts.h"
+#include "services/progress/domain/program_events.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
 #include "services/progress/domain/request_checks.h"
@@ -40,14 +41,16 @@ absl::StatusOr<T> AnswerOf(std::future<absl::StatusOr<T>> future) {
 
 Programs::Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
                    std::shared_ptr<SchedulingGateway> planning, std::shared_ptr<const ProgressionRules> rules,
-                   std::function<absl::Time()> now, size_t current_weeks_kept, std::shared_ptr<ClinicalFlow> flow)
+                   std::function<absl::Time()> now, size_t current_weeks_kept, std::shared_ptr<ClinicalFlow> flow,
+                   int adherence_alert_percent)
     : repository_(std::move(store)),
       screening_(std::move(screening)),
       planning_(std::move(planning)),
       rules_(std::move(rules)),
       now_(std::move(now)),
       current_weeks_(current_weeks_kept),
-      flow_(flow != nullptr ? std::move(flow) : std::make_shared<UntoldClinicalFlow>()) {}
+      flow_(flow != nullptr ? std::move(flow) : std::make_shared<UntoldClinicalFlow>()),
+      adherence_alert_percent_(adherence_alert_percent) {}
 
 absl::StatusOr<scheduling_v1::WeeklyPlan> Programs::PlanWeek(const v1::Program& program, int week_index) {
   absl::CivilDay start;
@@ -144,8 +147,10 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
     created.set_week_index(1);
     *created.mutable_current_plan() = *std::move(plan);
   }
+  ChangeEvents events(created.name(), key.program_id, now);
+  events.Enrolled(created);
   bool stored_now = false;
-  absl::Status status = repository_.Create(key, now, created, program, &stored_now);
+  absl::Status status = repository_.Create(key, now, created, events.ToOutbox(), program, &stored_now);
   if (status.ok() && stored_now) flow_->Enrolled(*program);
   return status;
 }
@@ -214,6 +219,10 @@ absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Progr
     }
     resumed.set_state(v1::PROGRAM_STATE_ACTIVE);
     change.program = ProgramRecordBytes(resumed);
+    ChangeEvents events(request.program(), IdOf(request.program(), absl::StrCat("resume\n", request.request_id())),
+                        now_());
+    events.Resumed(resumed);
+    change.events = events.ToOutbox();
     absl::StatusOr<CommitResult> result =
         repository_.Commit(loaded->key, loaded->stored.program, change, std::nullopt, nullptr);
     if (!result.ok()) return result.status();

@@ -9,7 +9,9 @@
 #include "absl/time/time.h"
 #include "osteoflow/progress/v1/progress_service.pb.h"
 #include "services/progress/domain/clinical_flow.h"
+#include "common/server/message_stream.h"
 #include "services/progress/domain/current_weeks.h"
+#include "services/progress/domain/event_feed.h"
 #include "services/progress/domain/program_repository.h"
 #include "services/progress/domain/program_store.h"
 #include "services/progress/domain/progression_rules.h"
@@ -26,11 +28,14 @@ class Programs {
   Programs(std::shared_ptr<ProgramStore> store, std::shared_ptr<ScreeningGateway> screening,
            std::shared_ptr<SchedulingGateway> planning, std::shared_ptr<const ProgressionRules> rules,
            std::function<absl::Time()> now, size_t current_weeks_kept = kCurrentWeeksKept,
-           std::shared_ptr<ClinicalFlow> flow = nullptr);
+           std::shared_ptr<ClinicalFlow> flow = nullptr, int adherence_alert_percent = kAdherenceAlertPercent);
 
   // How many programmes' current weeks are kept in memory for checking
   // session logs (a few KB each).
   static constexpr size_t kCurrentWeeksKept = 8192;
+  // A finished week whose items were done less than this (percent of those
+  // planned) raises an adherence.low event.
+  static constexpr int kAdherenceAlertPercent = 50;
 
   // Screens the intake, plans week 1 (unless referred) and stores the
   // programme. Week 1 is planned from a preview of the screening while the
@@ -67,6 +72,24 @@ class Programs {
   absl::Status Resume(const osteoflow::progress::v1::ResumeProgramRequest& request,
                       osteoflow::progress::v1::Program* program);
 
+  // How watchers of the event feed are served.
+  struct EventWatchSettings {
+    // How often a watcher looks for events other replicas relayed (this
+    // process's own relays wake it at once).
+    absl::Duration poll_interval = absl::Milliseconds(250);
+    // A heartbeat after this long without an event.
+    absl::Duration heartbeat = absl::Seconds(15);
+  };
+  // The feed ListEvents and WatchEvents read; until set they are UNAVAILABLE.
+  void UseEventFeed(std::shared_ptr<EventFeed> feed, EventWatchSettings settings);
+  // A page of the feed from a cursor; see the contract.
+  absl::Status ListEvents(const osteoflow::progress::v1::ListEventsRequest& request,
+                          osteoflow::progress::v1::ListEventsResponse* response);
+  // The feed from a cursor (or from now) until the deadline or the caller
+  // leaves; OUT_OF_RANGE for a cursor past the retention.
+  absl::Status WatchEvents(const osteoflow::progress::v1::WatchEventsRequest& request,
+                           MessageStream<osteoflow::progress::v1::FeedEvent>* stream);
+
  private:
   absl::StatusOr<osteoflow::scheduling::v1::WeeklyPlan> PlanWeek(
       const osteoflow::progress::v1::Program& program, int week_index);
@@ -79,6 +102,9 @@ class Programs {
   CurrentWeeks current_weeks_;
   // Told of every committed change; never null.
   const std::shared_ptr<ClinicalFlow> flow_;
+  const int adherence_alert_percent_;
+  std::shared_ptr<EventFeed> feed_;
+  EventWatchSettings watch_settings_;
 };
 
 }  // namespace osteoflow::progress

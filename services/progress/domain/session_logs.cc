@@ -8,6 +8,7 @@
 #include "common/status/field_violations.h"
 #include "common/text/identifiers.h"
 #include "services/progress/domain/alerts.h"
+#include "services/progress/domain/program_events.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
@@ -142,6 +143,7 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
       for (const v1::SessionRedFlag& flag : rules.session_red_flags()) stop = stop || flag.symptom() == symptom;
     }
     StoredProgram change;
+    std::optional<v1::Alert> rescreen;
     if (stop) {
       if (!loaded.has_value()) {
         absl::StatusOr<LoadedProgram> read = repository_.Load(request.program(), "program");
@@ -162,14 +164,19 @@ absl::Status Programs::LogSession(const v1::LogSessionRequest& request, v1::Sess
         const common::v1::RuleCitation& rule = rules_->Citation(rules.stop_rule_id());
         *stored_log.add_alerts() = MakeAlert(v1::ALERT_KIND_FALL, rule, what, stored_log.date());
         Refer(program, rule, what, rules.fall_refer_to(), stored_log.date(), stored_log.name());
-        AskToRescreen(program, MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.fall_rule_id()),
-                                         "a fall was reported: screen again, with the fall-risk flag",
-                                         stored_log.date()));
+        rescreen = MakeAlert(v1::ALERT_KIND_RESCREEN, rules_->Citation(rules.fall_rule_id()),
+                             "a fall was reported: screen again, with the fall-risk flag", stored_log.date());
+        AskToRescreen(program, *rescreen);
       }
       program.set_state(v1::PROGRAM_STATE_PAUSED);
       *stored_log.add_alerts() = PausedUntilClearance(rules_->Citation(rules.stop_rule_id()), stored_log.date());
       change.program = ProgramRecordBytes(program);
     }
+    ChangeEvents events(request.program(), session_id, now);
+    events.SessionLogged(stored_log, stop ? v1::PROGRAM_STATE_PAUSED : v1::PROGRAM_STATE_ACTIVE,
+                         rules.comfort().reduce_pain());
+    if (rescreen.has_value()) events.RescreenAsked(*rescreen, stored_log.name(), v1::PROGRAM_STATE_PAUSED, week->week_index);
+    change.events = events.ToOutbox();
     absl::CivilDay date;
     ParseIsoDate(stored_log.date(), &date);
     const v1::RecordLimits& limits = rules.record_limits();

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/progress/domain/program_events.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression.h"
 #include "services/progress/domain/record_ids.h"
@@ -52,6 +53,10 @@ absl::Status Programs::AdvanceWeek(const v1::AdvanceWeekRequest& request, v1::Pr
     StoredProgram change{std::string(), next_plan->SerializeAsString()};
     *advanced.mutable_current_plan() = *std::move(next_plan);
     change.program = ProgramRecordBytes(advanced);
+    ChangeEvents events(request.program(), week_id, now_());
+    events.Advanced(finished, absl::StrCat(request.program(), "/weeks/", week_id), next_week);
+    events.AdherenceChecked(finished, adherence_alert_percent_);
+    change.events = events.ToOutbox();
     const NewRecord record{RecordKind::kWeek, week_id, finished.SerializeAsString(), finished.week_index()};
     absl::StatusOr<CommitResult> result =
         repository_.Commit(loaded->key, loaded->stored.program, change, record, nullptr);

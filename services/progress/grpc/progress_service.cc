@@ -16,6 +16,8 @@ std::unique_ptr<UnaryService> ProgressService(std::shared_ptr<Programs> programs
       .Row<v1::GetProgressRequest, v1::ProgressReport, kOnWorkPool>(&Programs::GetProgress)
       .Row<v1::AdvanceWeekRequest, v1::Program, kOnWorkPool>(&Programs::AdvanceWeek)
       .Row<v1::ResumeProgramRequest, v1::Program, kOnWorkPool>(&Programs::Resume)
+      .Row<v1::ListEventsRequest, v1::ListEventsResponse, kOnWorkPool>(&Programs::ListEvents)
+      .StreamRow<v1::WatchEventsRequest, v1::FeedEvent>(&Programs::WatchEvents)
       .Build();
 }
 

@@ -11,14 +11,17 @@
 #include "common/redis/redis_script.h"
 #include "common/text/identifiers.h"
 #include "services/progress/store/packed_values.h"
+#include "services/progress/store/redis_event_feed.h"
 
 namespace osteoflow::progress {
 namespace {
 
 // Creates the programme unless it exists. KEYS[1] the programme, KEYS[2] its
-// plan, KEYS[3] the patient's index; ARGV[1] the programme, ARGV[2] the plan
-// ('' for none), ARGV[3] the create time, ARGV[4] the id. Returns {1} when
-// created, {0, stored programme, stored plan or false} when it was there.
+// plan, KEYS[3] the patient's index, KEYS[4] the patient's event outbox;
+// ARGV[1] the programme, ARGV[2] the plan ('' for none), ARGV[3] the create
+// time, ARGV[4] the id, ARGV[5] how many events, then each event's type and
+// bytes. Returns {1, the outbox} when created, {0, stored programme, stored
+// plan or false} when it was there.
 const RedisScript& CreateScript() {
   static const RedisScript* const script = new RedisScript(R"lua(
 local stored = redis.call('GET', KEYS[1])
@@ -26,19 +29,24 @@ if stored then return {0, stored, redis.call('GET', KEYS[2])} end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
 redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
+local events = tonumber(ARGV[5])
+for i = 6, 5 + 2 * events, 2 do redis.call('XADD', KEYS[4], '*', 't', ARGV[i], 'e', ARGV[i + 1]) end
+if events > 0 then return {1, redis.call('XRANGE', KEYS[4], '-', '+', 'COUNT', 100)} end
 return {1}
 )lua");
   return *script;
 }
 
 // One atomic change. KEYS[1] the programme, KEYS[2] its plan, KEYS[3] the
-// record, KEYS[4] the record index; ARGV[1] the expected programme's SHA-1,
-// ARGV[2] the new programme ('' keeps it), ARGV[3] the new plan ('' keeps
-// it), ARGV[4] the record ('' for none), ARGV[5] its id, ARGV[6] its order,
-// ARGV[7] unused, then per quota its first and last order and its limit.
-// The record id is checked first: a retry of a change that was committed
-// finds its record and changes nothing, whatever happened to the programme
-// since.
+// record, KEYS[4] the record index, KEYS[5] the patient's event outbox;
+// ARGV[1] the expected programme's SHA-1, ARGV[2] the new programme (''
+// keeps it), ARGV[3] the new plan ('' keeps it), ARGV[4] the record (''
+// for none), ARGV[5] its id, ARGV[6] its order, ARGV[7] how many events,
+// then each event's type and bytes, then per quota its first and last order
+// and its limit. The record id is checked first: a retry of a change that
+// was committed finds its record and changes nothing (and raises no event
+// again), whatever happened to the programme since. Returns {'ok', the
+// outbox} when events were added.
 const RedisScript& CommitScript() {
   static const RedisScript* const script = new RedisScript(R"lua(
 local current = redis.call('GET', KEYS[1])
@@ -48,7 +56,8 @@ if ARGV[4] ~= '' then
   if existing then return {'stored', existing} end
 end
 if redis.sha1hex(current) ~= ARGV[1] then return {'conflict'} end
-for i = 8, #ARGV, 3 do
+local events = tonumber(ARGV[7])
+for i = 8 + 2 * events, #ARGV, 3 do
   if redis.call('ZCOUNT', KEYS[4], ARGV[i], ARGV[i + 1]) >= tonumber(ARGV[i + 2]) then return {'quota'} end
 end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2]) end
@@ -57,6 +66,8 @@ if ARGV[4] ~= '' then
   redis.call('SET', KEYS[3], ARGV[4])
   redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
 end
+for i = 8, 7 + 2 * events, 2 do redis.call('XADD', KEYS[5], '*', 't', ARGV[i], 'e', ARGV[i + 1]) end
+if events > 0 then return {'ok', redis.call('XRANGE', KEYS[5], '-', '+', 'COUNT', 100)} end
 return {'ok'}
 )lua");
   return *script;
@@ -123,6 +134,14 @@ absl::StatusOr<std::string> TextOrEmpty(RedisReply& reply, absl::string_view wha
   return UnpackValue(std::move(reply.text));
 }
 
+// Each event's type and bytes, as the scripts take them.
+void AppendEvents(const std::vector<OutboxEvent>& events, std::vector<std::string>& arguments) {
+  for (const OutboxEvent& event : events) {
+    arguments.push_back(event.type);
+    arguments.push_back(event.bytes);
+  }
+}
+
 // The commit script's arguments (see CommitScript).
 std::vector<std::string> CommitArguments(const std::string& expected, const StoredProgram& change,
                                          const std::optional<NewRecord>& record, PackFormat packing) {
@@ -135,7 +154,8 @@ std::vector<std::string> CommitArguments(const std::string& expected, const Stor
       record.has_value() ? PackValue(record->bytes, packing) : std::string(),
       record.has_value() ? record->id : std::string(),
       absl::StrCat(record.has_value() ? record->order : 0),
-      std::string()};
+      absl::StrCat(change.events.size())};
+  AppendEvents(change.events, arguments);
   if (record.has_value()) {
     for (const RecordQuota& quota : record->quotas) {
       arguments.push_back(ScoreBound(quota.range.first));
@@ -148,8 +168,30 @@ std::vector<std::string> CommitArguments(const std::string& expected, const Stor
 
 }  // namespace
 
-RedisProgramStore::RedisProgramStore(std::shared_ptr<RedisPool> pool, PackFormat packing)
-    : pool_(std::move(pool)), packing_(packing) {}
+RedisProgramStore::RedisProgramStore(std::shared_ptr<RedisPool> pool, PackFormat packing,
+                                     std::shared_ptr<RedisEventFeed> feed)
+    : pool_(std::move(pool)), packing_(packing), feed_(std::move(feed)) {}
+
+absl::StatusOr<std::string> RedisProgramStore::MarkForEvents(absl::string_view patient_id,
+                                                             const std::vector<OutboxEvent>& events) {
+  if (events.empty()) return std::string();
+  if (feed_ == nullptr) return absl::InternalError("redis store: a change raised events, but there is no feed");
+  return feed_->MarkPending(patient_id);
+}
+
+void RedisProgramStore::RelayEvents(absl::string_view patient_id, const std::string& mark,
+                                    const absl::StatusOr<RedisReply>& reply, bool changed) {
+  if (mark.empty()) return;
+  // The change is stored (or not) whatever happens here. A failure leaves
+  // the mark, and the relay sweep relays the outbox for this writer; so
+  // does a script whose reply was lost, which may or may not have run.
+  if (!reply.ok()) return;
+  if (!changed) {
+    static_cast<void>(feed_->ClearMark(patient_id, mark));
+  } else if (reply->elements.size() == 2) {
+    static_cast<void>(feed_->Relay(patient_id, mark, &reply->elements[1]));
+  }
+}
 
 absl::StatusOr<bool> RedisProgramStore::CreateProgram(absl::string_view patient_id,
                                                       absl::string_view program_id,
@@ -157,14 +199,22 @@ absl::StatusOr<bool> RedisProgramStore::CreateProgram(absl::string_view patient_
                                                       StoredProgram* stored) {
   if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
   if (program.program.empty()) return absl::InvalidArgumentError("program: empty");
+  absl::StatusOr<std::string> mark = MarkForEvents(patient_id, program.events);
+  if (!mark.ok()) return mark.status();
+  std::vector<std::string> arguments = {program.program, PackValue(program.plan, packing_),
+                                        absl::StrCat(create_time_micros), std::string(program_id),
+                                        absl::StrCat(program.events.size())};
+  AppendEvents(program.events, arguments);
   absl::StatusOr<RedisReply> reply = CreateScript().Run(
       *pool_,
       {ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id),
-       absl::StrCat(PatientPrefix(patient_id), "programs")},
-      {program.program, PackValue(program.plan, packing_), absl::StrCat(create_time_micros), std::string(program_id)});
+       absl::StrCat(PatientPrefix(patient_id), "programs"), RedisEventFeed::OutboxKey(patient_id)},
+      arguments);
+  const bool created = reply.ok() && reply->type == RedisReply::Type::kArray && !reply->elements.empty() &&
+                       reply->elements[0].integer == 1;
+  RelayEvents(patient_id, *mark, reply, created);
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("create");
-  const bool created = reply->elements[0].integer == 1;
   if (created) {
     if (stored != nullptr) *stored = program;
     return true;
@@ -218,16 +268,21 @@ absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient
     return absl::InvalidArgumentError("record: not valid");
   }
   const RecordKind kind = record.has_value() ? record->kind : RecordKind::kSession;
+  absl::StatusOr<std::string> mark = MarkForEvents(patient_id, change.events);
+  if (!mark.ok()) return mark.status();
   // Redis compares SHA-1 hex digests of the programme's bytes.
   absl::StatusOr<RedisReply> reply = CommitScript().Run(
       *pool_,
       {ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id),
        record.has_value() ? absl::StrCat(RecordPrefix(patient_id, program_id, kind), record->id)
                           : RecordPrefix(patient_id, program_id, kind),
-       RecordIndex(patient_id, program_id, kind)},
+       RecordIndex(patient_id, program_id, kind), RedisEventFeed::OutboxKey(patient_id)},
       // The programme record is never packed: the compare-and-set is on its
       // bytes exactly as the caller read them.
       CommitArguments(expected, change, record, packing_));
+  const bool committed = reply.ok() && reply->type == RedisReply::Type::kArray && !reply->elements.empty() &&
+                         reply->elements[0].text == "ok";
+  RelayEvents(patient_id, *mark, reply, committed);
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("commit");
   const std::string& outcome = reply->elements[0].text;

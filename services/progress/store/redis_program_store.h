@@ -5,6 +5,7 @@
 #include "common/redis/redis_pool.h"
 #include "services/progress/domain/program_store.h"
 #include "services/progress/store/packed_values.h"
+#include "services/progress/store/redis_event_feed.h"
 
 namespace osteoflow::progress {
 
@@ -15,12 +16,16 @@ namespace osteoflow::progress {
 //   osteoflow:v1:{<patient>}:program:<program_id>:session:<id>      a SessionLog
 //   osteoflow:v1:{<patient>}:program:<program_id>:sessions          sorted set of ids, by order
 //   (and :measurement:<id> / :measurements, :week:<id> / :weeks alike)
+//   osteoflow:v1:{<patient>}:outbox                          the events changes raised (redis_event_feed.h)
 // Plans and records of 2 KB or more are stored compressed (packed_values.h).
 // Changes run as one Lua script (by its SHA-1), which Redis applies
 // atomically and, with appendfsync always, writes to disk before it answers.
 class RedisProgramStore final : public ProgramStore {
  public:
-  explicit RedisProgramStore(std::shared_ptr<RedisPool> pool, PackFormat packing = PackFormat::kZstd);
+  // `feed` relays the events changes raise; a change with events and no
+  // feed is refused INTERNAL.
+  explicit RedisProgramStore(std::shared_ptr<RedisPool> pool, PackFormat packing = PackFormat::kZstd,
+                             std::shared_ptr<RedisEventFeed> feed = nullptr);
 
   absl::StatusOr<bool> CreateProgram(absl::string_view patient_id, absl::string_view program_id,
                                      int64_t create_time_micros, const StoredProgram& program,
@@ -44,8 +49,16 @@ class RedisProgramStore final : public ProgramStore {
   absl::Status CheckWritable();
 
  private:
+  // The patient marked pending when the change raises events; "" when not.
+  absl::StatusOr<std::string> MarkForEvents(absl::string_view patient_id, const std::vector<OutboxEvent>& events);
+  // After the change's script (its reply, and whether it changed anything):
+  // the outbox relayed, or the mark cleared when nothing changed.
+  void RelayEvents(absl::string_view patient_id, const std::string& mark, const absl::StatusOr<RedisReply>& reply,
+                   bool changed);
+
   const std::shared_ptr<RedisPool> pool_;
   const PackFormat packing_;
+  const std::shared_ptr<RedisEventFeed> feed_;
 };
 
 }  // namespace osteoflow::progress
