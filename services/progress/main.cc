@@ -18,6 +18,7 @@
 #include "common/server/periodic_task.h"
 #include "common/server/stream_answer.h"
 #include "common/server/service_host.h"
+#include "services/progress/domain/missed_sessions.h"
 #include "services/progress/domain/programs.h"
 #include "services/progress/domain/progression_rules.h"
 #include "services/progress/grpc/progress_service.h"
@@ -26,6 +27,7 @@
 #include "services/progress/peers/screening_client.h"
 #include "services/progress/store/redis_event_feed.h"
 #include "services/progress/store/redis_program_store.h"
+#include "services/progress/store/redis_sweep_lease.h"
 
 ABSL_FLAG(std::string, progression_rules_file, OSTEOFLOW_PROGRESSION_RULES_FILE_DEFAULT,
           "the progression rules (JSON form of osteoflow.progress.v1.ProgressionRulesDocument)");
@@ -44,6 +46,13 @@ ABSL_FLAG(absl::Duration, event_heartbeat, absl::Seconds(15), "a watcher's heart
 ABSL_FLAG(int32_t, adherence_alert_percent, osteoflow::progress::Programs::kAdherenceAlertPercent,
           "a finished week done below this percent of its planned items raises adherence.low");
 ABSL_FLAG(int32_t, max_event_watchers, 64, "how many WatchEvents streams this process serves at once");
+ABSL_FLAG(int32_t, missed_sessions_days, 3,
+          "planned days passed in a row with no session logged before a sessions.missed event");
+ABSL_FLAG(absl::Duration, missed_sessions_sweep_interval, absl::Seconds(10),
+          "how often the replica holding the sweep lease looks for missed sessions");
+ABSL_FLAG(absl::Duration, missed_sessions_recheck, absl::Hours(6), "how soon a checked programme is checked again");
+ABSL_FLAG(absl::Duration, sweep_lease, absl::Seconds(30),
+          "how long the sweep lease lasts unrenewed: a dead holder's sweep moves to another replica after it");
 
 int main(int argc, char** argv) {
   osteoflow::PrepareServerProcess();
@@ -87,6 +96,25 @@ int main(int argc, char** argv) {
     osteoflow::ExitInvalidSetting("max_event_watchers", "must be 1..10000");
   }
   osteoflow::SetMaxServerStreams(max_event_watchers);
+  osteoflow::progress::MissedSessionsSettings missed_settings;
+  missed_settings.days = absl::GetFlag(FLAGS_missed_sessions_days);
+  missed_settings.recheck = absl::GetFlag(FLAGS_missed_sessions_recheck);
+  const absl::Duration sweep_interval = absl::GetFlag(FLAGS_missed_sessions_sweep_interval);
+  const absl::Duration sweep_lease = absl::GetFlag(FLAGS_sweep_lease);
+  if (missed_settings.days < 1 || missed_settings.days > 7) {
+    osteoflow::ExitInvalidSetting("missed_sessions_days", "must be 1..7 (a plan is a week)");
+  }
+  if (sweep_interval < absl::Milliseconds(100) || sweep_interval > absl::Hours(24)) {
+    osteoflow::ExitInvalidSetting("missed_sessions_sweep_interval", "must be between 100ms and 24h");
+  }
+  if (sweep_lease < 2 * sweep_interval + store_options.command_timeout) {
+    // The holder renews at every sweep: two may be missed before it is lost.
+    osteoflow::ExitInvalidSetting("sweep_lease",
+                                  "at least twice missed_sessions_sweep_interval plus store_command_timeout");
+  }
+  if (missed_settings.recheck < sweep_interval) {
+    osteoflow::ExitInvalidSetting("missed_sessions_recheck", "at least missed_sessions_sweep_interval");
+  }
 
   const auto rules =
       osteoflow::DataOrExit(osteoflow::progress::LoadProgressionRulesFile(absl::GetFlag(FLAGS_progression_rules_file)));
@@ -116,6 +144,13 @@ int main(int argc, char** argv) {
       rules, [] { return osteoflow::ProcessClock().Now(); }, osteoflow::progress::Programs::kCurrentWeeksKept,
       std::make_shared<osteoflow::progress::ClinicalFlowMetrics>(), adherence_alert_percent);
   programs->UseEventFeed(feed, watch_settings);
+  const auto missed_sessions = std::make_shared<osteoflow::progress::MissedSessions>(
+      store, std::make_shared<osteoflow::progress::RedisSweepLease>(store_pool, "missed-sessions", sweep_lease),
+      [] { return osteoflow::ProcessClock().Now(); }, missed_settings);
+  osteoflow::PeriodicTask missed_sweep("missed_sessions_sweep", sweep_interval, [missed_sessions] {
+    const absl::StatusOr<int> raised = missed_sessions->Sweep();
+    return raised.ok() ? absl::OkStatus() : raised.status();
+  });
   // Relays for writers that died between a change and its relay; every
   // replica runs it, the relay being safe to repeat.
   osteoflow::PeriodicTask relay_sweep("event_relay_sweep", absl::Seconds(1), [feed] {

@@ -16,10 +16,12 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/redis/redis_pool.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
 #include "osteoflow/progress/v1/program_event.pb.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
@@ -418,6 +420,76 @@ TEST_F(EventFeedTest, WatchersGetEveryAcknowledgedEventOnceInOrderAcrossAKill) {
       EXPECT_EQ(watcher.records.at(patient), logs) << patient;
     }
   }
+}
+
+// Two replicas share the store; the one holding the sweep lease raises a
+// sessions.missed event for a programme whose planned days passed unlogged.
+// Killed with SIGKILL, it stops renewing the lease and the other replica
+// takes the sweep over within the lease's time; no stretch is raised twice.
+TEST_F(EventFeedTest, OneReplicaSweepsForMissedSessionsAndAnotherTakesOverWhenItDies) {
+  // The lease outlasts two sweeps and a store command (3 s in tests).
+  const std::vector<std::string> sweep = {"--missed_sessions_days=2", "--missed_sessions_sweep_interval=200ms",
+                                          "--missed_sessions_recheck=200ms", "--sweep_lease=4s"};
+  StartSuite(sweep);
+  auto second = testing::StartProgressServer(suite_->store->port(), suite_->screening->address(),
+                                             suite_->scheduling->address(), sweep);
+  ASSERT_TRUE(second.ok()) << second.status();
+  std::unique_ptr<testing::ServiceProcess> other = *std::move(second);
+
+  // How many sessions.missed events a patient has on the feed.
+  const auto missed = [&](const std::string& patient) {
+    v1::ListEventsRequest request;
+    request.set_patient("patients/" + patient);
+    request.add_types("org.osteoflow.progress.sessions.missed.v1");
+    v1::ListEventsResponse response;
+    const grpc::Status status = stub_->ListEvents(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.events_size();
+  };
+  const auto wait_for_missed = [&](const std::string& patient, absl::Duration within) {
+    const absl::Time deadline = absl::Now() + within;
+    while (missed(patient) == 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+    return missed(patient);
+  };
+
+  // Week 1 (Monday, Wednesday and Friday) is past and nothing was logged.
+  Enrol("pat-m1");
+  ASSERT_EQ(wait_for_missed("pat-m1", absl::Seconds(10)), 1);
+  v1::ListEventsRequest request;
+  request.set_patient("patients/pat-m1");
+  request.add_types("org.osteoflow.progress.sessions.missed.v1");
+  v1::ListEventsResponse response;
+  ASSERT_TRUE(stub_->ListEvents(Context().get(), request, &response).ok());
+  const v1::ProgramEvent data = DataOf(response.events(0).event());
+  EXPECT_EQ(data.missed_days(), 3);
+  EXPECT_EQ(data.first_missed_date(), "2026-11-23");
+  EXPECT_EQ(data.last_missed_date(), "2026-11-27");
+
+  // Which replica holds the lease: its value starts with the holder's pid.
+  RedisPoolOptions store;
+  store.role = "store";
+  store.port = suite_->store->port();
+  RedisPool pool(store);
+  absl::StatusOr<RedisReply> lease = pool.Execute({"GET", "osteoflow:v1:{sweep-missed-sessions}:lease"});
+  ASSERT_TRUE(lease.ok() && lease->type == RedisReply::Type::kString) << lease.status();
+  const bool first_holds = absl::StartsWith(lease->text, absl::StrCat(suite_->progress->pid(), "-"));
+  ASSERT_TRUE(first_holds || absl::StartsWith(lease->text, absl::StrCat(other->pid(), "-"))) << lease->text;
+  std::unique_ptr<testing::ServiceProcess>& holder = first_holds ? suite_->progress : other;
+  std::unique_ptr<testing::ServiceProcess>& survivor = first_holds ? other : suite_->progress;
+  holder->Signal(SIGKILL);
+  EXPECT_FALSE(holder->WaitForExit(absl::Seconds(10)).ok());
+  Connect(survivor->address());
+
+  const absl::Time killed = absl::Now();
+  Enrol("pat-m2");
+  ASSERT_EQ(wait_for_missed("pat-m2", absl::Seconds(15)), 1);
+  const absl::Duration took = absl::Now() - killed;
+  EXPECT_LT(took, absl::Seconds(4) + absl::Seconds(2)) << "the lease's time, a sweep and some slack";
+  ::testing::Test::RecordProperty("takeover_seconds", absl::StrCat(absl::ToDoubleSeconds(took)));
+  // The survivor has swept pat-m1 again many times by now: still one event.
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(missed("pat-m1"), 1);
+  EXPECT_EQ(missed("pat-m2"), 1);
 }
 
 }  // namespace

@@ -170,6 +170,15 @@ void ChangeEvents::AdherenceChecked(const v1::ProgramWeek& finished, int thresho
   event.set_adherence_threshold_percent(threshold_percent);
 }
 
+void ChangeEvents::SessionsMissed(const std::vector<std::string>& missed, int week_index) {
+  if (missed.empty()) return;
+  v1::ProgramEvent& event =
+      Add(v1::PROGRAM_EVENT_TYPE_SESSIONS_MISSED, missed.front(), std::string(), v1::PROGRAM_STATE_ACTIVE, week_index);
+  event.set_missed_days(static_cast<int>(missed.size()));
+  event.set_first_missed_date(missed.front());
+  event.set_last_missed_date(missed.back());
+}
+
 void ChangeEvents::Resumed(const v1::Program& program) {
   const std::string date = Day(absl::ToCivilDay(time_, absl::UTCTimeZone()));
   Add(v1::PROGRAM_EVENT_TYPE_PROGRAM_RESUMED, date, std::string(), program.state(), program.week_index())

@@ -49,6 +49,8 @@ class ChangeEvents {
   // (each component counted up to its plan); below `threshold_percent`
   // raises adherence.low.
   void AdherenceChecked(const osteoflow::progress::v1::ProgramWeek& finished, int threshold_percent);
+  // Planned days passed with no log (`missed`, in order).
+  void SessionsMissed(const std::vector<std::string>& missed, int week_index);
   // A clinician's clearance.
   void Resumed(const osteoflow::progress::v1::Program& program);
 

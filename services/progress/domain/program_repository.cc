@@ -138,6 +138,10 @@ absl::StatusOr<CommitResult> ProgramRepository::Commit(const ProgramKey& key, co
   return store_->Commit(key.patient_id, key.program_id, expected, change, record, stored_record);
 }
 
+absl::Status ProgramRepository::SweepFrom(const ProgramKey& key, absl::Time when) {
+  return store_->CheckAt(key.patient_id, key.program_id, when);
+}
+
 absl::Status ProgramRepository::CommitWithRetry(absl::FunctionRef<CommitOutcome()> attempt) {
   for (int tried = 0; tried < kMaxCommitAttempts; ++tried) {
     if (CommitOutcome outcome = attempt()) return *std::move(outcome);

@@ -75,6 +75,9 @@ class ProgramRepository {
   // its progress (see ParseWeekForReport).
   absl::StatusOr<std::vector<osteoflow::progress::v1::ProgramWeek>> FinishedWeeksForReport(const ProgramKey& key);
 
+  // Asks the missed-sessions sweep to look at the programme from `when`.
+  absl::Status SweepFrom(const ProgramKey& key, absl::Time when);
+
   // Applies `change` (and adds `record`) if the programme record is still
   // `expected`; see ProgramStore::Commit.
   absl::StatusOr<CommitResult> Commit(const ProgramKey& key, const std::string& expected,

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace osteoflow::progress {
 
@@ -119,6 +120,27 @@ class ProgramStore {
   virtual absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id,
                                                            absl::string_view program_id, RecordKind kind,
                                                            int limit, OrderRange range) = 0;
+
+  // The programmes the missed-sessions sweep looks at: each is due a check
+  // at a time; CheckAt (re)sets it, Forget drops it (a check of a programme
+  // that is gone or not active forgets it; a resumption asks again).
+  struct ProgramRef {
+    std::string patient_id;
+    std::string program_id;
+  };
+  virtual absl::Status CheckAt(absl::string_view patient_id, absl::string_view program_id, absl::Time when) = 0;
+  virtual absl::Status Forget(absl::string_view patient_id, absl::string_view program_id) = 0;
+  // Up to `limit` programmes due at or before `now`.
+  virtual absl::StatusOr<std::vector<ProgramRef>> DueChecks(absl::Time now, int limit) = 0;
+
+  // Adds `events` to the programme's outbox unless `once_id` was raised
+  // before (kAlreadyStored), and unless a sweep holding a later lease than
+  // `fence` has written for this programme (kConflict): a sweep that lost its
+  // lease while it worked changes nothing. kMissing when there is no such
+  // programme.
+  virtual absl::StatusOr<CommitResult> RaiseOnce(absl::string_view patient_id, absl::string_view program_id,
+                                                 absl::string_view once_id, int64_t fence,
+                                                 const std::vector<OutboxEvent>& events) = 0;
 };
 
 }  // namespace osteoflow::progress

@@ -147,6 +147,12 @@ absl::Status Programs::Enroll(const v1::EnrollRequest& request, v1::Program* pro
     created.set_week_index(1);
     *created.mutable_current_plan() = *std::move(plan);
   }
+  // Asked before the programme is stored, so that no stored programme is
+  // left out of the sweep; a programme that is never stored is forgotten by
+  // the sweep's first look.
+  if (created.state() == v1::PROGRAM_STATE_ACTIVE) {
+    if (absl::Status swept = repository_.SweepFrom(key, now); !swept.ok()) return swept;
+  }
   ChangeEvents events(created.name(), key.program_id, now);
   events.Enrolled(created);
   bool stored_now = false;
@@ -219,6 +225,7 @@ absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Progr
     }
     resumed.set_state(v1::PROGRAM_STATE_ACTIVE);
     change.program = ProgramRecordBytes(resumed);
+    if (absl::Status swept = repository_.SweepFrom(loaded->key, now_()); !swept.ok()) return swept;
     ChangeEvents events(request.program(), IdOf(request.program(), absl::StrCat("resume\n", request.request_id())),
                         now_());
     events.Resumed(resumed);

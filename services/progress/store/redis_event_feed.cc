@@ -93,9 +93,6 @@ StreamId IdOf(absl::string_view text) {
 int PartitionOf(absl::string_view patient_id) {
   return static_cast<unsigned char>(Sha256(patient_id)[0]) % RedisEventFeed::kPartitions;
 }
-std::string PartitionKey(int partition, absl::string_view what) {
-  return absl::StrFormat("osteoflow:v1:{events-%02d}:%s", partition, what);
-}
 
 // Per partition: "" (from the oldest kept, unchecked) or a stream id.
 using Positions = std::array<std::string, RedisEventFeed::kPartitions>;
@@ -155,6 +152,14 @@ RedisEventFeed::RedisEventFeed(std::shared_ptr<RedisPool> pool, EventFeedSetting
 
 std::string RedisEventFeed::OutboxKey(absl::string_view patient_id) {
   return absl::StrCat("osteoflow:v1:{", patient_id, "}:outbox");
+}
+
+std::string RedisEventFeed::PartitionKey(int partition, absl::string_view what) {
+  return absl::StrFormat("osteoflow:v1:{events-%02d}:%s", partition, what);
+}
+
+std::string RedisEventFeed::PartitionKeyOf(absl::string_view patient_id, absl::string_view what) {
+  return PartitionKey(PartitionOf(patient_id), what);
 }
 
 absl::StatusOr<std::string> RedisEventFeed::MarkPending(absl::string_view patient_id) {

@@ -48,6 +48,10 @@ class RedisEventFeed final : public EventFeed {
   RedisEventFeed(std::shared_ptr<RedisPool> pool, EventFeedSettings settings);
 
   static std::string OutboxKey(absl::string_view patient_id);
+  // A key of the patient's partition: "osteoflow:v1:{events-NN}:<what>".
+  static std::string PartitionKeyOf(absl::string_view patient_id, absl::string_view what);
+  // The same key of partition `partition` (0..kPartitions-1).
+  static std::string PartitionKey(int partition, absl::string_view what);
 
   // Before a change that raises events: the patient marked pending; the mark.
   absl::StatusOr<std::string> MarkPending(absl::string_view patient_id);

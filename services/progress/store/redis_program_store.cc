@@ -73,6 +73,23 @@ return {'ok'}
   return *script;
 }
 
+// Raises events once, fenced. KEYS[1] the programme, KEYS[2] the once key,
+// KEYS[3] the programme's sweep fence, KEYS[4] the outbox; ARGV[1] the
+// fence, then each event's type and bytes.
+const RedisScript& RaiseOnceScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+local seen = tonumber(redis.call('GET', KEYS[3]) or '0')
+if seen > tonumber(ARGV[1]) then return {'conflict'} end
+redis.call('SET', KEYS[3], ARGV[1])
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'stored'} end
+redis.call('SET', KEYS[2], '1')
+for i = 2, #ARGV, 2 do redis.call('XADD', KEYS[4], '*', 't', ARGV[i], 'e', ARGV[i + 1]) end
+return {'ok', redis.call('XRANGE', KEYS[4], '-', '+', 'COUNT', 100)}
+)lua");
+  return *script;
+}
+
 // A programme's records in order. KEYS[1] the index; ARGV[1] the record key
 // prefix, ARGV[2] and ARGV[3] the least and greatest order, ARGV[4] the most
 // to return.
@@ -336,6 +353,75 @@ absl::StatusOr<std::vector<std::string>> RedisProgramStore::Records(absl::string
     records.push_back(*std::move(unpacked));
   }
   return records;
+}
+
+namespace {
+
+std::string CheckMember(absl::string_view patient_id, absl::string_view program_id) {
+  return absl::StrCat(patient_id, " ", program_id);
+}
+
+}  // namespace
+
+absl::Status RedisProgramStore::CheckAt(absl::string_view patient_id, absl::string_view program_id,
+                                        absl::Time when) {
+  if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
+  absl::StatusOr<RedisReply> reply =
+      pool_->Execute({"ZADD", RedisEventFeed::PartitionKeyOf(patient_id, "checks"),
+                      absl::StrCat(absl::ToUnixMillis(when)), CheckMember(patient_id, program_id)});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
+absl::Status RedisProgramStore::Forget(absl::string_view patient_id, absl::string_view program_id) {
+  if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
+  absl::StatusOr<RedisReply> reply = pool_->Execute(
+      {"ZREM", RedisEventFeed::PartitionKeyOf(patient_id, "checks"), CheckMember(patient_id, program_id)});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
+absl::StatusOr<std::vector<ProgramStore::ProgramRef>> RedisProgramStore::DueChecks(absl::Time now, int limit) {
+  std::vector<ProgramRef> due;
+  for (int partition = 0; partition < RedisEventFeed::kPartitions && static_cast<int>(due.size()) < limit;
+       ++partition) {
+    absl::StatusOr<RedisReply> reply = pool_->Execute(
+        {"ZRANGEBYSCORE", RedisEventFeed::PartitionKey(partition, "checks"), "-inf",
+         absl::StrCat(absl::ToUnixMillis(now)), "LIMIT", "0", absl::StrCat(limit - static_cast<int>(due.size()))});
+    if (!reply.ok()) return reply.status();
+    for (const RedisReply& member : reply->elements) {
+      const size_t space = member.text.find(' ');
+      if (space == std::string::npos) continue;
+      due.push_back(ProgramRef{member.text.substr(0, space), member.text.substr(space + 1)});
+    }
+  }
+  return due;
+}
+
+absl::StatusOr<CommitResult> RedisProgramStore::RaiseOnce(absl::string_view patient_id,
+                                                          absl::string_view program_id, absl::string_view once_id,
+                                                          int64_t fence, const std::vector<OutboxEvent>& events) {
+  if (absl::Status ids = CheckIds(patient_id, program_id); !ids.ok()) return ids;
+  if (!IsOpaqueId(once_id) || events.empty()) return absl::InvalidArgumentError("once_id: not valid");
+  absl::StatusOr<std::string> mark = MarkForEvents(patient_id, events);
+  if (!mark.ok()) return mark.status();
+  std::vector<std::string> arguments = {absl::StrCat(fence)};
+  AppendEvents(events, arguments);
+  const std::string program_key = ProgramKey(patient_id, program_id);
+  absl::StatusOr<RedisReply> reply = RaiseOnceScript().Run(
+      *pool_,
+      {program_key, absl::StrCat(program_key, ":raised:", once_id), absl::StrCat(program_key, ":fence"),
+       RedisEventFeed::OutboxKey(patient_id)},
+      arguments);
+  const bool raised = reply.ok() && reply->type == RedisReply::Type::kArray && !reply->elements.empty() &&
+                      reply->elements[0].text == "ok";
+  RelayEvents(patient_id, *mark, reply, raised);
+  if (!reply.ok()) return reply.status();
+  if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return Unexpected("raise");
+  const std::string& outcome = reply->elements[0].text;
+  if (outcome == "ok") return CommitResult::kCommitted;
+  if (outcome == "stored") return CommitResult::kAlreadyStored;
+  if (outcome == "conflict") return CommitResult::kConflict;
+  if (outcome == "missing") return CommitResult::kMissing;
+  return Unexpected("raise");
 }
 
 absl::Status RedisProgramStore::CheckWritable() {

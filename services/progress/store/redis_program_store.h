@@ -17,6 +17,9 @@ namespace osteoflow::progress {
 //   osteoflow:v1:{<patient>}:program:<program_id>:sessions          sorted set of ids, by order
 //   (and :measurement:<id> / :measurements, :week:<id> / :weeks alike)
 //   osteoflow:v1:{<patient>}:outbox                          the events changes raised (redis_event_feed.h)
+//   osteoflow:v1:{<patient>}:program:<program_id>:raised:<id>    an event raised once (a missed stretch)
+//   osteoflow:v1:{<patient>}:program:<program_id>:fence          the latest sweep lease that wrote
+//   osteoflow:v1:{events-NN}:checks      sorted set "<patient> <program_id>" → ms the sweep is due
 // Plans and records of 2 KB or more are stored compressed (packed_values.h).
 // Changes run as one Lua script (by its SHA-1), which Redis applies
 // atomically and, with appendfsync always, writes to disk before it answers.
@@ -44,6 +47,13 @@ class RedisProgramStore final : public ProgramStore {
   absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id,
                                                    absl::string_view program_id, RecordKind kind,
                                                    int limit, OrderRange range) override;
+
+  absl::Status CheckAt(absl::string_view patient_id, absl::string_view program_id, absl::Time when) override;
+  absl::Status Forget(absl::string_view patient_id, absl::string_view program_id) override;
+  absl::StatusOr<std::vector<ProgramRef>> DueChecks(absl::Time now, int limit) override;
+  absl::StatusOr<CommitResult> RaiseOnce(absl::string_view patient_id, absl::string_view program_id,
+                                         absl::string_view once_id, int64_t fence,
+                                         const std::vector<OutboxEvent>& events) override;
 
   // Writes a short-lived key of its own: OK when a change could be stored now.
   absl::Status CheckWritable();

@@ -2,12 +2,14 @@
 // services (the real ones are tested against real Redis and real binaries).
 #include "services/progress/domain/alerts.h"
 #include "services/progress/domain/programs.h"
+#include "services/progress/domain/missed_sessions.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include <google/protobuf/arena.h>
@@ -17,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/text/identifiers.h"
+#include "io/cloudevents/v1/cloudevents.pb.h"
 #include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
@@ -40,6 +43,8 @@ class MemoryStore final : public ProgramStore {
     if (down) return absl::UnavailableError("store down");
     auto [it, inserted] = programs_.try_emplace(Key(patient, id), program);
     if (stored != nullptr) *stored = it->second;
+    if (inserted) Raise(program.events);
+    it->second.events.clear();
     return inserted;
   }
   absl::StatusOr<std::optional<StoredProgram>> GetProgram(absl::string_view patient,
@@ -88,7 +93,54 @@ class MemoryStore final : public ProgramStore {
     if (!change.program.empty()) found->second.program = change.program;
     if (!change.plan.empty()) found->second.plan = change.plan;
     if (record.has_value()) records_[{record->kind, record->id}] = {record->order, record->bytes};
+    Raise(change.events);
     return CommitResult::kCommitted;
+  }
+  absl::Status CheckAt(absl::string_view patient, absl::string_view id, absl::Time when) override {
+    absl::MutexLock lock(&mu_);
+    if (down) return absl::UnavailableError("store down");
+    checks_[Key(patient, id)] = when;
+    return absl::OkStatus();
+  }
+  absl::Status Forget(absl::string_view patient, absl::string_view id) override {
+    absl::MutexLock lock(&mu_);
+    checks_.erase(Key(patient, id));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<ProgramRef>> DueChecks(absl::Time now, int limit) override {
+    absl::MutexLock lock(&mu_);
+    std::vector<ProgramRef> due;
+    for (const auto& [key, when] : checks_) {
+      if (when > now || static_cast<int>(due.size()) == limit) continue;
+      due.push_back(ProgramRef{key.substr(0, key.find('/')), key.substr(key.find('/') + 1)});
+    }
+    return due;
+  }
+  absl::StatusOr<CommitResult> RaiseOnce(absl::string_view patient, absl::string_view id, absl::string_view once_id,
+                                         int64_t fence, const std::vector<OutboxEvent>& events) override {
+    absl::MutexLock lock(&mu_);
+    if (!programs_.contains(Key(patient, id))) return CommitResult::kMissing;
+    int64_t& seen = fences_[Key(patient, id)];
+    if (seen > fence) return CommitResult::kConflict;
+    seen = fence;
+    if (!raised_.insert(std::string(once_id)).second) return CommitResult::kAlreadyStored;
+    Raise(events);
+    return CommitResult::kCommitted;
+  }
+  // The events committed changes raised, in order, as CloudEvents types.
+  std::vector<std::string> event_types() {
+    absl::MutexLock lock(&mu_);
+    std::vector<std::string> types;
+    for (const OutboxEvent& event : events_) types.push_back(event.type);
+    return types;
+  }
+  std::vector<OutboxEvent> events() {
+    absl::MutexLock lock(&mu_);
+    return events_;
+  }
+  bool checked(absl::string_view patient, absl::string_view id) {
+    absl::MutexLock lock(&mu_);
+    return checks_.contains(Key(patient, id));
   }
   absl::StatusOr<std::optional<std::string>> GetRecord(absl::string_view, absl::string_view, RecordKind kind,
                                                        absl::string_view id) override {
@@ -127,7 +179,14 @@ class MemoryStore final : public ProgramStore {
 
  private:
   static std::string Key(absl::string_view patient, absl::string_view id) { return absl::StrCat(patient, "/", id); }
+  void Raise(const std::vector<OutboxEvent>& events) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    events_.insert(events_.end(), events.begin(), events.end());
+  }
   absl::Mutex mu_;
+  std::vector<OutboxEvent> events_;
+  std::map<std::string, absl::Time> checks_;
+  std::map<std::string, int64_t> fences_;
+  std::set<std::string> raised_;
   std::map<std::string, StoredProgram> programs_;
   // By kind and id: order and bytes.
   std::map<std::pair<RecordKind, std::string>, std::pair<int64_t, std::string>> records_;
@@ -850,6 +909,99 @@ TEST(MoveProgram, KeepsEveryFieldAcrossArenas) {
       EXPECT_EQ(to->SerializeAsString(), expected) << "from arena " << from_arena << ", to arena " << to_arena;
     }
   }
+}
+
+
+namespace events_test {
+
+// A lease whose fence the test sets: 0 while "another replica" holds it.
+class SettableLease final : public SweepLease {
+ public:
+  absl::StatusOr<int64_t> Hold() override { return fence; }
+  int64_t fence = 1;
+};
+
+}  // namespace events_test
+
+TEST_F(ProgramsTest, EachCommittedChangeRaisesItsEventsOnceWithTheirRules) {
+  const v1::Program program = Enrolled();
+  v1::LogSessionRequest red = Log(program, "log-red");
+  red.mutable_session()->add_symptoms(v1::SESSION_SYMPTOM_CHEST_PAIN);
+  red.mutable_session()->mutable_fall()->set_fell(true);
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(red, &log).ok());
+  ASSERT_TRUE(programs_->LogSession(red, &log).ok());  // a retry raises nothing
+  v1::Program resumed;
+  ASSERT_TRUE(programs_->Resume(Clearance(program), &resumed).ok());
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-sore", 4), &log).ok());
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-fine", 3), &log).ok());  // below the threshold
+
+  std::vector<std::string> types;
+  for (const std::string& type : store_->event_types()) types.push_back(type);
+  const std::string p = "org.osteoflow.progress.";
+  EXPECT_THAT(types, ::testing::ElementsAre(p + "program.enrolled.v1", p + "redflag.reported.v1",
+                                            p + "fall.reported.v1", p + "program.paused.v1", p + "rescreen.due.v1",
+                                            p + "program.resumed.v1", p + "pain.reported.v1"));
+  std::set<std::string> ids;
+  for (const OutboxEvent& outbox : store_->events()) {
+    io::cloudevents::v1::CloudEvent event;
+    ASSERT_TRUE(event.ParseFromString(outbox.bytes));
+    EXPECT_TRUE(ids.insert(event.id()).second);
+    v1::ProgramEvent data;
+    ASSERT_TRUE(event.proto_data().UnpackTo(&data));
+    EXPECT_EQ(data.program(), program.name());
+    if (data.type() == v1::PROGRAM_EVENT_TYPE_PAIN_REPORTED) {
+      EXPECT_EQ(data.pain(), 4);
+      EXPECT_EQ(data.pain_threshold(), 4);
+      EXPECT_THAT(data.rule_ids(), ::testing::ElementsAre("PROG-SORE"));
+    }
+    if (data.type() == v1::PROGRAM_EVENT_TYPE_RED_FLAG_REPORTED) {
+      EXPECT_THAT(data.rule_ids(), ::testing::ElementsAre("RF-CHEST"));
+    }
+  }
+}
+
+TEST_F(ProgramsTest, MissedSessionsRaiseOneEventPerStretchAndNoneUnderAnOlderLease) {
+  const v1::Program program = Enrolled();
+  const std::string patient = program.name().substr(9, program.name().find("/programs/") - 9);
+  const std::string id = program.name().substr(program.name().rfind('/') + 1);
+  ASSERT_TRUE(store_->checked(patient, id)) << "an active enrolment asks for the sweep";
+  auto lease = std::make_shared<events_test::SettableLease>();
+  MissedSessionsSettings settings;
+  settings.days = 1;  // the test's plan has one planned day
+  MissedSessions sweep(store_, lease, [] { return absl::FromUnixSeconds(kNow); }, settings);
+
+  lease->fence = 0;  // another replica sweeps
+  EXPECT_EQ(*sweep.Sweep(), 0);
+  lease->fence = 2;
+  EXPECT_EQ(*sweep.Sweep(), 1);
+  // Checked again later, and then the same stretch is not raised again.
+  EXPECT_EQ(*sweep.Sweep(), 0);
+  ASSERT_TRUE(store_->CheckAt(patient, id, absl::FromUnixSeconds(kNow - 60)).ok());
+  EXPECT_EQ(*sweep.Sweep(), 0);
+  // A sweep still running on an older lease changes nothing.
+  ASSERT_TRUE(store_->CheckAt(patient, id, absl::FromUnixSeconds(kNow - 60)).ok());
+  lease->fence = 1;
+  EXPECT_EQ(*sweep.Sweep(), 0);
+  const std::vector<std::string> types = store_->event_types();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "org.osteoflow.progress.sessions.missed.v1"), 1);
+}
+
+TEST(MissedDays, PlannedDaysBeforeTodayAfterTheLastLog) {
+  scheduling_v1::WeeklyPlan plan;
+  for (const char* date : {"2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"}) {
+    scheduling_v1::PlanDay* day = plan.add_days();
+    day->set_date(date);
+    if (std::string(date) != "2026-11-24") day->add_sessions();  // the 24th is a rest day
+  }
+  const absl::CivilDay today(2026, 11, 27);
+  EXPECT_THAT(MissedSessions::MissedDays(plan, {}, today),
+              ::testing::ElementsAre("2026-11-23", "2026-11-25", "2026-11-26"));
+  v1::SessionLog log;
+  log.set_date("2026-11-23");
+  EXPECT_THAT(MissedSessions::MissedDays(plan, {log}, today), ::testing::ElementsAre("2026-11-25", "2026-11-26"));
+  log.set_date("2026-11-26");
+  EXPECT_THAT(MissedSessions::MissedDays(plan, {log}, today), ::testing::IsEmpty());
 }
 
 }  // namespace
