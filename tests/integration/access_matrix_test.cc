@@ -22,7 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "osteoflow/catalog/v1/catalog_service.pb.h"
-#include "osteoflow/progress/v1/progress_service.pb.h"
+#include "osteoflow/progress/v1/progress_service.grpc.pb.h"
 #include "osteoflow/scheduling/v1/scheduling_service.pb.h"
 #include "osteoflow/screening/v1/screening_service.pb.h"
 #include "tests/support/catalog_server.h"
@@ -319,6 +319,17 @@ std::vector<MethodCase> EveryMethod() {
     r->mutable_clear_time()->set_seconds(1795300000);
     return r;
   }, {Who::kClinician}, grpc::StatusCode::FAILED_PRECONDITION);
+  // The event feed: one patient's for that patient's app too; everyone's
+  // for the roles that see all patients.
+  const std::vector<Who> feed = {Who::kClinician, Who::kService, Who::kOperator};
+  std::vector<Who> own_feed = feed;
+  own_feed.push_back(Who::kOwnPatientApp);
+  add(progress, "ListEvents", s.progress_channel, [patient] {
+    auto* r = new progress_v1::ListEventsRequest;
+    r->set_patient("patients/" + patient);
+    return r;
+  }, own_feed);
+  add(progress, "ListEvents", s.progress_channel, [] { return new progress_v1::ListEventsRequest; }, feed);
   // Last: it moves the programme on (the same request_id for everyone).
   add(progress, "AdvanceWeek", s.progress_channel, [program] {
     auto* r = new progress_v1::AdvanceWeekRequest;
@@ -331,7 +342,8 @@ std::vector<MethodCase> EveryMethod() {
 
 TEST_F(AccessMatrixTest, EveryMethodAgainstEveryRoleGetsExactlyItsCell) {
   const std::vector<MethodCase> cases = EveryMethod();
-  ASSERT_EQ(cases.size(), 19u) << "every method of the four services";
+  // WatchEvents, streaming, has a test of its own below.
+  ASSERT_EQ(cases.size(), 21u) << "every unary method of the four services (ListEvents twice)";
   for (const MethodCase& method : cases) {
     for (const auto& [who, name] : kEveryone) {
       const bool allowed = std::find(method.allowed.begin(), method.allowed.end(), who) != method.allowed.end();
@@ -342,6 +354,35 @@ TEST_F(AccessMatrixTest, EveryMethodAgainstEveryRoleGetsExactlyItsCell) {
       EXPECT_EQ(status.error_code(), expected)
           << method.method << " as " << name << ": " << status.error_message();
     }
+  }
+}
+
+TEST_F(AccessMatrixTest, WatchEventsAdmitsAsListEventsDoes) {
+  auto stub = progress_v1::ProgressService::NewStub(suite->progress_channel);
+  const auto watch = [&](Who who, const std::string& patient) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Milliseconds(500)));
+    if (who != Who::kNobody) context.AddMetadata("authorization", "Bearer " + TokenFor(who));
+    progress_v1::WatchEventsRequest request;
+    if (!patient.empty()) request.set_patient("patients/" + patient);
+    auto reader = stub->WatchEvents(&context, request);
+    progress_v1::FeedEvent event;
+    while (reader->Read(&event)) {
+    }
+    return reader->Finish().error_code();
+  };
+  // Admitted calls run until their deadline.
+  const grpc::StatusCode admitted = grpc::StatusCode::DEADLINE_EXCEEDED;
+  for (const auto& [who, name] : kEveryone) {
+    const grpc::StatusCode own = who == Who::kNobody           ? grpc::StatusCode::UNAUTHENTICATED
+                                 : who == Who::kOtherPatientApp ? grpc::StatusCode::PERMISSION_DENIED
+                                                                : admitted;
+    EXPECT_EQ(watch(who, suite->patient), own) << "one patient's feed as " << name;
+    const grpc::StatusCode all = who == Who::kNobody ? grpc::StatusCode::UNAUTHENTICATED
+                                 : who == Who::kOwnPatientApp || who == Who::kOtherPatientApp
+                                     ? grpc::StatusCode::PERMISSION_DENIED
+                                     : admitted;
+    EXPECT_EQ(watch(who, ""), all) << "everyone's feed as " << name;
   }
 }
 
