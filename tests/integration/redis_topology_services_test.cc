@@ -4,18 +4,22 @@
 // the primary that holds the patient killed under the running processes,
 // and the next logs answered by the same processes once the failover is
 // done. And the topology settings refused by a service, naming the setting.
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/redis/redis_slot.h"
+#include "osteoflow/progress/v1/program_event.pb.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
 #include "tests/support/catalog_server.h"
 #include "tests/support/progress_server.h"
@@ -174,6 +178,58 @@ TEST(RedisTopologyServices, StoreAndCacheOnACluster) {
     ASSERT_TRUE(primary.ok()) << primary.status();
     (*cluster)->NodeOnPort(*primary)->Kill();
   });
+}
+
+// The event feed on a cluster: every change's events go to the outbox in
+// its patient's slot with the change, and are relayed to feed partitions
+// spread over the cluster's slots; nothing answers CROSSSLOT, and each
+// patient's events come out whole and in order.
+TEST(RedisTopologyServices, EventFeedOnAClusterStore) {
+  auto cluster = testing::RedisClusterSet::Start({.replicas_each = 0});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  Services services;
+  ASSERT_TRUE(services.Start((*cluster)->address(), (*cluster)->address(), {}).ok());
+  constexpr int kPatients = 6;
+  std::set<std::string> patients;
+  for (int p = 0; p < kPatients; ++p) {
+    progress_v1::EnrollRequest enrol = EnrolRequest(absl::StrCat("cluster-events-", p));
+    enrol.mutable_intake()->set_patient_id(absl::StrCat("cluster-patient-", p));
+    progress_v1::Program program;
+    grpc::Status status = services.stub->Enroll(Context().get(), enrol, &program);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    progress_v1::LogSessionRequest red;
+    red.set_program(program.name());
+    red.set_request_id(absl::StrCat("cluster-red-", p));
+    red.mutable_session()->set_date(program.current_plan().days(0).date());
+    red.mutable_session()->add_symptoms(progress_v1::SESSION_SYMPTOM_CHEST_PAIN);
+    progress_v1::SessionLog log;
+    status = services.stub->LogSession(Context().get(), red, &log);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    patients.insert("patients/" + enrol.intake().patient_id());
+  }
+  std::map<std::string, std::vector<std::string>> types;
+  progress_v1::ListEventsRequest request;
+  request.set_page_size(4);
+  for (int page = 0; page < 100; ++page) {
+    progress_v1::ListEventsResponse response;
+    const grpc::Status status = services.stub->ListEvents(Context().get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    if (response.events().empty()) break;
+    for (const progress_v1::FeedEvent& event : response.events()) {
+      progress_v1::ProgramEvent data;
+      ASSERT_TRUE(event.event().proto_data().UnpackTo(&data));
+      types[data.patient()].push_back(event.event().type());
+    }
+    request.set_page_token(response.next_page_token());
+  }
+  ASSERT_EQ(types.size(), patients.size());
+  const std::string p = "org.osteoflow.progress.";
+  for (const auto& [patient, seen] : types) {
+    EXPECT_THAT(seen, ::testing::ElementsAre(p + "program.enrolled.v1", p + "redflag.reported.v1",
+                                             p + "program.paused.v1"))
+        << patient;
+  }
+  EXPECT_THAT(services.progress->Log(), ::testing::Not(::testing::HasSubstr("CROSSSLOT")));
 }
 
 // The plan cache fails open: with a node of the cache's cluster gone (no
