@@ -33,6 +33,9 @@ ABSL_FLAG(int, baseline_unique_field, 0,
 ABSL_FLAG(std::string, baseline_twin, "",
           "address of a second server of the target's service: the baseline is then the same method and "
           "request there (unique_field applies to it too), to compare two settings or builds");
+ABSL_FLAG(std::string, baseline_request_json, "",
+          "a second request as JSON: the baseline is then the target and method with it (unique_field "
+          "applies to it too), to compare two kinds of the same call");
 ABSL_FLAG(int, unique_field, 0,
           "field number of a top-level string field (an idempotency key such as request_id) "
           "given a fresh value on every call; 0 sends the request unchanged");
@@ -110,6 +113,12 @@ LoadSettings LoadSettingsFromFlags() {
   if (!settings.baseline_twin.empty() &&
       (!settings.baseline_redis.empty() || !settings.baseline_target.empty() || settings.baseline_unique_field > 0)) {
     ExitInvalidSetting("baseline_twin", "give one baseline only");
+  }
+  settings.baseline_request_json = absl::GetFlag(FLAGS_baseline_request_json);
+  if (!settings.baseline_request_json.empty() &&
+      (!settings.baseline_redis.empty() || !settings.baseline_target.empty() || settings.baseline_unique_field > 0 ||
+       !settings.baseline_twin.empty())) {
+    ExitInvalidSetting("baseline_request_json", "give one baseline only");
   }
   settings.unique_field = absl::GetFlag(FLAGS_unique_field);
   if (settings.unique_field < 0 || settings.unique_field > 536870911) {

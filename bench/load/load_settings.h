@@ -25,6 +25,7 @@ struct LoadSettings {
   std::string redis_command = "set";
   int baseline_unique_field = 0;  // baseline: the target with this field fresh per call
   std::string baseline_twin;  // baseline: the same method and request on this server
+  std::string baseline_request_json;  // baseline: the same server and method with this request
   int unique_field = 0;        // see LoadTarget::unique_field
   int channels = 1;
   absl::Duration deadline;

@@ -147,6 +147,20 @@ int main(int argc, char** argv) {
     run_baseline = [&](int concurrency, absl::Duration duration) {
       return Run(echo, concurrency, duration, settings);
     };
+  } else if (!settings.baseline_request_json.empty()) {
+    const auto other = osteoflow::tools::JsonToWire(*method->descriptor->input_type(), settings.baseline_request_json);
+    if (!other.ok()) osteoflow::ExitInvalidSetting("baseline_request_json", other.status().message());
+    echo = MakeTarget("other", settings.target, method->path, *other, settings.channels);
+    if (settings.unique_field > 0) {
+      echo.unique_field = settings.unique_field;
+      echo.unique_prefix = absl::StrCat("other-", absl::ToUnixMicros(absl::Now()));
+    }
+    baseline_bytes = ProbeResponseSize(echo, *other, settings.deadline);
+    baseline_name = "other";
+    baseline_where = "the same method with the baseline request";
+    run_baseline = [&](int concurrency, absl::Duration duration) {
+      return Run(echo, concurrency, duration, settings);
+    };
   } else if (settings.baseline_unique_field > 0) {
     echo = MakeTarget("fresh", settings.target, method->path, *request, settings.channels);
     echo.unique_field = settings.baseline_unique_field;

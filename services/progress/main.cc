@@ -151,12 +151,16 @@ int main(int argc, char** argv) {
     const absl::StatusOr<int> raised = missed_sessions->Sweep();
     return raised.ok() ? absl::OkStatus() : raised.status();
   });
-  // Relays for writers that died between a change and its relay; every
-  // replica runs it, the relay being safe to repeat.
+  // On Redis Cluster, relays for writers that died between a change and its
+  // relay; every replica runs it, the relay being safe to repeat. And on any
+  // store, the retention, with the precision of its interval.
   osteoflow::PeriodicTask relay_sweep("event_relay_sweep", absl::Seconds(1), [feed] {
+    if (!feed->relayed()) return absl::OkStatus();
     const absl::StatusOr<int> relayed = feed->RelayStale();
     return relayed.ok() ? absl::OkStatus() : relayed.status();
   });
+  osteoflow::PeriodicTask retention("event_retention", std::min(absl::Minutes(1), feed_settings.retention / 2),
+                                    [feed] { return feed->TrimToRetention(); });
   const auto test_clock = osteoflow::TestClockServing::FromFlags(
       "progress", settings,
       {{"screening", absl::GetFlag(FLAGS_screening_address)}, {"scheduling", absl::GetFlag(FLAGS_scheduling_address)}},

@@ -28,13 +28,11 @@ constexpr int kStaleBatch = 50;
 constexpr absl::string_view kCursorPrefix = "feed1:";
 
 // Appends a patient's outbox entries to its partition's feed, each once.
-// KEYS[1] the feed, KEYS[2] the relayed hash, KEYS[3] the pending set,
-// KEYS[4] the greatest id the retention removed; ARGV[1] the patient,
-// ARGV[2] the mark to clear ('' none), ARGV[3] the retention in ms, then per
-// entry its outbox id, type and event. Entries at or before the patient's
-// last relayed id are skipped: another relay had them. Events older than the
-// retention go first, and the greatest of their ids is kept, so that a
-// reader behind it can be told. Returns how many were appended.
+// KEYS[1] the feed, KEYS[2] the relayed hash, KEYS[3] the pending set;
+// ARGV[1] the patient, ARGV[2] the mark to clear ('' none), then per entry
+// its outbox id, type and event. Entries at or before the patient's last
+// relayed id are skipped: another relay had them. Returns how many were
+// appended.
 const RedisScript& RelayScript() {
   static const RedisScript* const script = new RedisScript(R"lua(
 local function parse(id)
@@ -44,15 +42,8 @@ end
 local last = redis.call('HGET', KEYS[2], ARGV[1])
 local last_ms, last_seq = -1, -1
 if last then last_ms, last_seq = parse(last) end
-local now = redis.call('TIME')
-local oldest = string.format('%d', math.max(0, tonumber(now[1]) * 1000 - tonumber(ARGV[3])))
-local doomed = redis.call('XREVRANGE', KEYS[1], '(' .. oldest .. '-0', '-', 'COUNT', 1)
-if #doomed > 0 then
-  redis.call('SET', KEYS[4], doomed[1][1])
-  redis.call('XTRIM', KEYS[1], 'MINID', oldest)
-end
 local added = 0
-for i = 4, #ARGV, 3 do
+for i = 3, #ARGV, 3 do
   local ms, seq = parse(ARGV[i])
   if ms > last_ms or (ms == last_ms and seq > last_seq) then
     redis.call('XADD', KEYS[1], '*', 'p', ARGV[1], 't', ARGV[i + 1], 'e', ARGV[i + 2])
@@ -63,6 +54,37 @@ end
 if last then redis.call('HSET', KEYS[2], ARGV[1], last) end
 if ARGV[2] ~= '' then redis.call('ZREM', KEYS[3], ARGV[2]) end
 return added
+)lua");
+  return *script;
+}
+
+// ReadScript for several partitions on one node at once. KEYS: each
+// partition's feed and removed id, in turn; ARGV[1] the count, then each
+// partition's XRANGE start. Returns each partition's {removed, entries}.
+const RedisScript& ReadAllScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
+local out = {}
+for i = 1, #KEYS, 2 do
+  local start = ARGV[(i + 1) / 2 + 1]
+  out[#out + 1] = {redis.call('GET', KEYS[i + 1]) or '',
+                   redis.call('XRANGE', KEYS[i], start, '+', 'COUNT', tonumber(ARGV[1]))}
+end
+return out
+)lua");
+  return *script;
+}
+
+// Removes a partition's events past the retention, keeping the greatest id
+// removed. KEYS[1] the feed, KEYS[2] that id; ARGV[1] the retention in ms.
+// Redis's own clock decides, as it made the ids.
+const RedisScript& TrimScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
+local now = redis.call('TIME')
+local oldest = string.format('%d', math.max(0, tonumber(now[1]) * 1000 - tonumber(ARGV[1])))
+local doomed = redis.call('XREVRANGE', KEYS[1], '(' .. oldest .. '-0', '-', 'COUNT', 1)
+if #doomed == 0 then return 0 end
+redis.call('SET', KEYS[2], doomed[1][1])
+return redis.call('XTRIM', KEYS[1], 'MINID', oldest)
 )lua");
   return *script;
 }
@@ -148,10 +170,30 @@ bool IsEntryList(const RedisReply& reply) {
 RedisEventFeed::RedisEventFeed(std::shared_ptr<RedisPool> pool, EventFeedSettings settings)
     : pool_(std::move(pool)),
       settings_(settings),
+      relayed_(pool_->options().topology == RedisAddress::Kind::kCluster),
       token_prefix_(absl::StrCat(absl::Hex(absl::Uniform<uint64_t>(absl::BitGen())), "-")) {}
 
 std::string RedisEventFeed::OutboxKey(absl::string_view patient_id) {
   return absl::StrCat("osteoflow:v1:{", patient_id, "}:outbox");
+}
+
+std::string RedisEventFeed::EventsKeyOf(absl::string_view patient_id) const {
+  return relayed_ ? OutboxKey(patient_id) : PartitionKeyOf(patient_id, "feed");
+}
+
+void RedisEventFeed::Appended() {
+  absl::MutexLock lock(&mu_);
+  ++relays_;
+}
+
+absl::Status RedisEventFeed::TrimToRetention() {
+  const std::string retention_ms = absl::StrCat(absl::ToInt64Milliseconds(settings_.retention));
+  for (int partition = 0; partition < kPartitions; ++partition) {
+    absl::StatusOr<RedisReply> trimmed = TrimScript().Run(
+        *pool_, {PartitionKey(partition, "feed"), PartitionKey(partition, "removed")}, {retention_ms});
+    if (!trimmed.ok()) return trimmed.status();
+  }
+  return absl::OkStatus();
 }
 
 std::string RedisEventFeed::PartitionKey(int partition, absl::string_view what) {
@@ -183,7 +225,6 @@ absl::Status RedisEventFeed::ClearMark(absl::string_view patient_id, absl::strin
 
 absl::Status RedisEventFeed::Relay(absl::string_view patient_id, absl::string_view mark, const RedisReply* outbox) {
   const int partition = PartitionOf(patient_id);
-  const std::string retention_ms = absl::StrCat(absl::ToInt64Milliseconds(settings_.retention));
   RedisReply read;
   while (true) {
     if (outbox == nullptr) {
@@ -197,8 +238,7 @@ absl::Status RedisEventFeed::Relay(absl::string_view patient_id, absl::string_vi
     // The mark goes with the last batch: while it stands, the sweep would
     // relay what a failure here leaves.
     const bool last_batch = outbox->elements.size() < static_cast<size_t>(kRelayBatch);
-    std::vector<std::string> arguments = {std::string(patient_id), last_batch ? std::string(mark) : std::string(),
-                                          retention_ms};
+    std::vector<std::string> arguments = {std::string(patient_id), last_batch ? std::string(mark) : std::string()};
     std::vector<std::string> relayed = {"XDEL", OutboxKey(patient_id)};
     for (const RedisReply& entry : outbox->elements) {
       arguments.push_back(entry.elements[0].text);
@@ -209,7 +249,7 @@ absl::Status RedisEventFeed::Relay(absl::string_view patient_id, absl::string_vi
     absl::StatusOr<RedisReply> appended =
         RelayScript().Run(*pool_,
                           {PartitionKey(partition, "feed"), PartitionKey(partition, "relayed"),
-                           PartitionKey(partition, "pending"), PartitionKey(partition, "removed")},
+                           PartitionKey(partition, "pending")},
                           arguments);
     if (!appended.ok()) return appended.status();
     if (relayed.size() > 2) {
@@ -268,13 +308,38 @@ absl::StatusOr<EventFeed::Page> RedisEventFeed::Read(absl::string_view cursor, a
   std::vector<Read> reads;
   Positions oldest = *positions;
   bool out_of_range = false;
-  for (const int partition : partitions) {
-    std::string& position = (*positions)[partition];
-    const std::string start = position.empty() ? "-" : absl::StrCat("(", position);
-    absl::StatusOr<RedisReply> reply =
-        ReadScript().Run(*pool_, {PartitionKey(partition, "feed"), PartitionKey(partition, "removed")},
-                         {start, absl::StrCat(limit)});
+  // Each partition's {removed, entries}: on one node in one script, on a
+  // cluster (partitions in slots of their own) one read each.
+  std::vector<RedisReply> replies;
+  if (!relayed_ && partitions.size() > 1) {
+    std::vector<std::string> keys;
+    std::vector<std::string> arguments = {absl::StrCat(limit)};
+    for (const int partition : partitions) {
+      keys.push_back(PartitionKey(partition, "feed"));
+      keys.push_back(PartitionKey(partition, "removed"));
+      const std::string& position = (*positions)[partition];
+      arguments.push_back(position.empty() ? "-" : absl::StrCat("(", position));
+    }
+    absl::StatusOr<RedisReply> reply = ReadAllScript().Run(*pool_, keys, arguments);
     if (!reply.ok()) return reply.status();
+    if (reply->type != RedisReply::Type::kArray || reply->elements.size() != partitions.size()) {
+      return Unexpected("a feed read");
+    }
+    replies = std::move(reply->elements);
+  } else {
+    for (const int partition : partitions) {
+      const std::string& position = (*positions)[partition];
+      absl::StatusOr<RedisReply> reply =
+          ReadScript().Run(*pool_, {PartitionKey(partition, "feed"), PartitionKey(partition, "removed")},
+                           {position.empty() ? "-" : absl::StrCat("(", position), absl::StrCat(limit)});
+      if (!reply.ok()) return reply.status();
+      replies.push_back(*std::move(reply));
+    }
+  }
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    const int partition = partitions[i];
+    std::string& position = (*positions)[partition];
+    RedisReply* reply = &replies[i];
     if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 2 || !IsEntryList(reply->elements[1])) {
       return Unexpected("a feed read");
     }

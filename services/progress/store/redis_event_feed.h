@@ -26,8 +26,13 @@ struct EventFeedSettings {
 
 // The event feed on the Redis store role, and the relay that fills it.
 //
-// A change's events go into its patient's outbox, a stream in the patient's
-// slot, in the same script as the change. Before that script the writer
+// On one Redis (a single node, or a Sentinel set's primary) a change's
+// script appends its events to the patient's feed partition itself: the
+// change and its events are one atomic step, and there is nothing to relay.
+//
+// On Redis Cluster the partition lives in another slot, so a change's events
+// go into its patient's outbox, a stream in the patient's slot, in the same
+// script as the change. Before that script the writer
 // marks the patient pending in its feed partition; after it, the writer
 // relays the outbox into the partition's feed stream and the mark goes in the
 // same step. A writer that dies in between leaves its mark, and RelayStale
@@ -36,7 +41,7 @@ struct EventFeedSettings {
 // feed once however many relays race, in the patient's order.
 //
 // Keys (16 partitions, NN = 00..15, a patient's partition fixed by its id):
-//   osteoflow:v1:{<patient>}:outbox     stream: t (type), e (CloudEvent)
+//   osteoflow:v1:{<patient>}:outbox     stream: p (patient), t (type), e (CloudEvent); Cluster only
 //   osteoflow:v1:{events-NN}:feed       stream: p (patient), t, e
 //   osteoflow:v1:{events-NN}:relayed    hash: patient → last outbox id relayed
 //   osteoflow:v1:{events-NN}:pending    sorted set: "<patient>\n<token>" → ms
@@ -48,6 +53,16 @@ class RedisEventFeed final : public EventFeed {
   RedisEventFeed(std::shared_ptr<RedisPool> pool, EventFeedSettings settings);
 
   static std::string OutboxKey(absl::string_view patient_id);
+  // Whether events go through the outbox and the relay (Redis Cluster).
+  bool relayed() const { return relayed_; }
+  // Where a change's script appends the patient's events: the outbox when
+  // relayed, else the feed partition.
+  std::string EventsKeyOf(absl::string_view patient_id) const;
+  // A change appended events to the feed itself: watchers here are woken.
+  void Appended();
+  // Removes the events past the retention from every partition, keeping the
+  // greatest id removed for OUT_OF_RANGE; run periodically.
+  absl::Status TrimToRetention();
   // A key of the patient's partition: "osteoflow:v1:{events-NN}:<what>".
   static std::string PartitionKeyOf(absl::string_view patient_id, absl::string_view what);
   // The same key of partition `partition` (0..kPartitions-1).
@@ -73,6 +88,7 @@ class RedisEventFeed final : public EventFeed {
  private:
   const std::shared_ptr<RedisPool> pool_;
   const EventFeedSettings settings_;
+  const bool relayed_;
   // Makes marks unique across processes.
   const std::string token_prefix_;
   absl::Mutex mu_;

@@ -17,11 +17,12 @@ namespace osteoflow::progress {
 namespace {
 
 // Creates the programme unless it exists. KEYS[1] the programme, KEYS[2] its
-// plan, KEYS[3] the patient's index, KEYS[4] the patient's event outbox;
-// ARGV[1] the programme, ARGV[2] the plan ('' for none), ARGV[3] the create
-// time, ARGV[4] the id, ARGV[5] how many events, then each event's type and
-// bytes. Returns {1, the outbox} when created, {0, stored programme, stored
-// plan or false} when it was there.
+// plan, KEYS[3] the patient's index, KEYS[4] where its events go (the
+// outbox, or the feed itself: see RedisEventFeed); ARGV[1] the programme,
+// ARGV[2] the plan ('' for none), ARGV[3] the create time, ARGV[4] the id,
+// ARGV[5] how many events, ARGV[6] the patient, ARGV[7] '1' to return the
+// outbox, then each event's type and bytes. Returns {1[, the outbox]} when
+// created, {0, stored programme, stored plan or false} when it was there.
 const RedisScript& CreateScript() {
   static const RedisScript* const script = new RedisScript(R"lua(
 local stored = redis.call('GET', KEYS[1])
@@ -30,20 +31,23 @@ redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
 redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
 local events = tonumber(ARGV[5])
-for i = 6, 5 + 2 * events, 2 do redis.call('XADD', KEYS[4], '*', 't', ARGV[i], 'e', ARGV[i + 1]) end
-if events > 0 then return {1, redis.call('XRANGE', KEYS[4], '-', '+', 'COUNT', 100)} end
+for i = 8, 7 + 2 * events, 2 do
+  redis.call('XADD', KEYS[4], '*', 'p', ARGV[6], 't', ARGV[i], 'e', ARGV[i + 1])
+end
+if events > 0 and ARGV[7] == '1' then return {1, redis.call('XRANGE', KEYS[4], '-', '+', 'COUNT', 100)} end
 return {1}
 )lua");
   return *script;
 }
 
 // One atomic change. KEYS[1] the programme, KEYS[2] its plan, KEYS[3] the
-// record, KEYS[4] the record index, KEYS[5] the patient's event outbox;
-// ARGV[1] the expected programme's SHA-1, ARGV[2] the new programme (''
-// keeps it), ARGV[3] the new plan ('' keeps it), ARGV[4] the record (''
-// for none), ARGV[5] its id, ARGV[6] its order, ARGV[7] how many events,
-// then each event's type and bytes, then per quota its first and last order
-// and its limit. The record id is checked first: a retry of a change that
+// record, KEYS[4] the record index, KEYS[5] where its events go (the
+// outbox, or the feed itself); ARGV[1] the expected programme's SHA-1,
+// ARGV[2] the new programme ('' keeps it), ARGV[3] the new plan ('' keeps
+// it), ARGV[4] the record ('' for none), ARGV[5] its id, ARGV[6] its order,
+// ARGV[7] how many events, ARGV[8] the patient, ARGV[9] '1' to return the
+// outbox, then each event's type and bytes, then per quota its first and
+// last order and its limit. The record id is checked first: a retry of a change that
 // was committed finds its record and changes nothing (and raises no event
 // again), whatever happened to the programme since. Returns {'ok', the
 // outbox} when events were added.
@@ -57,7 +61,7 @@ if ARGV[4] ~= '' then
 end
 if redis.sha1hex(current) ~= ARGV[1] then return {'conflict'} end
 local events = tonumber(ARGV[7])
-for i = 8 + 2 * events, #ARGV, 3 do
+for i = 10 + 2 * events, #ARGV, 3 do
   if redis.call('ZCOUNT', KEYS[4], ARGV[i], ARGV[i + 1]) >= tonumber(ARGV[i + 2]) then return {'quota'} end
 end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2]) end
@@ -66,16 +70,19 @@ if ARGV[4] ~= '' then
   redis.call('SET', KEYS[3], ARGV[4])
   redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
 end
-for i = 8, 7 + 2 * events, 2 do redis.call('XADD', KEYS[5], '*', 't', ARGV[i], 'e', ARGV[i + 1]) end
-if events > 0 then return {'ok', redis.call('XRANGE', KEYS[5], '-', '+', 'COUNT', 100)} end
+for i = 10, 9 + 2 * events, 2 do
+  redis.call('XADD', KEYS[5], '*', 'p', ARGV[8], 't', ARGV[i], 'e', ARGV[i + 1])
+end
+if events > 0 and ARGV[9] == '1' then return {'ok', redis.call('XRANGE', KEYS[5], '-', '+', 'COUNT', 100)} end
 return {'ok'}
 )lua");
   return *script;
 }
 
 // Raises events once, fenced. KEYS[1] the programme, KEYS[2] the once key,
-// KEYS[3] the programme's sweep fence, KEYS[4] the outbox; ARGV[1] the
-// fence, then each event's type and bytes.
+// KEYS[3] the programme's sweep fence, KEYS[4] where its events go; ARGV[1]
+// the fence, ARGV[2] the patient, ARGV[3] '1' to return the outbox, then
+// each event's type and bytes.
 const RedisScript& RaiseOnceScript() {
   static const RedisScript* const script = new RedisScript(R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
@@ -84,8 +91,9 @@ if seen > tonumber(ARGV[1]) then return {'conflict'} end
 redis.call('SET', KEYS[3], ARGV[1])
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'stored'} end
 redis.call('SET', KEYS[2], '1')
-for i = 2, #ARGV, 2 do redis.call('XADD', KEYS[4], '*', 't', ARGV[i], 'e', ARGV[i + 1]) end
-return {'ok', redis.call('XRANGE', KEYS[4], '-', '+', 'COUNT', 100)}
+for i = 4, #ARGV, 2 do redis.call('XADD', KEYS[4], '*', 'p', ARGV[2], 't', ARGV[i], 'e', ARGV[i + 1]) end
+if ARGV[3] == '1' then return {'ok', redis.call('XRANGE', KEYS[4], '-', '+', 'COUNT', 100)} end
+return {'ok'}
 )lua");
   return *script;
 }
@@ -102,6 +110,9 @@ return out
 )lua");
   return *script;
 }
+
+// What MarkForEvents gives when the change appends to the feed itself.
+constexpr char kAppendedMark[] = "appended";
 
 absl::Status CheckIds(absl::string_view patient_id, absl::string_view program_id) {
   if (!IsOpaqueId(patient_id)) return absl::InvalidArgumentError("patient_id: not valid");
@@ -151,8 +162,12 @@ absl::StatusOr<std::string> TextOrEmpty(RedisReply& reply, absl::string_view wha
   return UnpackValue(std::move(reply.text));
 }
 
-// Each event's type and bytes, as the scripts take them.
-void AppendEvents(const std::vector<OutboxEvent>& events, std::vector<std::string>& arguments) {
+// The patient, whether the outbox comes back to be relayed, then each
+// event's type and bytes, as the scripts take them.
+void AppendEvents(absl::string_view patient_id, bool relayed, const std::vector<OutboxEvent>& events,
+                  std::vector<std::string>& arguments) {
+  arguments.emplace_back(patient_id);
+  arguments.push_back(relayed ? "1" : "0");
   for (const OutboxEvent& event : events) {
     arguments.push_back(event.type);
     arguments.push_back(event.bytes);
@@ -160,8 +175,9 @@ void AppendEvents(const std::vector<OutboxEvent>& events, std::vector<std::strin
 }
 
 // The commit script's arguments (see CommitScript).
-std::vector<std::string> CommitArguments(const std::string& expected, const StoredProgram& change,
-                                         const std::optional<NewRecord>& record, PackFormat packing) {
+std::vector<std::string> CommitArguments(absl::string_view patient_id, bool relayed, const std::string& expected,
+                                         const StoredProgram& change, const std::optional<NewRecord>& record,
+                                         PackFormat packing) {
   // The programme record is never packed: the compare-and-set is on its
   // bytes exactly as the caller read them.
   std::vector<std::string> arguments = {
@@ -172,7 +188,7 @@ std::vector<std::string> CommitArguments(const std::string& expected, const Stor
       record.has_value() ? record->id : std::string(),
       absl::StrCat(record.has_value() ? record->order : 0),
       absl::StrCat(change.events.size())};
-  AppendEvents(change.events, arguments);
+  AppendEvents(patient_id, relayed, change.events, arguments);
   if (record.has_value()) {
     for (const RecordQuota& quota : record->quotas) {
       arguments.push_back(ScoreBound(quota.range.first));
@@ -189,16 +205,28 @@ RedisProgramStore::RedisProgramStore(std::shared_ptr<RedisPool> pool, PackFormat
                                      std::shared_ptr<RedisEventFeed> feed)
     : pool_(std::move(pool)), packing_(packing), feed_(std::move(feed)) {}
 
+bool RedisProgramStore::Relayed() const { return feed_ != nullptr && feed_->relayed(); }
+
+std::string RedisProgramStore::EventsKey(absl::string_view patient_id) const {
+  return feed_ != nullptr ? feed_->EventsKeyOf(patient_id) : RedisEventFeed::OutboxKey(patient_id);
+}
+
 absl::StatusOr<std::string> RedisProgramStore::MarkForEvents(absl::string_view patient_id,
                                                              const std::vector<OutboxEvent>& events) {
   if (events.empty()) return std::string();
   if (feed_ == nullptr) return absl::InternalError("redis store: a change raised events, but there is no feed");
+  // Appended to the feed by the change itself: nothing can be left behind.
+  if (!feed_->relayed()) return std::string(kAppendedMark);
   return feed_->MarkPending(patient_id);
 }
 
 void RedisProgramStore::RelayEvents(absl::string_view patient_id, const std::string& mark,
                                     const absl::StatusOr<RedisReply>& reply, bool changed) {
   if (mark.empty()) return;
+  if (mark == kAppendedMark) {
+    if (changed) feed_->Appended();
+    return;
+  }
   // The change is stored (or not) whatever happens here. A failure leaves
   // the mark, and the relay sweep relays the outbox for this writer; so
   // does a script whose reply was lost, which may or may not have run.
@@ -221,11 +249,11 @@ absl::StatusOr<bool> RedisProgramStore::CreateProgram(absl::string_view patient_
   std::vector<std::string> arguments = {program.program, PackValue(program.plan, packing_),
                                         absl::StrCat(create_time_micros), std::string(program_id),
                                         absl::StrCat(program.events.size())};
-  AppendEvents(program.events, arguments);
+  AppendEvents(patient_id, Relayed(), program.events, arguments);
   absl::StatusOr<RedisReply> reply = CreateScript().Run(
       *pool_,
       {ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id),
-       absl::StrCat(PatientPrefix(patient_id), "programs"), RedisEventFeed::OutboxKey(patient_id)},
+       absl::StrCat(PatientPrefix(patient_id), "programs"), EventsKey(patient_id)},
       arguments);
   const bool created = reply.ok() && reply->type == RedisReply::Type::kArray && !reply->elements.empty() &&
                        reply->elements[0].integer == 1;
@@ -293,10 +321,10 @@ absl::StatusOr<CommitResult> RedisProgramStore::Commit(absl::string_view patient
       {ProgramKey(patient_id, program_id), PlanKey(patient_id, program_id),
        record.has_value() ? absl::StrCat(RecordPrefix(patient_id, program_id, kind), record->id)
                           : RecordPrefix(patient_id, program_id, kind),
-       RecordIndex(patient_id, program_id, kind), RedisEventFeed::OutboxKey(patient_id)},
+       RecordIndex(patient_id, program_id, kind), EventsKey(patient_id)},
       // The programme record is never packed: the compare-and-set is on its
       // bytes exactly as the caller read them.
-      CommitArguments(expected, change, record, packing_));
+      CommitArguments(patient_id, Relayed(), expected, change, record, packing_));
   const bool committed = reply.ok() && reply->type == RedisReply::Type::kArray && !reply->elements.empty() &&
                          reply->elements[0].text == "ok";
   RelayEvents(patient_id, *mark, reply, committed);
@@ -404,12 +432,12 @@ absl::StatusOr<CommitResult> RedisProgramStore::RaiseOnce(absl::string_view pati
   absl::StatusOr<std::string> mark = MarkForEvents(patient_id, events);
   if (!mark.ok()) return mark.status();
   std::vector<std::string> arguments = {absl::StrCat(fence)};
-  AppendEvents(events, arguments);
+  AppendEvents(patient_id, Relayed(), events, arguments);
   const std::string program_key = ProgramKey(patient_id, program_id);
   absl::StatusOr<RedisReply> reply = RaiseOnceScript().Run(
       *pool_,
       {program_key, absl::StrCat(program_key, ":raised:", once_id), absl::StrCat(program_key, ":fence"),
-       RedisEventFeed::OutboxKey(patient_id)},
+       EventsKey(patient_id)},
       arguments);
   const bool raised = reply.ok() && reply->type == RedisReply::Type::kArray && !reply->elements.empty() &&
                       reply->elements[0].text == "ok";

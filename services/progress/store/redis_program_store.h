@@ -59,7 +59,12 @@ class RedisProgramStore final : public ProgramStore {
   absl::Status CheckWritable();
 
  private:
-  // The patient marked pending when the change raises events; "" when not.
+  // Whether a change's events go to the outbox and are relayed (Redis
+  // Cluster), rather than straight to the feed; and where they go.
+  bool Relayed() const;
+  std::string EventsKey(absl::string_view patient_id) const;
+  // The patient marked pending when the change raises events and they are
+  // relayed; "" when it raises none.
   absl::StatusOr<std::string> MarkForEvents(absl::string_view patient_id, const std::vector<OutboxEvent>& events);
   // After the change's script (its reply, and whether it changed anything):
   // the outbox relayed, or the mark cleared when nothing changed.
