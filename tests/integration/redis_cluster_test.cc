@@ -22,6 +22,7 @@
 #include "common/redis/redis_script.h"
 #include "common/redis/redis_settings.h"
 #include "common/redis/redis_slot.h"
+#include "services/progress/store/redis_event_feed.h"
 #include "services/progress/store/redis_program_store.h"
 #include "services/scheduling/cache/plan_cache.h"
 #include "services/screening/store/redis_screening_store.h"
@@ -289,6 +290,55 @@ TEST(RedisCluster, ReshardUnderWriteLoadFailsNoCallAndLosesNothing) {
               Describe(errors).c_str());
   EXPECT_GT(errors.count("MOVED") + errors.count("ASK"), 0u) << "the load never met the move";
   EXPECT_EQ(errors.count("CROSSSLOT"), 0u);
+}
+
+// The outbox and relay of the event feed on a cluster. A writer that dies
+// between its change and the relay leaves its events in the patient's
+// outbox and its mark in the partition: the sweep relays them, once, and a
+// later change's relay keeps the patient's order.
+TEST(RedisCluster, EventsAWriterLeftInTheOutboxAreRelayedOnceInOrder) {
+  auto cluster = testing::RedisClusterSet::Start({.replicas_each = 0});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  std::shared_ptr<RedisPool> pool = ClusterPool((*cluster)->address());
+  progress::EventFeedSettings settings;
+  settings.relay_after = absl::ZeroDuration();
+  auto feed = std::make_shared<progress::RedisEventFeed>(pool, settings);
+  ASSERT_TRUE(feed->relayed());
+  progress::RedisProgramStore programs(pool, progress::PackFormat::kZstd, feed);
+  const std::string patient = "outbox-patient";
+  progress::StoredProgram program{"programme bytes", ""};
+  program.events = {{"org.osteoflow.progress.program.enrolled.v1", "enrolled"}};
+  ASSERT_TRUE(programs.CreateProgram(patient, "prog-1", 1, program, nullptr).ok());
+
+  // A writer that dies after its change: the mark, then the events in the
+  // outbox as the change's script writes them, and no relay.
+  absl::StatusOr<std::string> mark = feed->MarkPending(patient);
+  ASSERT_TRUE(mark.ok()) << mark.status();
+  ASSERT_TRUE(pool->Execute({"XADD", progress::RedisEventFeed::OutboxKey(patient), "*", "p", patient, "t",
+                             "org.osteoflow.progress.fall.reported.v1", "e", "fall"})
+                  .ok());
+  progress::EventFeed::Filter filter;
+  filter.patient_id = patient;
+  auto page = feed->Read("", "cursor", filter, 100);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->entries.size(), 1u) << "only the enrolment is on the feed yet";
+
+  // The sweep relays what the dead writer left; twice changes nothing.
+  ASSERT_EQ(*feed->RelayStale(), 1);
+  ASSERT_EQ(*feed->RelayStale(), 0);
+  // A later change relays its own event after them.
+  progress::StoredProgram change;
+  change.events = {{"org.osteoflow.progress.program.paused.v1", "paused"}};
+  ASSERT_EQ(*programs.Commit(patient, "prog-1", "programme bytes", change, std::nullopt, nullptr),
+            progress::CommitResult::kCommitted);
+  page = feed->Read("", "cursor", filter, 100);
+  ASSERT_TRUE(page.ok()) << page.status();
+  std::vector<std::string> events;
+  for (const progress::EventFeed::Entry& entry : page->entries) events.push_back(entry.event);
+  EXPECT_THAT(events, ::testing::ElementsAre("enrolled", "fall", "paused"));
+  absl::StatusOr<RedisReply> outbox = pool->Execute({"XLEN", progress::RedisEventFeed::OutboxKey(patient)});
+  ASSERT_TRUE(outbox.ok());
+  EXPECT_EQ(outbox->integer, 0) << "relayed entries leave the outbox";
 }
 
 // A slot caught halfway through a move, by hand: the session index already
