@@ -358,17 +358,24 @@ TEST_F(EventFeedTest, WatchersGetEveryAcknowledgedEventOnceInOrderAcrossAKill) {
           item->set_exercise(FirstExercise(program));
           item->set_pain(6);
         }
+        // A call tried again (same request id) until acknowledged, on a
+        // channel to wherever progress now is: a kill loses the call, never
+        // the write.
+        const auto until_acknowledged = [&](const auto& call) {
+          grpc::Status status;
+          for (int attempt = 0; attempt < 100; ++attempt) {
+            status = call(*stub);
+            if (status.ok()) break;
+            absl::SleepFor(absl::Milliseconds(100));
+            std::lock_guard<std::mutex> lock(mu);
+            stub = v1::ProgressService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+          }
+          return status;
+        };
         v1::SessionLog log;
-        grpc::Status status;
-        // Tried again (same request id) until acknowledged: a kill loses the
-        // call, never the log.
-        for (int attempt = 0; attempt < 100; ++attempt) {
-          status = stub->LogSession(Context(absl::Seconds(5)).get(), request, &log);
-          if (status.ok()) break;
-          absl::SleepFor(absl::Milliseconds(100));
-          std::lock_guard<std::mutex> lock(mu);
-          stub = v1::ProgressService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-        }
+        grpc::Status status = until_acknowledged([&](v1::ProgressService::Stub& to) {
+          return to.LogSession(Context(absl::Seconds(5)).get(), request, &log);
+        });
         ASSERT_TRUE(status.ok()) << status.error_message();
         {
           std::lock_guard<std::mutex> lock(mu);
@@ -382,13 +389,9 @@ TEST_F(EventFeedTest, WatchersGetEveryAcknowledgedEventOnceInOrderAcrossAKill) {
           *resume.mutable_clear_time() =
               google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
           v1::Program resumed;
-          for (int attempt = 0; attempt < 100; ++attempt) {
-            status = stub->ResumeProgram(Context(absl::Seconds(5)).get(), resume, &resumed);
-            if (status.ok()) break;
-            absl::SleepFor(absl::Milliseconds(100));
-            std::lock_guard<std::mutex> lock(mu);
-            stub = v1::ProgressService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-          }
+          status = until_acknowledged([&](v1::ProgressService::Stub& to) {
+            return to.ResumeProgram(Context(absl::Seconds(5)).get(), resume, &resumed);
+          });
           ASSERT_TRUE(status.ok()) << status.error_message();
         }
       }
