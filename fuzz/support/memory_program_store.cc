@@ -19,8 +19,9 @@ MemoryProgramStore::Programme* MemoryProgramStore::Find(absl::string_view patien
 absl::StatusOr<bool> MemoryProgramStore::CreateProgram(absl::string_view patient_id, absl::string_view program_id,
                                                        int64_t create_time_micros, const StoredProgram& program,
                                                        StoredProgram* stored) {
+  // Events are not kept: nothing here reads the feed.
   auto [at, created] = programmes_.try_emplace({std::string(patient_id), std::string(program_id)},
-                                               Programme{create_time_micros, program, {}});
+                                               Programme{create_time_micros, {program.program, program.plan}, {}});
   if (stored != nullptr) *stored = at->second.stored;
   return created;
 }
@@ -115,6 +116,38 @@ absl::StatusOr<std::vector<std::string>> MemoryProgramStore::Records(absl::strin
     found.push_back(*bytes);
   }
   return found;
+}
+
+absl::Status MemoryProgramStore::CheckAt(absl::string_view patient_id, absl::string_view program_id,
+                                         absl::Time when) {
+  if (Programme* programme = Find(patient_id, program_id); programme != nullptr) programme->check_at = when;
+  return absl::OkStatus();
+}
+
+absl::Status MemoryProgramStore::Forget(absl::string_view patient_id, absl::string_view program_id) {
+  if (Programme* programme = Find(patient_id, program_id); programme != nullptr) programme->check_at.reset();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<progress::ProgramStore::ProgramRef>> MemoryProgramStore::DueChecks(absl::Time now,
+                                                                                               int limit) {
+  std::vector<ProgramRef> due;
+  for (const auto& [key, programme] : programmes_) {
+    if (static_cast<int>(due.size()) == limit) break;
+    if (programme.check_at.has_value() && *programme.check_at <= now) due.push_back({key.first, key.second});
+  }
+  return due;
+}
+
+absl::StatusOr<CommitResult> MemoryProgramStore::RaiseOnce(absl::string_view patient_id,
+                                                           absl::string_view program_id, absl::string_view once_id,
+                                                           int64_t fence, const std::vector<progress::OutboxEvent>&) {
+  Programme* programme = Find(patient_id, program_id);
+  if (programme == nullptr) return CommitResult::kMissing;
+  if (programme->fence > fence) return CommitResult::kConflict;
+  programme->fence = fence;
+  return programme->raised.insert(std::string(once_id)).second ? CommitResult::kCommitted
+                                                                : CommitResult::kAlreadyStored;
 }
 
 }  // namespace osteoflow::fuzz

@@ -2,9 +2,14 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
 
 #include "services/progress/domain/program_store.h"
 
@@ -30,6 +35,12 @@ class MemoryProgramStore final : public progress::ProgramStore {
   absl::StatusOr<std::vector<std::string>> Records(absl::string_view patient_id, absl::string_view program_id,
                                                    progress::RecordKind kind, int limit,
                                                    progress::OrderRange range) override;
+  absl::Status CheckAt(absl::string_view patient_id, absl::string_view program_id, absl::Time when) override;
+  absl::Status Forget(absl::string_view patient_id, absl::string_view program_id) override;
+  absl::StatusOr<std::vector<ProgramRef>> DueChecks(absl::Time now, int limit) override;
+  absl::StatusOr<progress::CommitResult> RaiseOnce(absl::string_view patient_id, absl::string_view program_id,
+                                                   absl::string_view once_id, int64_t fence,
+                                                   const std::vector<progress::OutboxEvent>& events) override;
 
  private:
   using ProgramKey = std::pair<std::string, std::string>;  // patient, programme
@@ -38,6 +49,11 @@ class MemoryProgramStore final : public progress::ProgramStore {
     progress::StoredProgram stored;
     // By kind and record id: its order and bytes.
     std::map<std::pair<progress::RecordKind, std::string>, std::pair<int64_t, std::string>> records;
+    // The missed-sessions sweep's: when it is due, the stretches raised, the
+    // latest fence that wrote.
+    std::optional<absl::Time> check_at = std::nullopt;
+    std::set<std::string> raised = {};
+    int64_t fence = 0;
   };
   Programme* Find(absl::string_view patient_id, absl::string_view program_id);
 

@@ -6,8 +6,10 @@
 // done. And the topology settings refused by a service, naming the setting.
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <google/protobuf/util/json_util.h>
@@ -48,7 +50,7 @@ struct Services {
   std::unique_ptr<progress_v1::ProgressService::Stub> stub;
 
   absl::Status Start(const std::string& store_address, const std::string& cache_address,
-                     const std::vector<std::string>& store_args) {
+                     const std::vector<std::string>& store_args, const std::vector<std::string>& progress_args = {}) {
     std::vector<std::string> store = {"--store_address=" + store_address};
     store.insert(store.end(), store_args.begin(), store_args.end());
     auto started_catalog = testing::StartCatalogServer();
@@ -61,6 +63,7 @@ struct Services {
                                                              {"--cache_address=" + cache_address});
     if (!started_scheduling.ok()) return started_scheduling.status();
     scheduling = *std::move(started_scheduling);
+    store.insert(store.end(), progress_args.begin(), progress_args.end());
     auto started_progress =
         testing::StartProgressServer(1, screening->address(), scheduling->address(), store);
     if (!started_progress.ok()) return started_progress.status();
@@ -230,6 +233,110 @@ TEST(RedisTopologyServices, EventFeedOnAClusterStore) {
         << patient;
   }
   EXPECT_THAT(services.progress->Log(), ::testing::Not(::testing::HasSubstr("CROSSSLOT")));
+}
+
+// On a cluster an event goes through the patient's outbox and a relay. With
+// progress killed (SIGKILL) and started again while 4 writers log sessions
+// that raise events, every acknowledged log's event reaches the feed exactly
+// once and in its patient's order: whatever the killed process left in an
+// outbox is relayed by the sweep of the one that replaced it.
+TEST(RedisTopologyServices, EventsOnAClusterSurviveAKillOfProgress) {
+  auto cluster = testing::RedisClusterSet::Start({.replicas_each = 0});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  Services services;
+  const std::vector<std::string> relay = {"--event_relay_after=6s"};
+  ASSERT_TRUE(services.Start((*cluster)->address(), (*cluster)->address(), {}, relay).ok());
+  constexpr int kWriters = 4;
+  constexpr int kLogsEach = 10;
+  std::vector<progress_v1::Program> programs(kWriters);
+  for (int w = 0; w < kWriters; ++w) {
+    progress_v1::EnrollRequest enrol = EnrolRequest(absl::StrCat("cluster-kill-", w));
+    enrol.mutable_intake()->set_patient_id(absl::StrCat("cluster-writer-", w));
+    const grpc::Status status = services.stub->Enroll(Context().get(), enrol, &programs[w]);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  std::mutex mu;
+  std::string address = services.progress->address();
+  std::map<std::string, std::vector<std::string>> acknowledged;  // by patient, the logs in order
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      const progress_v1::Program& program = programs[w];
+      for (int n = 0; n < kLogsEach; ++n) {
+        progress_v1::LogSessionRequest request;
+        request.set_program(program.name());
+        request.set_request_id(absl::StrCat("cluster-kill-log-", n));
+        request.mutable_session()->set_date(program.current_plan().days(n % 7).date());
+        // Dizziness: a red flag, then a clearance, so every log raises events.
+        request.mutable_session()->add_symptoms(progress_v1::SESSION_SYMPTOM_DIZZINESS_OR_FAINTING);
+        progress_v1::ResumeProgramRequest resume;
+        resume.set_program(program.name());
+        resume.set_request_id(absl::StrCat("cluster-kill-resume-", n));
+        resume.set_cleared_by("clinician-1");
+        resume.mutable_clear_time()->set_seconds(absl::ToUnixSeconds(absl::Now()));
+        progress_v1::SessionLog log;
+        progress_v1::Program resumed;
+        for (const bool clearance : {false, true}) {
+          grpc::Status status;
+          for (int attempt = 0; attempt < 150; ++attempt) {
+            std::string target;
+            {
+              std::lock_guard<std::mutex> lock(mu);
+              target = address;
+            }
+            auto stub = progress_v1::ProgressService::NewStub(
+                grpc::CreateChannel("ipv4:" + target, grpc::InsecureChannelCredentials()));
+            status = clearance ? stub->ResumeProgram(Context().get(), resume, &resumed)
+                               : stub->LogSession(Context().get(), request, &log);
+            if (status.ok()) break;
+            absl::SleepFor(absl::Milliseconds(100));
+          }
+          ASSERT_TRUE(status.ok()) << status.error_message();
+          if (!clearance) {
+            std::lock_guard<std::mutex> lock(mu);
+            acknowledged[absl::StrCat("patients/cluster-writer-", w)].push_back(log.name());
+          }
+        }
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(800));
+  services.progress->Signal(SIGKILL);
+  EXPECT_FALSE(services.progress->WaitForExit(absl::Seconds(10)).ok());
+  std::vector<std::string> store = {"--store_address=" + (*cluster)->address()};
+  store.insert(store.end(), relay.begin(), relay.end());
+  auto restarted = testing::StartProgressServer(1, services.screening->address(), services.scheduling->address(), store);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    services.progress = *std::move(restarted);
+    address = services.progress->address();
+  }
+  for (std::thread& writer : writers) writer.join();
+  services.stub = progress_v1::ProgressService::NewStub(
+      grpc::CreateChannel("ipv4:" + address, grpc::InsecureChannelCredentials()));
+
+  // Each acknowledged log's red flag, by its record, once and in order; what
+  // the killed process left is relayed within event_relay_after and a sweep.
+  std::map<std::string, std::vector<std::string>> flagged;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (true) {
+    flagged.clear();
+    progress_v1::ListEventsRequest request;
+    request.add_types("org.osteoflow.progress.redflag.reported.v1");
+    request.set_page_size(1000);
+    progress_v1::ListEventsResponse response;
+    const grpc::Status status = services.stub->ListEvents(Context().get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const progress_v1::FeedEvent& event : response.events()) {
+      progress_v1::ProgramEvent data;
+      ASSERT_TRUE(event.event().proto_data().UnpackTo(&data));
+      flagged[data.patient()].push_back(data.record());
+    }
+    if (flagged == acknowledged || absl::Now() > deadline) break;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(flagged, acknowledged);
 }
 
 // The plan cache fails open: with a node of the cache's cluster gone (no
