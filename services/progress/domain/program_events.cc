@@ -77,8 +77,9 @@ v1::ProgramEvent& ChangeEvents::Add(v1::ProgramEventType type, const std::string
 
 void ChangeEvents::Enrolled(const v1::Program& program) {
   const std::string date = program.start_date();
-  v1::ProgramEvent& enrolled =
-      Add(v1::PROGRAM_EVENT_TYPE_PROGRAM_ENROLLED, date, std::string(), program.state(), program.week_index());
+  // By place, not by reference: each Add may move the events before it.
+  const size_t enrolled = events_.size();
+  Add(v1::PROGRAM_EVENT_TYPE_PROGRAM_ENROLLED, date, std::string(), program.state(), program.week_index());
   if (program.state() != v1::PROGRAM_STATE_REFERRED) return;
   v1::ProgramEvent& referred =
       Add(v1::PROGRAM_EVENT_TYPE_PROGRAM_REFERRED, date, program.screening(), program.state(), program.week_index());
@@ -88,7 +89,7 @@ void ChangeEvents::Enrolled(const v1::Program& program) {
       referred.add_rule_ids(referral.rule().rule_id());
     }
   }
-  *enrolled.mutable_rule_ids() = referred.rule_ids();
+  *events_[enrolled].mutable_rule_ids() = referred.rule_ids();
 }
 
 void ChangeEvents::FromAlerts(const google::protobuf::RepeatedPtrField<v1::Alert>& alerts, const std::string& record,

@@ -961,6 +961,26 @@ TEST_F(ProgramsTest, EachCommittedChangeRaisesItsEventsOnceWithTheirRules) {
   }
 }
 
+TEST_F(ProgramsTest, AReferredEnrolmentRaisesEnrolledAndReferredWithTheRedFlagsRules) {
+  Enrolled(/*chest_pain=*/true);
+  std::vector<std::vector<std::string>> rules;
+  std::vector<v1::ProgramEventType> types;
+  for (const OutboxEvent& outbox : store_->events()) {
+    io::cloudevents::v1::CloudEvent event;
+    ASSERT_TRUE(event.ParseFromString(outbox.bytes));
+    v1::ProgramEvent data;
+    ASSERT_TRUE(event.proto_data().UnpackTo(&data));
+    types.push_back(data.type());
+    rules.emplace_back(data.rule_ids().begin(), data.rule_ids().end());
+    EXPECT_EQ(data.state(), v1::PROGRAM_STATE_REFERRED);
+  }
+  EXPECT_THAT(types, ::testing::ElementsAre(v1::PROGRAM_EVENT_TYPE_PROGRAM_ENROLLED,
+                                            v1::PROGRAM_EVENT_TYPE_PROGRAM_REFERRED));
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_THAT(rules[0], ::testing::ElementsAre("RF-CHEST"));
+  EXPECT_EQ(rules[0], rules[1]);
+}
+
 TEST_F(ProgramsTest, MissedSessionsRaiseOneEventPerStretchAndNoneUnderAnOlderLease) {
   const v1::Program program = Enrolled();
   const std::string patient = program.name().substr(9, program.name().find("/programs/") - 9);
