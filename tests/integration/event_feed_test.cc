@@ -22,7 +22,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_pool.h"
-#include "io/cloudevents/v1/cloudevents.pb.h"
+#include "osteoflow/cloudevents/v1/cloudevents.pb.h"
 #include "osteoflow/progress/v1/program_event.pb.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
 #include "tests/support/enrolments.h"

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
 #include "common/text/resource_names.h"
-#include "io/cloudevents/v1/cloudevents.pb.h"
+#include "osteoflow/cloudevents/v1/cloudevents.pb.h"
 #include "services/progress/domain/program_events.h"
 #include "services/progress/domain/programs.h"
 

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "io/cloudevents/v1/cloudevents.pb.h"
+#include "osteoflow/cloudevents/v1/cloudevents.pb.h"
 #include "services/progress/domain/record_dates.h"
 #include "services/progress/domain/record_ids.h"
 

@@ -19,7 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/text/identifiers.h"
-#include "io/cloudevents/v1/cloudevents.pb.h"
+#include "osteoflow/cloudevents/v1/cloudevents.pb.h"
 #include "services/progress/encoding/program_wire.h"
 
 namespace osteoflow::progress {
