@@ -180,10 +180,10 @@ void ChangeEvents::SessionsMissed(const std::vector<std::string>& missed, int we
   event.set_last_missed_date(missed.back());
 }
 
-void ChangeEvents::Resumed(const v1::Program& program) {
+void ChangeEvents::Resumed(const v1::Program& program, const std::string& stop_rule_id) {
   const std::string date = Day(absl::ToCivilDay(time_, absl::UTCTimeZone()));
   Add(v1::PROGRAM_EVENT_TYPE_PROGRAM_RESUMED, date, std::string(), program.state(), program.week_index())
-      .add_rule_ids("PROG-STOP");
+      .add_rule_ids(stop_rule_id);
 }
 
 std::vector<OutboxEvent> ChangeEvents::ToOutbox() const {

@@ -51,10 +51,9 @@ class ChangeEvents {
   void AdherenceChecked(const osteoflow::progress::v1::ProgramWeek& finished, int threshold_percent);
   // Planned days passed with no log (`missed`, in order).
   void SessionsMissed(const std::vector<std::string>& missed, int week_index);
-  // A clinician's clearance.
-  void Resumed(const osteoflow::progress::v1::Program& program);
+  // A clinician's clearance, under `stop_rule_id` (the rule that paused it).
+  void Resumed(const osteoflow::progress::v1::Program& program, const std::string& stop_rule_id);
 
-  const std::vector<osteoflow::progress::v1::ProgramEvent>& events() const { return events_; }
   // Each event as a CloudEvent, ready for the patient's outbox.
   std::vector<OutboxEvent> ToOutbox() const;
 

@@ -228,7 +228,7 @@ absl::Status Programs::Resume(const v1::ResumeProgramRequest& request, v1::Progr
     if (absl::Status swept = repository_.SweepFrom(loaded->key, now_()); !swept.ok()) return swept;
     ChangeEvents events(request.program(), IdOf(request.program(), absl::StrCat("resume\n", request.request_id())),
                         now_());
-    events.Resumed(resumed);
+    events.Resumed(resumed, rules_->document().stop_rule_id());
     change.events = events.ToOutbox();
     absl::StatusOr<CommitResult> result =
         repository_.Commit(loaded->key, loaded->stored.program, change, std::nullopt, nullptr);
