@@ -19,6 +19,30 @@ containers_unavailable() {
   command -v runc >/dev/null || { echo "runc is not installed (scripts/setup.sh)"; return; }
 }
 
+# Why containers do not work here, found by trying, or nothing when they do.
+# podman and runc installed is not enough: a kernel, a cgroup layout or a
+# sandbox can still refuse every container. So podman must answer `info`,
+# and where an image is already made, run a container of it to its end.
+# With no image yet that run cannot be tried without a registry; the image
+# build is then the first container. Each step is bounded, so that a hung
+# engine costs seconds, not the caller's run.
+containers_not_working() {
+  local why image out
+  why=$(containers_unavailable)
+  [[ -z $why ]] || { echo "$why"; return; }
+  if ! out=$(timeout 20 podman info --format '{{.Host.OCIRuntime.Name}}' 2>&1 </dev/null); then
+    echo "podman info failed: $(tail -n 1 <<<"${out:-no answer in 20 s}")"
+    return
+  fi
+  for image in "$project_image" "$base_image"; do
+    podman image exists "$image" 2>/dev/null || continue
+    if ! out=$(timeout 60 podman run --rm --pull=never --network=none --entrypoint=true "$image" 2>&1 </dev/null); then
+      echo "podman could not run a container of $image: $(tail -n 1 <<<"${out:-no answer in 60 s}")"
+    fi
+    return
+  done
+}
+
 # For tests: exits 77 (skipped) saying why where containers cannot run, and
 # 1 when one of the IMAGES named is not built.
 containers_required() {

@@ -16,10 +16,12 @@
 # `up` runs docker-compose.yml in containers where podman can run them
 # (root; the image is built first if there is none: scripts/build-image.sh),
 # and the same settings natively on loopback otherwise
-# (scripts/local-suite.sh); --native or --containers chooses. Either way the
-# endpoints are 127.0.0.1 and the same ports. The trial CA, the certificates
-# and the token key are made once in deploy/local/secrets
-# (deploy/make-local-secrets.sh), the same ones docker-compose.yml mounts.
+# (scripts/local-suite.sh), saying why on stderr. Whether podman can is
+# tried, not assumed (containers_not_working); --native or --containers
+# chooses instead. Either way the endpoints are 127.0.0.1 and the same
+# ports. The trial CA, the certificates and the token key are made once in
+# deploy/local/secrets (deploy/make-local-secrets.sh), the same ones
+# docker-compose.yml mounts.
 # Ports: OSTEOFLOW_<SERVICE>_PORT as the local suite's; the run directory is
 # OSTEOFLOW_RUN_DIR (default .run/harness). Needs the host build for its
 # tools (scripts/build.sh, or the run command).
@@ -70,16 +72,23 @@ case "${1:-}" in
     [[ $# -le 2 && ( -z ${2:-} || ${2:-} == --native || ${2:-} == --containers ) ]] || usage
     [[ -x $build_dir/tools/osteoflow-token ]] || { echo "harness: build first (scripts/build.sh)" >&2; exit 1; }
     [[ -f $secrets/token-signing.pem && -f $secrets/harness.pem ]] || deploy/make-local-secrets.sh "$secrets" >/dev/null
-    mode=${2:-}
-    if [[ -z $mode ]]; then
-      # Containers where podman can run them, natively otherwise.
-      mode=--native
-      [[ -z $(containers_unavailable) ]] && mode=--containers
+    mode=${2:-auto}
+    if [[ $mode != --native ]]; then
+      # Containers where podman really runs one, natively otherwise; asked
+      # for by name, containers where they do not work is an error.
+      why=$(containers_not_working)
+      if [[ $mode == --containers && -n $why ]]; then
+        echo "harness: containers do not work here: $why (use --native)" >&2
+        exit 1
+      elif [[ $mode == auto && -n $why ]]; then
+        echo "harness: running natively, since containers do not work here: $why" >&2
+        mode=--native
+      else
+        mode=--containers
+      fi
     fi
     mkdir -p "$OSTEOFLOW_RUN_DIR"
     if [[ $mode == --containers ]]; then
-      why=$(containers_unavailable)
-      [[ -z $why ]] || { echo "harness: containers cannot run here: $why (use --native)" >&2; exit 1; }
       podman image exists "$project_image" || {
         echo "harness: no image $project_image yet; building it (scripts/build-image.sh, about 10 minutes)"
         scripts/build-image.sh

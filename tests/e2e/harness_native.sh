@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The harness kit natively: scripts/harness.sh up --native on free loopback
-# ports with fresh trial secrets, then, from outside, as a harness would: the
-# command-line client over mutual TLS with tokens from `harness.sh token`
-# enrols a sample patient, logs a simulated week and advances it to week 2;
-# a call without a token is UNAUTHENTICATED, a patient app's token reaches its
-# own patient only; after `harness.sh clock advance 14d` a programme that
-# starts next Monday logs its first day and reaches week 2; `harness.sh
-# down` stops everything it started.
+# The harness kit natively: scripts/harness.sh up with no flag, where podman
+# is a stand-in that fails as a broken engine does, must come up natively on
+# free loopback ports with fresh trial secrets and say why. Then, from
+# outside, as a harness would: the command-line client over mutual TLS with
+# tokens from `harness.sh token` enrols a sample patient, logs a simulated
+# week and advances it to week 2; a call without a token is UNAUTHENTICATED,
+# a patient app's token reaches its own patient only, a service's token
+# reads the programme but may not clear it; after `harness.sh clock advance
+# 14d` a programme that starts next Monday logs its first day and reaches
+# week 2; `harness.sh down` stops everything it started.
 #
 # Usage: tests/e2e/harness_native.sh BUILD_DIR
 set -euo pipefail
@@ -19,8 +21,41 @@ source tests/e2e/suite_ports.sh
 harness_workspace harness
 fail() { echo "harness_native: $*" >&2; exit 1; }
 
-harness_up_on_free_ports "$work" || exit 1
-grep -q "mutual TLS and tokens on" "$work/up.txt" || fail "up printed no endpoints: $(cat "$work/up.txt")"
+# A podman that answers nothing, so that `up` with no flag must find that
+# containers do not work, however this machine's podman fares. Its calls are
+# counted, to show that --native asks nothing of it.
+mkdir "$work/shim"
+cat >"$work/shim/podman" <<'SHIM'
+#!/bin/sh
+echo "$*" >>"$(dirname "$0")/calls"
+echo "Error: the engine is broken on purpose" >&2
+exit 125
+SHIM
+chmod +x "$work/shim/podman"
+export PATH=$work/shim:$PATH
+
+harness_started=true
+for attempt in 1 2 3; do
+  choose_suite_ports
+  scripts/harness.sh up >"$work/up.txt" 2>"$work/up.err" && break
+  scripts/harness.sh down >/dev/null
+  ((attempt < 3)) || fail "the harness did not come up in three tries: $(cat "$work/up.txt" "$work/up.err")"
+done
+# shellcheck disable=SC1090 # the endpoints as the harness prints them
+source <(scripts/harness.sh env | sed 's/^/export /')
+grep -q "up natively, mutual TLS and tokens on" "$work/up.txt" || fail "up printed: $(cat "$work/up.txt")"
+grep -q "running natively, since containers do not work here: " "$work/up.err" ||
+  fail "up did not say why it ran natively: $(cat "$work/up.err")"
+# --native is the same start past the choice, so asking again on the suite
+# already up (which starts nothing twice) shows the flag taken, podman left
+# alone and no reason given.
+rm -f "$work/shim/calls"
+scripts/harness.sh up --native >"$work/up-native.txt" 2>"$work/up-native.err" ||
+  fail "up --native: $(cat "$work/up-native.txt" "$work/up-native.err")"
+grep -q "up natively" "$work/up-native.txt" || fail "up --native printed: $(cat "$work/up-native.txt")"
+if [[ -e $work/shim/calls ]] || grep -q "containers" "$work/up-native.err"; then
+  fail "up --native tried containers: $(cat "$work/shim/calls" "$work/up-native.err" 2>/dev/null)"
+fi
 [[ $OSTEOFLOW_PROGRESS == "127.0.0.1:$OSTEOFLOW_PROGRESS_PORT" && -f $OSTEOFLOW_CA_FILE ]] || fail "env printed wrong endpoints"
 
 scripts/harness.sh token clinician >"$work/clinician.jwt"
@@ -54,6 +89,18 @@ if osteoflow plan --token_file="$work/other.jwt" --program="$program" >"$work/ot
   fail "another patient's app read the programme"
 fi
 grep -q "PERMISSION_DENIED\|7 " "$work/other.txt" || fail "another patient's app: $(cat "$work/other.txt")"
+# A service (a platform's back end) reads the programme, and may not clear
+# it: clearances are a clinician's alone (ResumeProgram's access).
+scripts/harness.sh token service >"$work/service.jwt"
+osteoflow plan --token_file="$work/service.jwt" --program="$program" >"$work/service.txt" 2>&1 || true
+grep -q "week 2" "$work/service.txt" || fail "a service's token: $(cat "$work/service.txt")"
+if osteoflow resume --token_file="$work/service.jwt" --program="$program" --cleared_by=harness-clinician \
+  >"$work/service-resume.txt" 2>&1; then
+  fail "a service's token cleared the programme"
+fi
+# (7: PERMISSION_DENIED, as the tool prints it; a clinician's would be 9, the
+# programme being active: the refusal is the role's, not the state's.)
+grep -q "PERMISSION_DENIED\|: 7 " "$work/service-resume.txt" || fail "a service's clearance: $(cat "$work/service-resume.txt")"
 # The test clock: a programme starting next Monday cannot log week 1 today;
 # after `clock advance 14d` it can, and advances to week 2.
 monday=$(date -d "12:00 next monday" +%F)
@@ -82,4 +129,4 @@ harness_started=false
 for port in "$OSTEOFLOW_PROGRESS_PORT" "$OSTEOFLOW_STORE_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "127.0.0.1:$port still answers after down"; fi
 done
-echo "harness_native: up, tokens, enrol, a week logged and advanced over mutual TLS, refusals, the test clock, down: ok"
+echo "harness_native: up natively by itself, tokens for each role, enrol, a week logged and advanced over mutual TLS, refusals, the test clock, down: ok"
