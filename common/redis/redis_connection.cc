@@ -1,10 +1,12 @@
 #include "common/redis/redis_connection.h"
 
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "absl/strings/match.h"
 
@@ -103,6 +105,23 @@ absl::StatusOr<std::vector<RedisReply>> RedisConnection::Run(
     freeReplyObject(raw);
   }
   return replies;
+}
+
+absl::StatusOr<std::optional<RedisReply>> RedisConnection::NextMessage(absl::Duration wait) {
+  void* raw = nullptr;
+  // One read may have brought more than one message: the next is buffered.
+  if (redisGetReplyFromReader(context_, &raw) != REDIS_OK) return Failure("unreadable message");
+  if (raw == nullptr) {
+    pollfd readable{context_->fd, POLLIN, 0};
+    const int polled = poll(&readable, 1, static_cast<int>(absl::ToInt64Milliseconds(wait)));
+    if (polled < 0 && errno != EINTR) return absl::UnavailableError(std::strerror(errno));
+    if (polled <= 0) return std::nullopt;
+    // Readable: the whole message, or the end of the connection.
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) return Failure("connection closed");
+  }
+  RedisReply reply = CopyReply(*static_cast<redisReply*>(raw));
+  freeReplyObject(raw);
+  return reply;
 }
 
 void RedisConnection::SetCommandTimeout(absl::Duration timeout) {

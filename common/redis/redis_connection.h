@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ class RedisConnection {
   absl::StatusOr<std::vector<RedisReply>> Run(const std::vector<std::vector<std::string>>& commands);
   // The same, for commands that live elsewhere.
   absl::StatusOr<std::vector<RedisReply>> Run(const std::vector<const std::vector<std::string>*>& commands);
+
+  // On a connection that has subscribed: the next message pushed to it
+  // within `wait` (nullopt when none came). A message that has begun to
+  // arrive may take the command timeout to finish. UNAVAILABLE (and the
+  // connection broken) when the connection fails or the server closes it.
+  absl::StatusOr<std::optional<RedisReply>> NextMessage(absl::Duration wait);
 
   // How long a reply may take from now on.
   void SetCommandTimeout(absl::Duration timeout);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
 #include "common/redis/redis_pool.h"
@@ -15,6 +16,24 @@ namespace {
 // not one each.
 constexpr absl::Duration kLeastLookupGap = absl::Milliseconds(50);
 
+// How often the listener looks up from its subscription to see whether the
+// topology is stopping.
+constexpr absl::Duration kListenSlice = absl::Milliseconds(100);
+
+// The primary a +switch-master message names for `primary_name`, if it is
+// about that primary: "<name> <old-ip> <old-port> <new-ip> <new-port>".
+std::optional<RedisEndpoint> SwitchedTo(const RedisReply& message, absl::string_view primary_name) {
+  if (message.type != RedisReply::Type::kArray || message.elements.size() != 3 ||
+      message.elements[0].text != "message") {
+    return std::nullopt;
+  }
+  const std::vector<absl::string_view> parts = absl::StrSplit(message.elements[2].text, ' ');
+  if (parts.size() != 5 || parts[0] != primary_name) return std::nullopt;
+  absl::StatusOr<RedisEndpoint> primary = ParseRedisEndpoint(absl::StrCat(parts[3], ":", parts[4]));
+  if (!primary.ok()) return std::nullopt;
+  return *primary;
+}
+
 }  // namespace
 
 SentinelTopology::SentinelTopology(const RedisPoolOptions& options)
@@ -23,8 +42,10 @@ SentinelTopology::SentinelTopology(const RedisPoolOptions& options)
       connect_timeout_(options.connect_timeout),
       command_timeout_(options.command_timeout),
       check_interval_(options.topology_check_interval),
+      all_sentinels_(options.seeds),
       sentinels_(options.seeds) {
   poller_ = std::thread([this] { PollUntilStopped(); });
+  listener_ = std::thread([this] { ListenUntilStopped(); });
 }
 
 SentinelTopology::~SentinelTopology() {
@@ -33,6 +54,7 @@ SentinelTopology::~SentinelTopology() {
     stopping_ = true;
   }
   poller_.join();
+  listener_.join();
 }
 
 std::string SentinelTopology::Describe() const {
@@ -98,34 +120,69 @@ void SentinelTopology::LookUp(bool forced) {
     if (!forced && absl::Now() - looked_up_ < kLeastLookupGap) return;
   }
   absl::StatusOr<RedisEndpoint> found = AskSentinels();
+  if (!found.ok()) {
+    absl::MutexLock lock(&mu_);
+    looked_up_ = absl::Now();
+    last_failure_ = std::string(found.status().message());
+    return;
+  }
+  Adopt(*found, "lookup");
+}
+
+void SentinelTopology::Adopt(const RedisEndpoint& primary, absl::string_view how) {
   std::optional<RedisEndpoint> previous;
   {
     absl::MutexLock lock(&mu_);
     looked_up_ = absl::Now();
-    if (!found.ok()) {
-      last_failure_ = std::string(found.status().message());
-      return;
-    }
     previous = primary_;
-    primary_ = *found;
+    primary_ = primary;
     stale_ = false;
   }
-  if (previous != found.value()) {
+  if (previous != primary) {
     LogLine("redis_primary")
         .Add("role", role_)
-        .Add("primary", found->ToString())
+        .Add("primary", primary.ToString())
         .Add("previous", previous.has_value() ? previous->ToString() : std::string("none"))
+        .Add("how", how)
         .Write();
   }
 }
 
+bool SentinelTopology::StoppingAfter(absl::Duration interval) {
+  absl::MutexLock lock(&mu_);
+  return mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval);
+}
+
 void SentinelTopology::PollUntilStopped() {
-  for (;;) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), check_interval_)) return;
+  while (!StoppingAfter(check_interval_)) LookUp(/*forced=*/true);
+}
+
+void SentinelTopology::ListenUntilStopped() {
+  if (all_sentinels_.empty()) return;
+  for (size_t turn = 0;; ++turn) {
+    const RedisEndpoint& sentinel = all_sentinels_[turn % all_sentinels_.size()];
+    absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
+        RedisConnection::Open(sentinel, connect_timeout_, command_timeout_);
+    absl::StatusOr<std::vector<RedisReply>> subscribed =
+        connection.ok() ? (*connection)->Run({{"SUBSCRIBE", "+switch-master"}}) : connection.status();
+    if (subscribed.ok() && subscribed->front().type == RedisReply::Type::kArray) {
+      // A switch made while no subscription was listening is caught here.
+      LookUp(/*forced=*/true);
+      for (;;) {
+        if (StoppingAfter(absl::ZeroDuration())) return;
+        absl::StatusOr<std::optional<RedisReply>> message = (*connection)->NextMessage(kListenSlice);
+        if (!message.ok()) break;
+        if (!message->has_value()) continue;
+        if (std::optional<RedisEndpoint> primary = SwitchedTo(**message, primary_name_); primary.has_value()) {
+          // After any lookup under way, which may have heard the old primary.
+          absl::MutexLock lookup(&lookup_mu_);
+          Adopt(*primary, "+switch-master");
+        }
+      }
     }
-    LookUp(/*forced=*/true);
+    // This sentinel failed: the next one, after a pause (the poll covers
+    // the meantime).
+    if (StoppingAfter(check_interval_)) return;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_topology.h"
@@ -15,20 +16,20 @@ namespace osteoflow {
 // with SENTINEL get-master-addr-by-name, asking the sentinels in turn (the
 // one that answered is asked first next time), when it is not known, after
 // a connection to it failed or it answered READONLY, and every
-// topology_check_interval in a background thread.
+// topology_check_interval in a background thread; and a second thread keeps
+// a subscription to +switch-master on one sentinel, so a switch is followed
+// the moment the sentinels make it.
 //
-// Polling instead of subscribing to +switch-master: a crash is noticed at
-// once anyway through the failures it causes (refused connections, then
-// READONLY once the old primary is back as a replica); polling covers the
-// case those miss, an old primary still alive and still taking writes after
-// the sentinels chose another (a manual failover, a partition), for which
-// the sentinels wait about eight seconds before demoting it. A poll is one
-// round trip on a kept connection; it needs no subscribed connection per
-// sentinel, nor a reader thread that must notice when that connection
-// silently dies. A subscription would shorten that window from the poll
-// interval to a round trip, not close it: only WAIT closes it (see
-// RedisAcknowledgement), since the sentinels take the old primary's
-// replicas away when they switch.
+// The event matters most when the old primary is still alive and still
+// taking writes after the sentinels chose another (a manual failover, a
+// partition): the sentinels wait seconds before demoting it, and nothing
+// fails meanwhile that would send the pool looking. A crash is noticed at
+// once anyway through the failures it causes. The poll stays because a
+// subscription can die silently (a partitioned sentinel sends nothing, and
+// nothing says so); it bounds how long a missed event goes unnoticed. The
+// event shortens the window of writes to a demoted primary, it does not
+// close it: only WAIT does (see RedisAcknowledgement), since the sentinels
+// take the old primary's replicas away when they switch.
 class SentinelTopology final : public RedisTopology {
  public:
   explicit SentinelTopology(const RedisPoolOptions& options);
@@ -48,12 +49,21 @@ class SentinelTopology final : public RedisTopology {
   // `forced`) another caller looked it up a moment ago.
   void LookUp(bool forced) ABSL_LOCKS_EXCLUDED(mu_, lookup_mu_);
   void PollUntilStopped();
+  // Keeps a +switch-master subscription on one sentinel after another
+  // (moving on when one fails), adopting each switch of this primary.
+  void ListenUntilStopped();
+  // Takes `primary` as the primary, logging a change (`how` it was learnt).
+  void Adopt(const RedisEndpoint& primary, absl::string_view how) ABSL_LOCKS_EXCLUDED(mu_);
+  // Waits up to `interval`; true when the topology is stopping.
+  bool StoppingAfter(absl::Duration interval) ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::string role_;
   const std::string primary_name_;
   const absl::Duration connect_timeout_;
   const absl::Duration command_timeout_;
   const absl::Duration check_interval_;
+  // Every sentinel, in the order given: the listener's own rota.
+  const std::vector<RedisEndpoint> all_sentinels_;
 
   // One lookup at a time: callers that find the primary unknown wait for
   // the lookup under way instead of all asking the sentinels.
@@ -70,6 +80,7 @@ class SentinelTopology final : public RedisTopology {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
   std::thread poller_;
+  std::thread listener_;
 };
 
 }  // namespace osteoflow

@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/redis/redis_connection.h"
@@ -221,6 +222,48 @@ TEST(RedisSentinel, KillOfThePrimaryUnderLoadLosesNothingWithWait) {
   unacknowledged.Check("sentinel kill -9", *promoted, killed, resumed);
   EXPECT_EQ(acknowledged.Check("sentinel kill -9", *promoted, killed, resumed), 0)
       << "WAIT 1 acknowledged a write the failover lost";
+}
+
+// With the poll too slow to matter, a switch away from a primary that is
+// still alive (and still taking writes until the sentinels demote it,
+// seconds later) is followed from the sentinels' +switch-master event.
+TEST(RedisSentinel, ASwitchIsFollowedFromTheSentinelsEventNotTheNextPoll) {
+  auto set = testing::RedisSentinelSet::Start({});
+  ASSERT_TRUE(set.ok()) << set.status();
+  auto first = (*set)->PrimaryPort();
+  ASSERT_TRUE(first.ok()) << first.status();
+  RedisPoolOptions options = SentinelOptions((*set)->address(), 0);
+  options.topology_check_interval = absl::Hours(1);
+  RedisPool pool(options);
+  ASSERT_TRUE(pool.Execute({"SET", "osteoflow:v1:{event}:before", "1"}).ok());
+  // The pool's subscription is up once the first sentinel lists a
+  // subscribed client (sentinels subscribe on the data nodes, not on one
+  // another).
+  bool subscribed = false;
+  for (const absl::Time until = absl::Now() + absl::Seconds(10); !subscribed && absl::Now() < until;) {
+    auto clients = (*set)->sentinel(0).Command({"CLIENT", "LIST"});
+    subscribed = clients.ok() && absl::StrContains(clients->text, "sub=1");
+    if (!subscribed) absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_TRUE(subscribed) << "the pool never subscribed to the first sentinel";
+
+  auto asked = (*set)->sentinel(0).Command({"SENTINEL", "FAILOVER", "store"});
+  ASSERT_TRUE(asked.ok()) << asked.status();
+  auto second = (*set)->WaitForNewPrimary(*first, absl::Seconds(20));
+  ASSERT_TRUE(second.ok()) << second.status();
+  const absl::Time named = absl::Now();
+  bool landed = false;
+  for (int n = 0; !landed && absl::Now() - named < absl::Seconds(3); ++n) {
+    const std::string key = absl::StrCat("osteoflow:v1:{event}:after-", n);
+    if (pool.Execute({"SET", key, "1"}).ok()) {
+      auto there = testing::RedisCommand(*second, {"EXISTS", key});
+      landed = there.ok() && there->integer == 1;
+    }
+    if (!landed) absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(landed) << "writes still went elsewhere 3 s after the sentinels named " << *second;
+  std::printf("sentinel switch: writes on the new primary %s after the sentinels named it (poll interval 1h)\n",
+              absl::FormatDuration(absl::Now() - named).c_str());
 }
 
 TEST(RedisSentinel, NoSentinelAnsweringIsUnavailableNotAHang) {
