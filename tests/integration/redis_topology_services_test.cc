@@ -2,8 +2,8 @@
 // progress keep records on a Sentinel set or a Cluster, scheduling caches
 // plans on a Cluster. An enrolment and session logs through progress, then
 // the primary that holds the patient killed under the running processes,
-// and the next logs answered by the same processes once the failover is
-// done. And the topology settings refused by a service, naming the setting.
+// the next logs answered by the same processes once the failover is done,
+// and the week advanced and reported. And the topology settings refused by a service, naming the setting.
 #include <map>
 #include <memory>
 #include <mutex>
@@ -153,6 +153,35 @@ void EnrolLogAndSurviveAFailover(Services& services, const std::function<void(co
   status = LogSession(services, program.name(), "topology-log-1", program.current_plan().days(0).date(), &again);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(again.name(), log.name());
+
+  // The rest of the pipeline on the same topology: the week finished and
+  // the next planned (scheduling caches the new plan), the report read with
+  // both weeks, and the patient's programmes listed.
+  progress_v1::AdvanceWeekRequest advance;
+  advance.set_program(program.name());
+  advance.set_request_id("topology-advance-1");
+  progress_v1::Program advanced;
+  status = RetryWhileUnavailable(absl::Seconds(10),
+                                 [&] { return services.stub->AdvanceWeek(Context().get(), advance, &advanced); });
+  ASSERT_TRUE(status.ok()) << status.error_message() << "\n" << services.progress->Log();
+  EXPECT_EQ(advanced.week_index(), program.week_index() + 1);
+  EXPECT_EQ(advanced.current_plan().days_size(), 7);
+  EXPECT_NE(advanced.current_plan().days(0).date(), program.current_plan().days(0).date());
+  progress_v1::GetProgressRequest report_request;
+  report_request.set_program(program.name());
+  progress_v1::ProgressReport report;
+  status = services.stub->GetProgress(Context().get(), report_request, &report);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(report.weeks_size(), 2);
+  EXPECT_EQ(report.weeks(0).sessions_logged(), 2);
+  EXPECT_FALSE(report.decisions().empty());
+  progress_v1::ListProgramsRequest list;
+  list.set_parent("patients/" + patient);
+  progress_v1::ListProgramsResponse listed;
+  status = services.stub->ListPrograms(Context().get(), list, &listed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(listed.programs_size(), 1);
+  EXPECT_EQ(listed.programs(0).week_index(), advanced.week_index());
 }
 
 TEST(RedisTopologyServices, StoreOnSentinelWithWaitAndCacheOnCluster) {
