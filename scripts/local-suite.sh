@@ -5,9 +5,14 @@
 #
 # The store is one Redis unless OSTEOFLOW_STORE_TOPOLOGY asks for a trial of
 # another: "sentinel" (that Redis as primary, two replicas on the next two
-# ports, three sentinels on 26380-26382 naming it "store", and every durable
-# write waiting for one replica) or "cluster" (three primaries and three
-# replicas on 7380-7385, the store's durability on each).
+# ports, three sentinels from OSTEOFLOW_SENTINEL_PORT (26380) naming it
+# "store", and every durable write waiting for one replica) or "cluster"
+# (three primaries and three replicas from OSTEOFLOW_STORE_CLUSTER_PORT
+# (7380), the store's durability on each). The cache is one Redis unless
+# OSTEOFLOW_CACHE_TOPOLOGY=cluster: three primaries without replicas from
+# OSTEOFLOW_CACHE_CLUSTER_PORT (7390), since a lost cache node only costs
+# plans computed again. `stop` stops whatever `start` started, whatever the
+# topology settings then.
 #
 # Plaintext with no tokens (loopback, local development) unless
 # OSTEOFLOW_SECRETS_DIR names what deploy/make-local-secrets.sh makes: then
@@ -59,25 +64,43 @@ health_flags() {
 }
 
 topology=${OSTEOFLOW_STORE_TOPOLOGY:-single}
+cache_topology=${OSTEOFLOW_CACHE_TOPOLOGY:-single}
 store_durability="--appendonly yes --appendfsync always --maxmemory-policy noeviction"
-sentinel_ports=(26380 26381 26382)
-cluster_ports=(7380 7381 7382 7383 7384 7385)
+cache_settings="--appendonly no --maxmemory 256mb --maxmemory-policy allkeys-lru"
+cluster_node="--cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000"
+ports_from() { local first=$1 count=$2 i; for ((i = 0; i < count; ++i)); do echo $((first + i)); done; }
+mapfile -t sentinel_ports < <(ports_from "${OSTEOFLOW_SENTINEL_PORT:-26380}" 3)
+mapfile -t cluster_ports < <(ports_from "${OSTEOFLOW_STORE_CLUSTER_PORT:-7380}" 6)
+mapfile -t cache_cluster_ports < <(ports_from "${OSTEOFLOW_CACHE_CLUSTER_PORT:-7390}" 3)
+# host:port,host:port... of a list of ports.
+addresses() { local IFS=,; local list=("${@/#/127.0.0.1:}"); echo "${list[*]}"; }
 case $topology in
   single) store_override="" ;;
   sentinel)
-    store_override="--store_address=redis-sentinel://127.0.0.1:${sentinel_ports[0]},127.0.0.1:${sentinel_ports[1]},127.0.0.1:${sentinel_ports[2]}/store --store_wait_replicas=1 --store_wait_timeout=200ms"
+    store_override="--store_address=redis-sentinel://$(addresses "${sentinel_ports[@]}")/store --store_wait_replicas=1 --store_wait_timeout=200ms"
     redis_roles+=(
       "store-replica-1|$((store_port + 10))|$store_durability --replicaof 127.0.0.1 $store_port|store replica"
       "store-replica-2|$((store_port + 11))|$store_durability --replicaof 127.0.0.1 $store_port|store replica")
     ;;
   cluster)
-    store_override="--store_address=redis-cluster://127.0.0.1:${cluster_ports[0]},127.0.0.1:${cluster_ports[1]},127.0.0.1:${cluster_ports[2]}"
-    redis_roles=("${redis_roles[@]:1}")  # the cluster is the store: no single store Redis
+    store_override="--store_address=redis-cluster://$(addresses "${cluster_ports[@]:0:3}")"
+    redis_roles=("${redis_roles[@]/#store|*/}")  # the cluster is the store: no single store Redis
     for port in "${cluster_ports[@]}"; do
-      redis_roles+=("store-node-$port|$port|$store_durability --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000|store cluster node")
+      redis_roles+=("store-node-$port|$port|$store_durability $cluster_node|store cluster node")
     done
     ;;
   *) echo "OSTEOFLOW_STORE_TOPOLOGY: want single, sentinel or cluster" >&2; exit 2 ;;
+esac
+case $cache_topology in
+  single) cache_override="" ;;
+  cluster)
+    cache_override="--cache_address=redis-cluster://$(addresses "${cache_cluster_ports[@]}")"
+    redis_roles=("${redis_roles[@]/#cache|*/}")  # the cluster is the cache
+    for port in "${cache_cluster_ports[@]}"; do
+      redis_roles+=("cache-node-$port|$port|$cache_settings $cluster_node|cache cluster node")
+    done
+    ;;
+  *) echo "OSTEOFLOW_CACHE_TOPOLOGY: want single or cluster" >&2; exit 2 ;;
 esac
 
 # The sentinels of the "sentinel" trial: each watches the store primary
@@ -103,17 +126,20 @@ CONF
   done
 }
 
-# The "cluster" trial's nodes made one cluster, once.
+# A trial's nodes made one cluster, once: NAME REPLICAS_EACH PORT...
 create_cluster() {
-  local nodes=() port
-  for port in "${cluster_ports[@]}"; do nodes+=("127.0.0.1:$port"); done
-  if redis-cli -p "${cluster_ports[0]}" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then return; fi
-  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >>"$run_dir/cluster-create.log" 2>&1
+  local name=$1 replicas=$2 nodes=() port
+  shift 2
+  for port in "$@"; do nodes+=("127.0.0.1:$port"); done
+  if redis-cli -p "$1" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then return; fi
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas "$replicas" --cluster-yes \
+    >>"$run_dir/$name-create.log" 2>&1
   for _ in $(seq 1 100); do
-    redis-cli -p "${cluster_ports[0]}" cluster info | grep -q 'cluster_state:ok' && break
+    redis-cli -p "$1" cluster info | grep -q 'cluster_state:ok' && break
     sleep 0.1
   done
-  echo "cluster    READY    ${nodes[*]}  three primaries, three replicas"
+  printf '%-10s READY    %s  %s primaries, %s replicas each\n' "$name" "${nodes[*]}" \
+    $(($# / (replicas + 1))) "$replicas"
 }
 
 # The store is append-only with fsync on every write and no eviction: an
@@ -159,21 +185,24 @@ stop_redis() {
 start() {
   mkdir -p "$run_dir"
   for entry in "${redis_roles[@]}"; do
+    [[ -n $entry ]] || continue
     IFS='|' read -r role port settings description <<<"$entry"
     start_redis "$role" "$port" "$settings" "$description"
   done
   [[ $topology == sentinel ]] && start_sentinels
-  [[ $topology == cluster ]] && create_cluster
+  [[ $topology == cluster ]] && create_cluster store-cluster 1 "${cluster_ports[@]}"
+  [[ $cache_topology == cluster ]] && create_cluster cache-cluster 0 "${cache_cluster_ports[@]}"
   for entry in "${services[@]}"; do
     IFS='|' read -r name binary grpc_service port metrics_port extra <<<"$entry"
     if [[ -f $run_dir/$name.pid ]] && kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null; then
       echo "$name: already running (pid $(cat "$run_dir/$name.pid"))"
       continue
     fi
-    # A store topology other than one Redis replaces the store's address
-    # (the later flag wins).
+    # A topology other than one Redis replaces the store's or the cache's
+    # address (the later flag wins).
     local topology_flags=""
     [[ $extra == *--store_address=* ]] && topology_flags=$store_override
+    [[ $extra == *--cache_address=* ]] && topology_flags=$cache_override
     # shellcheck disable=SC2086 # these hold whole --flag=value words
     "$build_dir/$binary" --listen_address="127.0.0.1:$port" --metrics_address="127.0.0.1:$metrics_port" \
       $(security_flags "$name") $extra $topology_flags \
@@ -213,16 +242,18 @@ stop() {
     fi
     rm -f "$pid_file"
   done
-  for entry in "${redis_roles[@]}"; do
-    IFS='|' read -r role _ <<<"$entry"
-    stop_redis "$role"
+  # Every Redis and sentinel this run directory started, whichever
+  # topology started them.
+  local pid_file
+  for pid_file in "$run_dir"/*.pid; do
+    [[ -e $pid_file ]] || continue
+    stop_redis "$(basename "$pid_file" .pid)"
   done
-  local port
-  for port in "${sentinel_ports[@]}"; do stop_redis "sentinel-$port"; done
 }
 
 status() {
   for entry in "${redis_roles[@]}"; do
+    [[ -n $entry ]] || continue
     IFS='|' read -r role port _ <<<"$entry"
     printf '%-10s 127.0.0.1:%s  %s\n' "$role" "$port" "$(redis_running "$port" && echo PONG || echo down)"
   done
