@@ -70,17 +70,6 @@ std::string Describe(const std::map<std::string, int64_t>& counts) {
   return text.empty() ? "none" : text;
 }
 
-// Patient ids whose keys fall in slots [first, last].
-std::vector<std::string> PatientsInSlots(int first, int last, int how_many, absl::string_view stem) {
-  std::vector<std::string> patients;
-  for (int n = 0; static_cast<int>(patients.size()) < how_many; ++n) {
-    std::string id = absl::StrCat(stem, "-", n);
-    const int slot = RedisKeySlot(id);
-    if (slot >= first && slot <= last) patients.push_back(std::move(id));
-  }
-  return patients;
-}
-
 TEST(RedisCluster, EveryServiceCallRoutesAndNoneAnswersCrossslot) {
   auto cluster = testing::RedisClusterSet::Start({});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
@@ -227,7 +216,7 @@ TEST(RedisCluster, ReshardUnderWriteLoadFailsNoCallAndLosesNothing) {
   // programme its session logs go to.
   constexpr int kWriters = 8;
   constexpr int kPatientsEach = 8;
-  const std::vector<std::string> patients = PatientsInSlots(0, kMoved - 1, kWriters * kPatientsEach, "moving");
+  const std::vector<std::string> patients = testing::PatientsInSlots(0, kMoved - 1, kWriters * kPatientsEach, "moving");
   screening::RedisScreeningStore screenings(pool);
   progress::RedisProgramStore programs(pool);
   const progress::StoredProgram program{"programme bytes", ""};
@@ -425,7 +414,7 @@ TEST(RedisCluster, ReplicaTakesOverAKilledPrimaryAndCallsResume) {
   const absl::Time healthy = absl::Now();
   ASSERT_TRUE(load.WaitForEveryWriterAfter(absl::Now(), absl::Seconds(20)).ok());
   // Calls resume on every slot, the dead node's included.
-  const std::vector<std::string> patients = PatientsInSlots(0, 50, 20, "after");
+  const std::vector<std::string> patients = testing::PatientsInSlots(0, 50, 20, "after");
   absl::Time resumed = absl::InfiniteFuture();
   ASSERT_TRUE(testing::WaitFor("writes to the dead node's slots", absl::Seconds(10), [&]() -> absl::Status {
                 for (const std::string& patient : patients) {

@@ -4,6 +4,8 @@
 // the primary that holds the patient killed under the running processes,
 // the next logs answered by the same processes once the failover is done,
 // and the week advanced and reported. And the topology settings refused by a service, naming the setting.
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +30,7 @@
 #include "tests/support/redis_cluster_set.h"
 #include "tests/support/redis_process.h"
 #include "tests/support/redis_sentinel_set.h"
+#include "tests/support/redis_write_load.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/scheduling_server.h"
 #include "tests/support/screening_server.h"
@@ -366,6 +369,182 @@ TEST(RedisTopologyServices, EventsOnAClusterSurviveAKillOfProgress) {
     absl::SleepFor(absl::Milliseconds(200));
   }
   EXPECT_EQ(flagged, acknowledged);
+}
+
+// A copy of the shipped progression rules without their record limits, so
+// that a load of session logs into a few programmes is not refused.
+std::string RulesWithoutRecordLimits() {
+  std::string rules = testing::ReadFile(std::string(OSTEOFLOW_SOURCE_DIR) +
+                                        "/services/progress/data/progression_rules.json");
+  for (const char* limit : {"session_logs_per_day", "session_logs_per_week"}) {
+    const std::string field = absl::StrCat("\"", limit, "\": ");
+    const size_t at = rules.find(field);
+    EXPECT_NE(at, std::string::npos) << limit;
+    if (at == std::string::npos) continue;
+    const size_t from = at + field.size();
+    rules.replace(from, rules.find_first_of(",\n}", from) - from, "1000000");
+  }
+  const std::string path = ::testing::TempDir() + "/progression_rules_without_limits.json";
+  std::ofstream(path) << rules;
+  return path;
+}
+
+// Eight clients, each with a channel of its own, logging sessions into their
+// own programmes (one enrolment per patient in `patients`, a multiple of 8)
+// with a fresh request_id per call, until stopped. Afterwards each
+// programme's stored logs are counted with GetProgress.
+class SessionLogClients {
+ public:
+  static constexpr int kClients = 8;
+
+  SessionLogClients(Services& services, const std::vector<std::string>& patients) {
+    for (size_t i = 0; i < patients.size(); ++i) {
+      progress_v1::EnrollRequest request = EnrolRequest(absl::StrCat("load-enrol-", patients[i]));
+      request.mutable_intake()->set_patient_id(patients[i]);
+      progress_v1::Program program;
+      const grpc::Status status = services.stub->Enroll(Context().get(), request, &program);
+      EXPECT_TRUE(status.ok()) << patients[i] << ": " << status.error_message();
+      programs_.push_back(program);
+    }
+    for (int c = 0; c < kClients; ++c) {
+      stubs_.push_back(progress_v1::ProgressService::NewStub(
+          grpc::CreateChannel("ipv4:" + services.progress->address(), grpc::InsecureChannelCredentials())));
+    }
+    load_ = std::make_unique<testing::RedisWriteLoad>(kClients, [this](int client, int64_t n) {
+      const progress_v1::Program& program = ProgramOf(client, n);
+      progress_v1::LogSessionRequest request;
+      request.set_program(program.name());
+      request.set_request_id(absl::StrCat("load-", client, "-", n));
+      request.mutable_session()->set_date(program.current_plan().days(static_cast<int>(n % 7)).date());
+      progress_v1::SessionLog log;
+      const grpc::Status status = stubs_[static_cast<size_t>(client)]->LogSession(Context().get(), request, &log);
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    });
+  }
+
+  testing::RedisWriteLoad& load() { return *load_; }
+
+  // Stops the clients; then, per programme, the logs acknowledged, the logs
+  // answered with an error, and the logs stored (GetProgress's week 1).
+  struct Count {
+    int acknowledged = 0;
+    int failed = 0;
+    int stored = -1;
+  };
+  std::map<std::string, Count> StopAndCount(Services& services) {
+    load_->Stop();
+    std::map<std::string, Count> counts;
+    for (const auto& done : load_->acknowledged()) ++counts[ProgramOf(done.thread, done.n).name()].acknowledged;
+    for (const auto& failure : load_->failures()) ++counts[ProgramOf(failure.thread, failure.n).name()].failed;
+    for (const progress_v1::Program& program : programs_) {
+      progress_v1::GetProgressRequest request;
+      request.set_program(program.name());
+      progress_v1::ProgressReport report;
+      const grpc::Status status = services.stub->GetProgress(Context().get(), request, &report);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (status.ok() && report.weeks_size() == 1) counts[program.name()].stored = report.weeks(0).sessions_logged();
+    }
+    return counts;
+  }
+
+ private:
+  const progress_v1::Program& ProgramOf(int client, int64_t n) const {
+    const size_t each = programs_.size() / kClients;
+    return programs_[static_cast<size_t>(client) * each + static_cast<size_t>(n) % each];
+  }
+
+  std::vector<progress_v1::Program> programs_;
+  std::vector<std::unique_ptr<progress_v1::ProgressService::Stub>> stubs_;
+  std::unique_ptr<testing::RedisWriteLoad> load_;
+};
+
+// Slots resharded (redis-cli --cluster reshard) under the store while eight
+// clients log sessions through progress, every patient's keys in the slots
+// that move: no call fails, and every acknowledged log is stored.
+TEST(RedisTopologyServices, EightClientsLogThroughAReshardWithoutAFailedCall) {
+  auto cluster = testing::RedisClusterSet::Start({});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  constexpr int kMoved = 300;
+  auto source = (*cluster)->PrimaryOfSlot(0);
+  auto target = (*cluster)->PrimaryOfSlot(kRedisSlotCount - 1);
+  ASSERT_TRUE(source.ok() && target.ok());
+  auto source_id = (*cluster)->NodeId(*source);
+  auto target_id = (*cluster)->NodeId(*target);
+  ASSERT_TRUE(source_id.ok() && target_id.ok());
+  Services services;
+  ASSERT_TRUE(services.Start((*cluster)->address(), (*cluster)->address(), {},
+                             {"--progression_rules_file=" + RulesWithoutRecordLimits()})
+                  .ok());
+  SessionLogClients clients(services, testing::PatientsInSlots(0, kMoved - 1, 16, "reshard"));
+  absl::SleepFor(absl::Milliseconds(300));
+  auto resharded = (*cluster)->Cli({"--cluster", "reshard", (*cluster)->node(0).address(), "--cluster-from",
+                                    *source_id, "--cluster-to", *target_id, "--cluster-slots",
+                                    absl::StrCat(kMoved), "--cluster-yes", "--cluster-pipeline", "100"},
+                                   absl::Seconds(90));
+  absl::SleepFor(absl::Milliseconds(300));
+  const std::map<std::string, SessionLogClients::Count> counts = clients.StopAndCount(services);
+  ASSERT_TRUE(resharded.ok()) << resharded.status();
+  ASSERT_EQ(resharded->exit_code, 0) << resharded->output;
+  auto moved = (*cluster)->PrimaryOfSlot(0);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(*moved, *target);
+  for (const auto& failure : clients.load().failures()) ADD_FAILURE() << "log " << failure.n << ": " << failure.status;
+  int acknowledged = 0;
+  for (const auto& [program, count] : counts) {
+    EXPECT_EQ(count.stored, count.acknowledged) << program;
+    acknowledged += count.acknowledged;
+  }
+  EXPECT_GT(acknowledged, 100);
+  std::printf("cluster reshard of %d slots under 8 clients logging through progress: %d logs acknowledged, %zu failed\n",
+              kMoved, acknowledged, clients.load().failures().size());
+}
+
+// The Sentinel primary killed (kill -9) under the store while eight clients
+// log sessions through progress, every durable write waiting for a replica
+// (WAIT 1): calls fail only UNAVAILABLE and only while the failover lasts,
+// the same progress answers on the promoted replica, and no acknowledged log
+// is missing.
+TEST(RedisTopologyServices, EightClientsLogThroughAKillOfTheSentinelPrimaryLosingNothingWithWait) {
+  auto set = testing::RedisSentinelSet::Start({});
+  ASSERT_TRUE(set.ok()) << set.status();
+  auto primary = (*set)->PrimaryPort();
+  ASSERT_TRUE(primary.ok()) << primary.status();
+  auto cache = testing::RedisServer::Start({});
+  ASSERT_TRUE(cache.ok()) << cache.status();
+  Services services;
+  ASSERT_TRUE(services.Start((*set)->address(), absl::StrCat("127.0.0.1:", (*cache)->port()),
+                             {"--store_wait_replicas=1", "--store_wait_timeout=500ms"},
+                             {"--progression_rules_file=" + RulesWithoutRecordLimits()})
+                  .ok());
+  std::vector<std::string> patients;
+  for (int p = 0; p < 16; ++p) patients.push_back(absl::StrCat("failover-", p));
+  SessionLogClients clients(services, patients);
+  absl::SleepFor(absl::Milliseconds(300));
+  const absl::Time killed = absl::Now();
+  (*set)->NodeOnPort(*primary)->Kill();
+  auto promoted = (*set)->WaitForNewPrimary(*primary, absl::Seconds(30));
+  ASSERT_TRUE(promoted.ok()) << promoted.status();
+  ASSERT_TRUE(clients.load().WaitForEveryWriterAfter(absl::Now(), absl::Seconds(20)).ok())
+      << services.progress->Log();
+  const absl::Time resumed = absl::Now();
+  absl::SleepFor(absl::Milliseconds(300));
+  const std::map<std::string, SessionLogClients::Count> counts = clients.StopAndCount(services);
+  for (const auto& failure : clients.load().failures()) {
+    EXPECT_EQ(failure.status.code(), absl::StatusCode::kUnavailable) << failure.status;
+    EXPECT_GE(failure.at, killed) << failure.status;
+    EXPECT_LE(failure.at, resumed) << failure.status;
+  }
+  int acknowledged = 0;
+  for (const auto& [program, count] : counts) {
+    // A failed log may have been stored before its answer was lost.
+    EXPECT_GE(count.stored, count.acknowledged) << program << ": an acknowledged log is missing";
+    EXPECT_LE(count.stored, count.acknowledged + count.failed) << program;
+    acknowledged += count.acknowledged;
+  }
+  EXPECT_GT(acknowledged, 100);
+  std::printf("sentinel kill -9 under 8 clients logging through progress (WAIT 1): %d logs acknowledged, %zu failed "
+              "UNAVAILABLE, failover to resumed %s\n",
+              acknowledged, clients.load().failures().size(), absl::FormatDuration(resumed - killed).c_str());
 }
 
 // The plan cache fails open: with a node of the cache's cluster gone (no

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/redis/redis_slot.h"
 #include "tests/support/redis_sentinel_set.h"
 
 namespace osteoflow::testing {
@@ -94,6 +95,16 @@ absl::Status RedisClusterSet::WaitUntilHealthy(absl::Duration timeout) const {
     }
     return absl::OkStatus();
   });
+}
+
+std::vector<std::string> PatientsInSlots(int first, int last, int how_many, absl::string_view stem) {
+  std::vector<std::string> patients;
+  for (int n = 0; static_cast<int>(patients.size()) < how_many; ++n) {
+    std::string id = absl::StrCat(stem, "-", n);
+    const int slot = RedisKeySlot(id);
+    if (slot >= first && slot <= last) patients.push_back(std::move(id));
+  }
+  return patients;
 }
 
 }  // namespace osteoflow::testing

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "tests/support/redis_process.h"
 #include "tests/support/service_process.h"
@@ -48,5 +49,9 @@ class RedisClusterSet {
   const Options options_;
   std::vector<std::unique_ptr<RedisProcess>> nodes_;
 };
+
+// `how_many` patient ids ("<stem>-<n>") whose keys fall in slots [first,
+// last]: patients a reshard of those slots moves.
+std::vector<std::string> PatientsInSlots(int first, int last, int how_many, absl::string_view stem);
 
 }  // namespace osteoflow::testing
