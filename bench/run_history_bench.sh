@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What a programme's age costs: GetProgress and AdvanceWeek on a programme
+# What a programme's age costs: GetProgress (every week, and the newest page
+# of 4 weeks) and AdvanceWeek on a programme
 # with one logged session and on one with about 2,000 (71 finished weeks of
 # 28 logs, four a day, the shipped record limits), the whole suite started
 # here on 127.0.0.1 with the shipped rules. Each is measured with
@@ -61,7 +62,9 @@ echo "young programme: 1 log, week 1; old programme: $logged logs, week $(( week
 for who in young old; do
   program="${!who}"
   run_load "progress_$who" --method=osteoflow.progress.v1.ProgressService/GetProgress \
-    --request_json="{\"program\":\"$program\"}" --label="GetProgress ($who)"
+    --request_json="{\"program\":\"$program\"}" --label="GetProgress, every week ($who)"
+  run_load "progress_page_$who" --method=osteoflow.progress.v1.ProgressService/GetProgress \
+    --request_json="{\"program\":\"$program\",\"pageSize\":4}" --label="GetProgress, a page of 4 weeks ($who)"
 done
 for who in young old; do
   program="${!who}"

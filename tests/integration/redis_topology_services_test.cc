@@ -178,6 +178,21 @@ void EnrolLogAndSurviveAFailover(Services& services, const std::function<void(co
   ASSERT_EQ(report.weeks_size(), 2);
   EXPECT_EQ(report.weeks(0).sessions_logged(), 2);
   EXPECT_FALSE(report.decisions().empty());
+  // The same a week a page, newest first.
+  report_request.set_page_size(1);
+  progress_v1::ProgressReport newest;
+  status = services.stub->GetProgress(Context().get(), report_request, &newest);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(newest.weeks_size(), 1);
+  EXPECT_EQ(newest.weeks(0).week_index(), advanced.week_index());
+  report_request.set_page_token(newest.next_page_token());
+  progress_v1::ProgressReport oldest;
+  status = services.stub->GetProgress(Context().get(), report_request, &oldest);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(oldest.weeks_size(), 1);
+  EXPECT_EQ(oldest.weeks(0).SerializeAsString(), report.weeks(0).SerializeAsString());
+  EXPECT_EQ(oldest.decisions_size(), report.decisions_size());
+  EXPECT_TRUE(oldest.next_page_token().empty());
   progress_v1::ListProgramsRequest list;
   list.set_parent("patients/" + patient);
   progress_v1::ListProgramsResponse listed;

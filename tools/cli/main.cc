@@ -48,6 +48,7 @@ ABSL_FLAG(std::vector<std::string>, types, {},
 ABSL_FLAG(std::string, cursor, "", "events: start after this cursor (as printed last); default the oldest kept, "
                                    "or now with --follow");
 ABSL_FLAG(bool, follow, false, "events: keep printing new events until interrupted");
+ABSL_FLAG(int, weeks, 0, "progress: only the newest N weeks (0: every week)");
 ABSL_FLAG(std::string, request_id, "",
           "idempotency key of a write; by default derived from what is sent, so running the same "
           "command again is a safe retry");
@@ -65,7 +66,7 @@ constexpr char kUsage[] =
     "           logs each planned day of the current week up to today as done as planned,\n"
     "           weights at the load planned (or KG before one is), bands at theirs (or medium)\n"
     "  measure  --program=NAME --measurement=FILE\n"
-    "  progress --program=NAME\n"
+    "  progress --program=NAME [--weeks=N]   N: only the newest N weeks\n"
     "  advance  --program=NAME\n"
     "  resume   --program=NAME --cleared_by=ID [--note=TEXT]\n"
     "  events   [--patient=ID] [--types=T,...] [--cursor=C] [--follow]\n"
@@ -366,6 +367,7 @@ int main(int argc, char** argv) {
   if (command == "progress") {
     v1::GetProgressRequest request;
     request.set_program(name);
+    request.set_page_size(absl::GetFlag(FLAGS_weeks));
     v1::ProgressReport report;
     const grpc::Status status = client.Call(&v1::ProgressService::Stub::GetProgress, request, &report);
     if (!status.ok()) return Refused(status);

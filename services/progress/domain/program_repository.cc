@@ -114,15 +114,17 @@ absl::StatusOr<std::vector<v1::SessionLog>> ProgramRepository::WeekLogs(const Pr
   return logs;
 }
 
-absl::StatusOr<std::vector<v1::Measurement>> ProgramRepository::Measurements(const ProgramKey& key) {
+absl::StatusOr<std::vector<v1::Measurement>> ProgramRepository::Measurements(const ProgramKey& key,
+                                                                             OrderRange dated) {
   return ParseRecords<v1::Measurement>(
-      store_->Records(key.patient_id, key.program_id, RecordKind::kMeasurement, kMaxRecordsRead, OrderRange{}),
+      store_->Records(key.patient_id, key.program_id, RecordKind::kMeasurement, kMaxRecordsRead, dated),
       "measurement");
 }
 
-absl::StatusOr<std::vector<v1::ProgramWeek>> ProgramRepository::FinishedWeeksForReport(const ProgramKey& key) {
+absl::StatusOr<std::vector<v1::ProgramWeek>> ProgramRepository::FinishedWeeksForReport(const ProgramKey& key,
+                                                                                     OrderRange week_indexes) {
   absl::StatusOr<std::vector<std::string>> stored =
-      store_->Records(key.patient_id, key.program_id, RecordKind::kWeek, kMaxRecordsRead, OrderRange{});
+      store_->Records(key.patient_id, key.program_id, RecordKind::kWeek, kMaxRecordsRead, week_indexes);
   if (!stored.ok()) return stored.status();
   std::vector<v1::ProgramWeek> weeks(stored->size());
   for (size_t i = 0; i < stored->size(); ++i) {

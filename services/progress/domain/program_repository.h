@@ -69,11 +69,15 @@ class ProgramRepository {
   // logs, so this read is bounded whatever the programme's age.
   absl::StatusOr<std::vector<osteoflow::progress::v1::SessionLog>> WeekLogs(
       const ProgramKey& key, const osteoflow::scheduling::v1::WeeklyPlan& plan, int week_index);
-  // A programme's records of each kind, in their order.
-  absl::StatusOr<std::vector<osteoflow::progress::v1::Measurement>> Measurements(const ProgramKey& key);
+  // A programme's measurements in their order: every one, or those whose
+  // orders are in `dated` (DatedOrders of a span of days).
+  absl::StatusOr<std::vector<osteoflow::progress::v1::Measurement>> Measurements(const ProgramKey& key,
+                                                                                  OrderRange dated = {});
   // Finished weeks without their plans, unless a week is too old to carry
-  // its progress (see ParseWeekForReport).
-  absl::StatusOr<std::vector<osteoflow::progress::v1::ProgramWeek>> FinishedWeeksForReport(const ProgramKey& key);
+  // its progress (see ParseWeekForReport): every one, or those whose week
+  // indexes are in `week_indexes`.
+  absl::StatusOr<std::vector<osteoflow::progress::v1::ProgramWeek>> FinishedWeeksForReport(
+      const ProgramKey& key, OrderRange week_indexes = {});
 
   // Asks the missed-sessions sweep to look at the programme from `when`.
   absl::Status SweepFrom(const ProgramKey& key, absl::Time when);

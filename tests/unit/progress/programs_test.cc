@@ -860,6 +860,94 @@ TEST_F(ProgramsTest, ProgressShowsEachWeekPlannedAgainstDoneWithDecisionsAlertsA
   EXPECT_EQ(store_->session_reads, 1);
 }
 
+// A report a page of weeks at a time, newest first: each page holds its
+// weeks, their decisions and the scans dated within them; the pages together
+// are the whole report; bad sizes and tokens are refused naming the field.
+TEST_F(ProgramsTest, ProgressComesInPagesOfWeeksThatMakeTheWholeReport) {
+  const v1::Program program = Enrolled();
+  v1::Measurement measurement;
+  for (const std::string date : {"2026-11-24", "2026-12-07"}) {  // weeks 1 and 3
+    v1::RecordMeasurementRequest scan = Measure(program, "scan-" + date, date, 165.0);
+    scan.mutable_measurement()->mutable_dxa()->set_scan_date(date);
+    screening_v1::DxaSiteResult* site = scan.mutable_measurement()->mutable_dxa()->add_sites();
+    site->set_site(screening_v1::SKELETAL_SITE_TOTAL_HIP);
+    site->set_t_score(-1.8);
+    ASSERT_TRUE(programs_->RecordMeasurement(scan, &measurement).ok()) << date;
+  }
+  v1::SessionLog log;
+  ASSERT_TRUE(programs_->LogSession(Log(program, "log-1"), &log).ok());
+  for (int week = 1; week <= 3; ++week) {
+    v1::AdvanceWeekRequest advance;
+    advance.set_program(program.name());
+    advance.set_request_id(absl::StrCat("advance-", week));
+    v1::Program next;
+    ASSERT_TRUE(programs_->AdvanceWeek(advance, &next).ok()) << week;
+  }
+
+  v1::GetProgressRequest request;
+  request.set_program(program.name());
+  v1::ProgressReport whole;
+  ASSERT_TRUE(programs_->GetProgress(request, &whole).ok());
+  ASSERT_EQ(whole.weeks_size(), 4);
+  EXPECT_TRUE(whole.next_page_token().empty());
+
+  request.set_page_size(2);
+  v1::ProgressReport newest;
+  ASSERT_TRUE(programs_->GetProgress(request, &newest).ok());
+  ASSERT_EQ(newest.weeks_size(), 2);
+  EXPECT_EQ(newest.weeks(0).week_index(), 3);
+  EXPECT_EQ(newest.weeks(1).week_index(), 4);
+  for (const v1::ProgressionDecision& decision : newest.decisions()) EXPECT_EQ(decision.week_index(), 4);
+  ASSERT_EQ(newest.bone_density_size(), 1);
+  EXPECT_EQ(newest.bone_density(0).date(), "2026-12-07");
+  EXPECT_EQ(newest.current_doses_size(), whole.current_doses_size());
+  ASSERT_FALSE(newest.next_page_token().empty());
+
+  request.set_page_token(newest.next_page_token());
+  v1::ProgressReport oldest;
+  ASSERT_TRUE(programs_->GetProgress(request, &oldest).ok());
+  ASSERT_EQ(oldest.weeks_size(), 2);
+  EXPECT_EQ(oldest.weeks(0).week_index(), 1);
+  EXPECT_EQ(oldest.weeks(0).sessions_logged(), 1);
+  ASSERT_EQ(oldest.bone_density_size(), 1);
+  EXPECT_EQ(oldest.bone_density(0).date(), "2026-11-24");
+  EXPECT_TRUE(oldest.next_page_token().empty());
+
+  // Older page then newer: the whole report, part by part.
+  const auto joined = [&](auto part) {
+    std::vector<std::string> all;
+    for (const v1::ProgressReport* page : {&oldest, &newest}) {
+      for (const auto& entry : part(*page)) all.push_back(entry.SerializeAsString());
+    }
+    return all;
+  };
+  const auto serialized = [](const auto& entries) {
+    std::vector<std::string> all;
+    for (const auto& entry : entries) all.push_back(entry.SerializeAsString());
+    return all;
+  };
+  EXPECT_EQ(joined([](const v1::ProgressReport& r) { return r.weeks(); }), serialized(whole.weeks()));
+  EXPECT_EQ(joined([](const v1::ProgressReport& r) { return r.decisions(); }), serialized(whole.decisions()));
+  EXPECT_EQ(joined([](const v1::ProgressReport& r) { return r.alerts(); }), serialized(whole.alerts()));
+  EXPECT_EQ(joined([](const v1::ProgressReport& r) { return r.bone_density(); }), serialized(whole.bone_density()));
+  EXPECT_FALSE(whole.decisions().empty());
+
+  v1::ProgressReport refused;
+  for (const int size : {-1, 521}) {
+    request.set_page_size(size);
+    const absl::Status status = programs_->GetProgress(request, &refused);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << size;
+    EXPECT_THAT(std::string(status.message()), HasSubstr("page_size"));
+  }
+  request.set_page_size(2);
+  for (const std::string& token : {std::string("not-a-token"), absl::WebSafeBase64Escape("other\n3")}) {
+    request.set_page_token(token);
+    const absl::Status status = programs_->GetProgress(request, &refused);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << token;
+    EXPECT_THAT(std::string(status.message()), HasSubstr("page_token"));
+  }
+}
+
 TEST_F(ProgramsTest, ListsAPatientsProgrammesAndRefusesForeignTokens) {
   const v1::Program program = Enrolled();
   v1::ListProgramsRequest request;
