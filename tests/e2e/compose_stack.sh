@@ -5,7 +5,8 @@
 # containers with the command-line client: enrol a sample patient, log a
 # week, advance to week 2; stop progress with SIGTERM and see it drain within
 # its grace period and exit 0; take the stack down (the store's volume kept)
-# and up again, and find the programme exactly as it was. Needs root and the
+# and up again, and find the programme, its events and the enrolment's
+# request id exactly as they were. Needs root and the
 # images (scripts/build-image.sh); exits 77 (skipped) where containers cannot
 # run. About a minute.
 # Usage: tests/e2e/compose_stack.sh BUILD_DIR
@@ -83,6 +84,10 @@ grep -q "week 2" <<<"$advanced" || fail "advance answered: $(head -n 1 <<<"$adva
 echo "ok: from outside over mutual TLS with a token: enrolled, $(grep -c '^logged ' "$work/week1.txt") sessions logged, advanced to week 2"
 osteoflow progress --program="$program" >"$work/progress-before.txt" || fail "progress: $(cat "$work/progress-before.txt")"
 osteoflow plan --program="$program" >"$work/plan-before.txt" || fail "plan: $(cat "$work/plan-before.txt")"
+patient=${program#patients/}
+patient=${patient%%/*}
+osteoflow events --patient="$patient" >"$work/events-before.txt" 2>/dev/null || fail "events: $(cat "$work/events-before.txt")"
+grep -q "program.enrolled" "$work/events-before.txt" || fail "no enrolment on the feed: $(cat "$work/events-before.txt")"
 
 # SIGTERM: compose stops progress with it and waits stop_grace_period (15 s)
 # before SIGKILL; a drained service exits 0 on its own, well before.
@@ -110,4 +115,14 @@ osteoflow plan --program="$program" >"$work/plan-after.txt" || fail "plan after:
 cmp -s "$work/progress-before.txt" "$work/progress-after.txt" ||
   fail "the programme's progress changed across down and up: $(diff "$work/progress-before.txt" "$work/progress-after.txt")"
 cmp -s "$work/plan-before.txt" "$work/plan-after.txt" || fail "the week's plan changed across down and up"
-echo "ok: down (volume kept) and up again: the programme, its logs and week 2 as they were"
+osteoflow events --patient="$patient" >"$work/events-after.txt" 2>/dev/null || fail "events after: $(cat "$work/events-after.txt")"
+# Every event is still there (the missed-sessions sweep may have added one).
+lost=$(grep -vxFf "$work/events-after.txt" "$work/events-before.txt" || true)
+[[ -z $lost ]] || fail "events lost across down and up: $lost"
+# The enrolment's request id is still known: its retry answers the same
+# programme rather than enrolling the patient again.
+again=$(osteoflow enrol --intake=samples/intakes/osteopenia-no-fractures.json \
+  --preferences=samples/preferences/osteopenia-no-fractures.json --start="$start" --request_id=compose-enrol-1) ||
+  fail "enrol again: $again"
+[[ $(head -n 1 <<<"$again" | cut -d' ' -f1) == "$program" ]] || fail "a retried enrolment answered: $(head -n 1 <<<"$again")"
+echo "ok: down (volume kept) and up again: the programme, its logs, week 2, its events and the enrolment's request id as they were"
