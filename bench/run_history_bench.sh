@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What a programme's age costs: GetProgress (every week, and the newest page
-# of 4 weeks) and AdvanceWeek on a programme
+# of 4 weeks) and AdvanceWeek on a programme in week 4
 # with one logged session and on one with about 2,000 (71 finished weeks of
 # 28 logs, four a day, the shipped record limits), the whole suite started
 # here on 127.0.0.1 with the shipped rules. Each is measured with
@@ -46,6 +46,9 @@ log() {  # PROGRAM REQUEST_ID DATE
   call LogSession "{\"program\":\"$1\",\"requestId\":\"$2\",\"session\":{\"date\":\"$3\",\"notes\":\"felt fine\"}}" >/dev/null
 }
 log "$young" young-1 "$start"
+# The young programme in week 4, so that a page of 4 weeks holds as many
+# weeks for both programmes.
+for week in 1 2 3; do call AdvanceWeek "{\"program\":\"$young\",\"requestId\":\"young-advance-$week\"}" >/dev/null; done
 echo "logging $(( weeks * 28 )) sessions over $weeks weeks into the old programme..." >&2
 for (( week = 0; week < weeks; week++ )); do
   for (( day = 0; day < 7; day++ )); do
@@ -58,7 +61,7 @@ logged=$(( weeks * 28 ))
 
 commit="$(measured_commit)"
 echo "osteoflow history benchmark at commit $commit"
-echo "young programme: 1 log, week 1; old programme: $logged logs, week $(( weeks + 1 ))"
+echo "young programme: 1 log, week 4; old programme: $logged logs, week $(( weeks + 1 ))"
 for who in young old; do
   program="${!who}"
   run_load "progress_$who" --method=osteoflow.progress.v1.ProgressService/GetProgress \
