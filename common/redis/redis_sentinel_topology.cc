@@ -20,16 +20,32 @@ constexpr absl::Duration kLeastLookupGap = absl::Milliseconds(50);
 // topology is stopping.
 constexpr absl::Duration kListenSlice = absl::Milliseconds(100);
 
-// The primary a +switch-master message names for `primary_name`, if it is
-// about that primary: "<name> <old-ip> <old-port> <new-ip> <new-port>".
-std::optional<RedisEndpoint> SwitchedTo(const RedisReply& message, absl::string_view primary_name) {
+// The primary a sentinel's event names for `primary_name`, if it is about
+// that primary:
+//   +promoted-slave  "slave <name> <ip> <port> @ <primary-name> <old-ip> <old-port>"
+//   +switch-master   "<primary-name> <old-ip> <old-port> <new-ip> <new-port>"
+// The first comes as soon as the chosen replica has become a primary (when
+// SENTINEL get-master-addr-by-name starts naming it), the second once the
+// other replicas follow it, about a second later with short timeouts.
+std::optional<RedisEndpoint> NewPrimaryOf(const RedisReply& message, absl::string_view primary_name) {
   if (message.type != RedisReply::Type::kArray || message.elements.size() != 3 ||
       message.elements[0].text != "message") {
     return std::nullopt;
   }
+  const absl::string_view channel = message.elements[1].text;
   const std::vector<absl::string_view> parts = absl::StrSplit(message.elements[2].text, ' ');
-  if (parts.size() != 5 || parts[0] != primary_name) return std::nullopt;
-  absl::StatusOr<RedisEndpoint> primary = ParseRedisEndpoint(absl::StrCat(parts[3], ":", parts[4]));
+  absl::string_view host;
+  absl::string_view port;
+  if (channel == "+switch-master" && parts.size() == 5 && parts[0] == primary_name) {
+    host = parts[3];
+    port = parts[4];
+  } else if (channel == "+promoted-slave" && parts.size() == 8 && parts[4] == "@" && parts[5] == primary_name) {
+    host = parts[2];
+    port = parts[3];
+  } else {
+    return std::nullopt;
+  }
+  absl::StatusOr<RedisEndpoint> primary = ParseRedisEndpoint(absl::StrCat(host, ":", port));
   if (!primary.ok()) return std::nullopt;
   return *primary;
 }
@@ -164,7 +180,8 @@ void SentinelTopology::ListenUntilStopped() {
     absl::StatusOr<std::unique_ptr<RedisConnection>> connection =
         RedisConnection::Open(sentinel, connect_timeout_, command_timeout_);
     absl::StatusOr<std::vector<RedisReply>> subscribed =
-        connection.ok() ? (*connection)->Run({{"SUBSCRIBE", "+switch-master"}}) : connection.status();
+        connection.ok() ? (*connection)->Run({{"SUBSCRIBE", "+promoted-slave", "+switch-master"}})
+                        : connection.status();
     if (subscribed.ok() && subscribed->front().type == RedisReply::Type::kArray) {
       // A switch made while no subscription was listening is caught here.
       LookUp(/*forced=*/true);
@@ -173,10 +190,10 @@ void SentinelTopology::ListenUntilStopped() {
         absl::StatusOr<std::optional<RedisReply>> message = (*connection)->NextMessage(kListenSlice);
         if (!message.ok()) break;
         if (!message->has_value()) continue;
-        if (std::optional<RedisEndpoint> primary = SwitchedTo(**message, primary_name_); primary.has_value()) {
+        if (std::optional<RedisEndpoint> primary = NewPrimaryOf(**message, primary_name_); primary.has_value()) {
           // After any lookup under way, which may have heard the old primary.
           absl::MutexLock lookup(&lookup_mu_);
-          Adopt(*primary, "+switch-master");
+          Adopt(*primary, (**message).elements[1].text);
         }
       }
     }

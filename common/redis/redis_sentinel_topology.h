@@ -17,8 +17,8 @@ namespace osteoflow {
 // one that answered is asked first next time), when it is not known, after
 // a connection to it failed or it answered READONLY, and every
 // topology_check_interval in a background thread; and a second thread keeps
-// a subscription to +switch-master on one sentinel, so a switch is followed
-// the moment the sentinels make it.
+// a subscription to +promoted-slave and +switch-master on one sentinel, so a
+// switch is followed the moment the sentinels make it.
 //
 // The event matters most when the old primary is still alive and still
 // taking writes after the sentinels chose another (a manual failover, a
@@ -49,7 +49,7 @@ class SentinelTopology final : public RedisTopology {
   // `forced`) another caller looked it up a moment ago.
   void LookUp(bool forced) ABSL_LOCKS_EXCLUDED(mu_, lookup_mu_);
   void PollUntilStopped();
-  // Keeps a +switch-master subscription on one sentinel after another
+  // Keeps the events' subscription on one sentinel after another
   // (moving on when one fails), adopting each switch of this primary.
   void ListenUntilStopped();
   // Takes `primary` as the primary, logging a change (`how` it was learnt).
