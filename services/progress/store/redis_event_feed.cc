@@ -80,7 +80,8 @@ return out
 const RedisScript& TrimScript() {
   static const RedisScript* const script = new RedisScript(R"lua(
 local now = redis.call('TIME')
-local oldest = string.format('%d', math.max(0, tonumber(now[1]) * 1000 - tonumber(ARGV[1])))
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local oldest = string.format('%d', math.max(0, now_ms - tonumber(ARGV[1])))
 local doomed = redis.call('XREVRANGE', KEYS[1], '(' .. oldest .. '-0', '-', 'COUNT', 1)
 if #doomed == 0 then return 0 end
 redis.call('SET', KEYS[2], doomed[1][1])
