@@ -600,7 +600,7 @@ class PlanChecker {
   }
 
   // IMP-FALLS: walking stays. With two days of 20 minutes a fall-flagged
-  // plan walks, unless the restrictions leave no walking at all.
+  // plan walks, unless no walk can be planned at all.
   void CheckFallRiskWalking() {
     if (!inputs_.screening_result().fall_risk().flagged()) return;
     for (const v1::PlanDay& day : plan_.days()) {
@@ -621,13 +621,17 @@ class PlanChecker {
       }
     }
     if (walks) return;
-    for (const v1::Shortfall& shortfall : plan_.shortfalls()) {
-      if (shortfall.component() == v1::COMPONENT_WEIGHT_BEARING_AEROBIC &&
-          absl::StrContains(shortfall.reason(), "restrictions")) {
+    // No walk is excused only when no walk could be planned: none allowed by
+    // the restrictions with the equipment at hand, or every one disliked. The
+    // plan's own shortfall text is not taken as the reason.
+    for (const PlanningEntry& entry : shipped_.planning->entries(v1::COMPONENT_WEIGHT_BEARING_AEROBIC)) {
+      if (IsWalk(*entry.exercise) && Usable(*entry.exercise, v1::COMPONENT_WEIGHT_BEARING_AEROBIC) &&
+          !Has(inputs_.preferences().disliked_exercises(), entry.exercise->name())) {
+        Problem("a fall-flagged plan with two days of 20 minutes and no walking, though ",
+                entry.exercise->name(), " could be planned");
         return;
       }
     }
-    Problem("a fall-flagged plan with two days of 20 minutes and no walking");
   }
 
   void CheckWeightBearing() {
