@@ -24,6 +24,7 @@
 #include "absl/time/clock.h"
 #include "common/redis/redis_slot.h"
 #include "osteoflow/progress/v1/program_event.pb.h"
+#include "osteoflow/progress/v1/progression_rules.pb.h"
 #include "osteoflow/progress/v1/progress_service.grpc.pb.h"
 #include "tests/support/catalog_server.h"
 #include "tests/support/progress_server.h"
@@ -389,18 +390,16 @@ TEST(RedisTopologyServices, EventsOnAClusterSurviveAKillOfProgress) {
 // A copy of the shipped progression rules without their record limits, so
 // that a load of session logs into a few programmes is not refused.
 std::string RulesWithoutRecordLimits() {
-  std::string rules = testing::ReadFile(std::string(OSTEOFLOW_SOURCE_DIR) +
-                                        "/services/progress/data/progression_rules.json");
-  for (const char* limit : {"session_logs_per_day", "session_logs_per_week"}) {
-    const std::string field = absl::StrCat("\"", limit, "\": ");
-    const size_t at = rules.find(field);
-    EXPECT_NE(at, std::string::npos) << limit;
-    if (at == std::string::npos) continue;
-    const size_t from = at + field.size();
-    rules.replace(from, rules.find_first_of(",\n}", from) - from, "1000000");
-  }
+  progress_v1::ProgressionRulesDocument rules;
+  const auto parsed = google::protobuf::util::JsonStringToMessage(
+      testing::ReadFile(std::string(OSTEOFLOW_SOURCE_DIR) + "/services/progress/data/progression_rules.json"), &rules);
+  EXPECT_TRUE(parsed.ok()) << parsed.ToString();
+  rules.mutable_record_limits()->set_session_logs_per_day(1000000);
+  rules.mutable_record_limits()->set_session_logs_per_week(1000000);
+  std::string json;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(rules, &json).ok());
   const std::string path = ::testing::TempDir() + "/progression_rules_without_limits.json";
-  std::ofstream(path) << rules;
+  std::ofstream(path) << json;
   return path;
 }
 

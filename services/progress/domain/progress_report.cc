@@ -23,13 +23,12 @@ namespace screening_v1 = osteoflow::screening::v1;
 // As many weeks as a programme may have: a page of this size is the whole.
 constexpr int kMostPageWeeks = 520;
 
-// The weeks a report covers, and what else it reads: the dated records
-// (measurements) within those weeks' days, and the page before it.
+// The weeks a report covers, and the dated records (measurements) within
+// those weeks' days. Older weeks remain while first_week > 1.
 struct ReportSpan {
   int first_week = 1;
   int last_week = 0;
   OrderRange dated;
-  int previous_last_week = 0;  // 0: no older page
 };
 
 absl::StatusOr<ReportSpan> SpanOf(const v1::GetProgressRequest& request, const v1::Program& program) {
@@ -46,7 +45,6 @@ absl::StatusOr<ReportSpan> SpanOf(const v1::GetProgressRequest& request, const v
     span.last_week = week;
   }
   if (request.page_size() > 0) span.first_week = std::max(1, span.last_week - request.page_size() + 1);
-  if (span.first_week > 1) span.previous_last_week = span.first_week - 1;
   // The oldest page reaches back to anything dated before week 1, the
   // newest forward to anything after the current week.
   if (span.first_week == 1 && span.last_week == newest) return span;
@@ -123,8 +121,8 @@ absl::Status Programs::GetProgress(const v1::GetProgressRequest& request, v1::Pr
   std::stable_sort(report->mutable_bone_density()->begin(), report->mutable_bone_density()->end(),
                    [](const v1::BoneDensityPoint& a, const v1::BoneDensityPoint& b) { return a.date() < b.date(); });
   *report->mutable_current_doses() = program.progression();
-  if (span->previous_last_week > 0) {
-    report->set_next_page_token(MakePageToken(program.name(), absl::StrCat(span->previous_last_week)));
+  if (span->first_week > 1) {
+    report->set_next_page_token(MakePageToken(program.name(), absl::StrCat(span->first_week - 1)));
   }
   return absl::OkStatus();
 }
